@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AccessConfig(AppConfig):
+    name = "zhengwei.access"
+    label = "access"
+    verbose_name = "登录与权限"
+
+    def ready(self) -> None:
+        from zhengwei.access import signals  # noqa: F401

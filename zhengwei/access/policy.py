@@ -1,0 +1,156 @@
+"""The one place that answers "may this person do this action on this object".
+
+Every view, API, command and task asks ``may``/``require``. Rules are data (ACTION_ROLES) so that
+the permission-matrix test can enumerate them, and later issues add actions here, not elsewhere.
+
+Scoping: a role is held on one WeChat account (RoleGrant). An object is in scope when it belongs
+to an account the person holds the role on (see ``account_of``). Citizens' personal data is never
+shown to contractor staff, whatever role they hold (the delegated model's central promise).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from zhengwei.orgs.models import Organisation, OrgKind, Role, RoleGrant, User, WeChatAccount
+
+
+class Action(models.TextChoices):
+    CONSOLE_VIEW = "console.view", _("Use the console")
+    ORG_MANAGE = "org.manage", _("Manage organisations")
+    ACCOUNT_VIEW = "account.view", _("View WeChat accounts")
+    ACCOUNT_MANAGE = "account.manage", _("Manage WeChat accounts")
+    PEOPLE_VIEW = "people.view", _("View people and roles")
+    PEOPLE_MANAGE = "people.manage", _("Manage people and roles")
+    ROSTER_VIEW = "roster.view", _("View duty rosters")
+    ROSTER_MANAGE = "roster.manage", _("Manage duty rosters")
+    AUDIT_VIEW = "audit.view", _("Search the audit log")
+    AUDIT_EXPORT = "audit.export", _("Export the audit log")
+    PERSONAL_DATA_VIEW = "personal_data.view", _("See citizens' personal data")
+    OTP_ENROL = "otp.enrol", _("Set up two-factor sign-in")
+
+
+OFFICE_ROLES = {
+    Role.OFFICE_LEADER,
+    Role.OFFICE_REVIEWER,
+    Role.DUTY_LEADER,
+    Role.DUTY_OFFICER,
+    Role.PROCUREMENT_OFFICER,
+    Role.AUDITOR,
+    Role.SYSTEM_ADMIN,
+}
+EVERY_ROLE = set(Role)
+
+ACTION_ROLES: dict[str, set[str]] = {
+    Action.CONSOLE_VIEW: EVERY_ROLE,
+    Action.ORG_MANAGE: {Role.SYSTEM_ADMIN},
+    Action.ACCOUNT_VIEW: EVERY_ROLE - {Role.UNIT_OFFICER},
+    Action.ACCOUNT_MANAGE: {Role.SYSTEM_ADMIN},
+    Action.PEOPLE_VIEW: {Role.SYSTEM_ADMIN, Role.AUDITOR, Role.OFFICE_LEADER, Role.PROJECT_MANAGER},
+    Action.PEOPLE_MANAGE: {Role.SYSTEM_ADMIN},
+    Action.ROSTER_VIEW: {
+        Role.SYSTEM_ADMIN,
+        Role.AUDITOR,
+        Role.OFFICE_LEADER,
+        Role.DUTY_LEADER,
+        Role.DUTY_OFFICER,
+        Role.UNIT_OFFICER,
+    },
+    Action.ROSTER_MANAGE: {Role.SYSTEM_ADMIN, Role.DUTY_LEADER},
+    Action.AUDIT_VIEW: {Role.AUDITOR, Role.SYSTEM_ADMIN},
+    Action.AUDIT_EXPORT: {Role.AUDITOR},
+    Action.PERSONAL_DATA_VIEW: {
+        Role.OFFICE_LEADER,
+        Role.DUTY_LEADER,
+        Role.DUTY_OFFICER,
+        Role.UNIT_OFFICER,
+    },
+    Action.OTP_ENROL: EVERY_ROLE,
+}
+
+# Actions whose objects carry citizens' personal data: contractor members never get them.
+PERSONAL_DATA_ACTIONS: set[str] = {Action.PERSONAL_DATA_VIEW}
+
+
+def register(action: str, roles: Iterable[str], *, personal_data: bool = False) -> None:
+    """Let a domain app add its actions (called at import time of the app's policy module)."""
+    ACTION_ROLES[action] = set(roles)
+    if personal_data:
+        PERSONAL_DATA_ACTIONS.add(action)
+
+
+def account_of(obj: object) -> WeChatAccount | None:
+    if obj is None:
+        return None
+    if isinstance(obj, WeChatAccount):
+        return obj
+    account = getattr(obj, "account", None)
+    if isinstance(account, WeChatAccount):
+        return account
+    return None
+
+
+def _grants(user: User) -> list[RoleGrant]:
+    # Cached on the user object, which lives for one request or task: never across processes.
+    cached = getattr(user, "_zw_grants", None)
+    if cached is None:
+        cached = list(
+            RoleGrant.objects.filter(user=user, account__is_active=True).select_related("account")
+        )
+        user._zw_grants = cached
+    return cached
+
+
+def roles_of(user, account: WeChatAccount | None = None) -> set[str]:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    return {g.role for g in _grants(user) if account is None or g.account_id == account.pk}
+
+
+def accounts_of(user) -> list[WeChatAccount]:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    seen: dict[int, WeChatAccount] = {}
+    for grant in _grants(user):
+        seen.setdefault(grant.account_id, grant.account)
+    return list(seen.values())
+
+
+def roles_summary(user) -> str:
+    labels = sorted({Role(r).label for r in roles_of(user)}, key=str)
+    return "、".join(str(label) for label in labels)
+
+
+def _org_in_scope(user: User, obj: object) -> bool:
+    """Organisation-level objects: the person's own office tree or an account's parties."""
+    if not isinstance(obj, Organisation):
+        return True
+    for account in accounts_of(user):
+        if obj.pk in {o.pk for o in account.organisations()}:
+            return True
+    return False
+
+
+def may(user, action: str, obj: object = None) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    allowed = ACTION_ROLES.get(action)
+    if allowed is None:
+        raise KeyError(f"unknown action {action!r}: register it in the policy")
+    if action in PERSONAL_DATA_ACTIONS and user.org_kind == OrgKind.CONTRACTOR:
+        return False
+    if user.is_superuser and action not in PERSONAL_DATA_ACTIONS:
+        return True
+    account = account_of(obj)
+    if not roles_of(user, account) & allowed:
+        return False
+    return _org_in_scope(user, obj)
+
+
+def require(user, action: str, obj: object = None) -> None:
+    if not may(user, action, obj):
+        raise PermissionDenied(_("You do not have permission for this action."))

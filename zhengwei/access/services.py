@@ -1,0 +1,44 @@
+"""Two-factor enrolment and password changes for the signed-in person."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from zhengwei.access.policy import Action, require
+from zhengwei.audit.services import audit_record
+from zhengwei.orgs.models import User
+
+
+def otp_device_pending(*, user: User) -> TOTPDevice:
+    """The unconfirmed device whose QR code the person scans (created once, reused on reload)."""
+    require(user, Action.OTP_ENROL)
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def otp_device_confirm(*, user: User, token: str) -> bool:
+    require(user, Action.OTP_ENROL)
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+    if device is None or not device.verify_token(token):
+        audit_record(actor=user, action="auth.otp_enrol_failed", obj=user, outcome="denied")
+        return False
+    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit_record(actor=user, action="auth.otp_enrolled", obj=user)
+    return True
+
+
+@transaction.atomic
+def otp_device_remove(*, user: User) -> None:
+    require(user, Action.OTP_ENROL)
+    TOTPDevice.objects.filter(user=user).delete()
+    audit_record(actor=user, action="auth.otp_removed", obj=user)
+
+
+def otp_required(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import contextvars
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    ip: str | None
+    user_agent: str
+
+
+# A context variable, not a global: each request (thread or task) sees only its own.
+current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
+    "zhengwei_request", default=None
+)
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    from django.conf import settings
+
+    # Trust X-Forwarded-For only as far as the configured proxies (nginx) go.
+    hops = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0)
+    if hops:
+        forwarded = [
+            p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()
+        ]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        token = current.set(
+            RequestContext(
+                ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")[:200]
+            )
+        )
+        try:
+            return self.get_response(request)
+        finally:
+            current.reset(token)

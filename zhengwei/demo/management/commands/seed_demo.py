@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+
+from zhengwei.demo import constants as c
+
+
+class Command(BaseCommand):
+    help = (
+        "Create (or complete) the 福建防汛 demo. Safe to run again: it only adds what is missing."
+    )
+
+    def handle(self, *args, **options):
+        from zhengwei.demo import orgs
+
+        orgs.seed(out=lambda m: self.stdout.write(m))
+        # Later capabilities append their demo modules here.
+        self.stdout.write(self.style.SUCCESS(f"演示账号（密码均为 {c.DEMO_PASSWORD}）："))
+        for username, name, _org, _role, title in c.PEOPLE:
+            self.stdout.write(f"  {username:<10} {name}  {title}")

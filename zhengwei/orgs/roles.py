@@ -1,0 +1,45 @@
+"""Default role rules per operation model (seeded into RoleRule; administrators may edit them)."""
+
+from __future__ import annotations
+
+from zhengwei.orgs.models import OperationModel, OrgKind, Role
+
+_OFFICE_ONLY = [
+    Role.OFFICE_LEADER,
+    Role.OFFICE_REVIEWER,
+    Role.DUTY_LEADER,
+    Role.DUTY_OFFICER,
+    Role.PROCUREMENT_OFFICER,
+    Role.AUDITOR,
+    Role.SYSTEM_ADMIN,
+]
+_PRODUCTION = [Role.PROJECT_MANAGER, Role.EDITOR, Role.WRITER, Role.OPERATOR]
+
+DEFAULT_RULES: dict[str, dict[str, list[str]]] = {
+    # The office does everything itself.
+    OperationModel.INDEPENDENT: {
+        OrgKind.OFFICE: _OFFICE_ONLY + _PRODUCTION,
+        OrgKind.UNIT: [Role.UNIT_OFFICER],
+    },
+    # The thesis's case: the contractor produces and operates, the office reviews and handles.
+    OperationModel.DELEGATED: {
+        OrgKind.OFFICE: _OFFICE_ONLY,
+        OrgKind.CONTRACTOR: _PRODUCTION,
+        OrgKind.UNIT: [Role.UNIT_OFFICER],
+    },
+    # Both sides produce; the contractor's manager runs its team.
+    OperationModel.COLLABORATIVE: {
+        OrgKind.OFFICE: _OFFICE_ONLY + [Role.EDITOR, Role.WRITER, Role.OPERATOR],
+        OrgKind.CONTRACTOR: _PRODUCTION,
+        OrgKind.UNIT: [Role.UNIT_OFFICER],
+    },
+}
+
+
+def default_rule_rows() -> list[tuple[str, str, str]]:
+    return [
+        (str(model), str(role), str(kind))
+        for model, kinds in DEFAULT_RULES.items()
+        for kind, roles in kinds.items()
+        for role in roles
+    ]
