@@ -22,3 +22,7 @@ def client_for(client):
         return client
 
     return _sign_in
+
+
+# Real-browser fixtures (browser, page) and helpers: see zhengwei/testing/browser.py.
+pytest_plugins = ["zhengwei.testing.browser"]

@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "zhengwei.audit",
     "zhengwei.console",
     "zhengwei.demo",
+    "zhengwei.reports",
+    "zhengwei.wechat.inbound",
+    "zhengwei.wechat.outbound",
+    "zhengwei.simulator",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +170,8 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # out everyone. Per-username lock-out still stops guessing any one account.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
+# The lock lasts the announced 15 minutes; a retry while locked does not restart the clock.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "zhengwei.access.views.locked_out"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0, minimum=0)
@@ -186,6 +192,10 @@ if HTTPS:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading binds every site of the registrable domain for months; that is the domain
+        # owner's decision (SECURE_HSTS_PRELOAD=true), so `check --deploy` need not warn about it.
+        SILENCED_SYSTEM_CHECKS += ["security.W021"]
 
 # --- Internationalisation ----------------------------------------------------------------
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "zh-hans")
@@ -222,6 +232,74 @@ WECHAT_HTTP_TIMEOUT = env_int("WECHAT_HTTP_TIMEOUT", 10, minimum=1)
 WECHAT_TOKEN_MODE = env_str("WECHAT_TOKEN_MODE", "stable")
 if WECHAT_TOKEN_MODE not in {"stable", "classic"}:
     raise ConfigError("WECHAT_TOKEN_MODE must be 'stable' or 'classic'")
+
+# Inbound callback (zhengwei.wechat.inbound; design in docs/wechat-callback.md).
+# Requests whose timestamp is further than this from now are refused (replays); 0 turns it off.
+WECHAT_CALLBACK_MAX_AGE = env_int("WECHAT_CALLBACK_MAX_AGE", 300, minimum=0)
+WECHAT_CALLBACK_MAX_BYTES = env_int("WECHAT_CALLBACK_MAX_BYTES", 64 * 1024, minimum=1024)
+# Per-process caches of account keys and reply rules: how stale another process may be.
+WECHAT_ACCOUNT_CACHE_SECONDS = env_int("WECHAT_ACCOUNT_CACHE_SECONDS", 10, minimum=0)
+WECHAT_REPLY_CACHE_SECONDS = env_int("WECHAT_REPLY_CACHE_SECONDS", 10, minimum=0)
+# Group commit on the lean WSGI path: one writer thread per process commits queued deliveries
+# together (at most _MAX per transaction, waiting up to _WAIT_MS for more; 0 = take what is queued).
+WECHAT_GROUP_COMMIT = env_bool("WECHAT_GROUP_COMMIT", True)
+WECHAT_GROUP_COMMIT_MAX = env_int("WECHAT_GROUP_COMMIT_MAX", 128, minimum=1)
+WECHAT_GROUP_COMMIT_WAIT_MS = env_int("WECHAT_GROUP_COMMIT_WAIT_MS", 0, minimum=0)
+WECHAT_GROUP_COMMIT_TIMEOUT = env_int("WECHAT_GROUP_COMMIT_TIMEOUT", 3, minimum=1)
+# Processing: enqueue the "wechat" drain task after stores (at most once per _KICK_MS per process),
+# or set WECHAT_INBOUND_TASKS=false and run `manage.py wechat_worker` instead.
+WECHAT_INBOUND_TASKS = env_bool("WECHAT_INBOUND_TASKS", True)
+WECHAT_INBOUND_KICK_MS = env_int("WECHAT_INBOUND_KICK_MS", 250, minimum=0)
+WECHAT_PROCESS_MAX_ATTEMPTS = env_int("WECHAT_PROCESS_MAX_ATTEMPTS", 3, minimum=1)
+WECHAT_PROCESS_RETRY_DELAY = env_int("WECHAT_PROCESS_RETRY_DELAY", 60, minimum=0)
+WECHAT_PROCESSING_TIMEOUT = env_int("WECHAT_PROCESSING_TIMEOUT", 300, minimum=10)
+# Outbound API (zhengwei.wechat.outbound): platform quotas and limits change, so they are
+# configuration. A JSON object merged over zhengwei/wechat/outbound/limits.py DEFAULTS, e.g.
+# WECHAT_LIMITS='{"customer_service": {"message_quota": 20}}'; checked at start-up.
+WECHAT_LIMITS = env_str("WECHAT_LIMITS", "")
+
+# --- Local WeChat simulator (zhengwei.simulator; guide in docs/guide/simulator.md) ----------
+# ./run serves it from its own process with ZHENGWEI_ROLE=simulator; elsewhere /sim/ answers 404
+# unless SIMULATOR_ENABLED=true. It never changes WECHAT_API_BASE's production default.
+ZHENGWEI_ROLE = env_str("ZHENGWEI_ROLE", "web")
+SIMULATOR_ENABLED = env_bool("SIMULATOR_ENABLED", ZHENGWEI_ROLE == "simulator")
+# Where the simulated WeChat sends callbacks (…/wechat/callback/<original id>/).
+SIMULATOR_CALLBACK_BASE = env_str("SIMULATOR_CALLBACK_BASE", "http://127.0.0.1:8000")
+# The simulator's own address, for the PicUrl / article / image URLs it hands out.
+SIMULATOR_PUBLIC_URL = env_str("ZHENGWEI_SIMULATOR_URL", "")
+# JSON object merged over zhengwei/simulator/limits.py DEFAULTS, e.g. '{"mass": {"delay_seconds": 1}}'.
+SIMULATOR_LIMITS = env_str("SIMULATOR_LIMITS", "")
+
+# --- Disaster reports (zhengwei.reports; guide in docs/guide/reports.md) -------------------
+# Deadline per priority in minutes (接诉即办 tiers): P0 2 h, P1 24 h, P2 7 d, P3 15 d.
+REPORT_DEADLINES = {
+    "P0": env_int("REPORT_DEADLINE_P0_MINUTES", 120, minimum=1),
+    "P1": env_int("REPORT_DEADLINE_P1_MINUTES", 24 * 60, minimum=1),
+    "P2": env_int("REPORT_DEADLINE_P2_MINUTES", 7 * 24 * 60, minimum=1),
+    "P3": env_int("REPORT_DEADLINE_P3_MINUTES", 15 * 24 * 60, minimum=1),
+}
+REPORT_TICKET_PREFIX = env_str("REPORT_TICKET_PREFIX", "FJ")
+# The signed H5 form link sent in chat stays valid this long (seconds).
+REPORT_H5_LINK_MAX_AGE = env_int("REPORT_H5_LINK_MAX_AGE", 24 * 3600, minimum=60)
+# Submissions per citizen (openid or phone) and per IP address in each window.
+REPORT_RATE_WINDOW_SECONDS = env_int("REPORT_RATE_WINDOW_SECONDS", 600, minimum=10)
+REPORT_RATE_LIMIT = env_int("REPORT_RATE_LIMIT", 5, minimum=1)
+REPORT_RATE_LIMIT_IP = env_int("REPORT_RATE_LIMIT_IP", 60, minimum=1)
+REPORT_RATE_LIMIT_API = env_int("REPORT_RATE_LIMIT_API", 600, minimum=1)
+REPORT_PHOTO_MAX_BYTES = env_int("REPORT_PHOTO_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+REPORT_PHOTO_MAX_COUNT = env_int("REPORT_PHOTO_MAX_COUNT", 9, minimum=1)
+REPORT_PHOTO_MAX_PIXELS = env_int("REPORT_PHOTO_MAX_PIXELS", 40_000_000, minimum=10_000)
+REPORT_DUPLICATE_RADIUS_M = env_int("REPORT_DUPLICATE_RADIUS_M", 500, minimum=1)
+REPORT_DUPLICATE_WINDOW_HOURS = env_int("REPORT_DUPLICATE_WINDOW_HOURS", 24, minimum=1)
+# A phone location less precise than this (metres) is flagged low_accuracy.
+REPORT_LOW_ACCURACY_M = env_int("REPORT_LOW_ACCURACY_M", 1000, minimum=1)
+# Map tiles for the H5 form and console maps, e.g. 天地图 with your key; empty = offline base map
+# (the shipped Fujian county boundaries). MAP_TILE_DATUM: wgs84 (天地图, OSM) or gcj02 (高德).
+MAP_TILE_URL = env_str("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
+MAP_TILE_DATUM = env_str("MAP_TILE_DATUM", "wgs84")
+if MAP_TILE_DATUM not in {"wgs84", "gcj02"}:
+    raise ConfigError("MAP_TILE_DATUM must be 'wgs84' or 'gcj02'")
 
 LOGGING = {
     "version": 1,

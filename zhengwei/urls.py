@@ -10,8 +10,13 @@ handler500 = "zhengwei.console.views.server_error"
 urlpatterns = [
     path("", include("zhengwei.console.urls")),
     path("", include("zhengwei.access.urls")),
+    path("audit/", include("zhengwei.audit.urls")),
+    path("wechat/", include("zhengwei.wechat.inbound.urls")),
+    path("", include("zhengwei.reports.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("django-admin/", admin.site.urls),
+    # The local WeChat simulator: 404 unless SIMULATOR_ENABLED (./run's simulator process).
+    path("sim/", include("zhengwei.simulator.urls")),
 ]
 
 if settings.DEBUG:

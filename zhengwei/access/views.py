@@ -91,22 +91,27 @@ def otp_verify(request):
     return render(request, "access/otp_verify.html", {"form": form})
 
 
-def locked_out(request, credentials=None, *args, **kwargs):
-    """django-axes calls this when a user name is locked: same page, clear message, status 429."""
-    form = SignInForm(request)
+def locked_out(request, original_response=None, credentials=None, *args, **kwargs):
+    """django-axes calls this when a user name is locked: same page, clear message, status 429.
+
+    axes calls ``(request, original_response, credentials)``; the page is the same whether the
+    locked name belongs to anybody.
+    """
+    username = str((credentials or {}).get("username", ""))[:150]
     minutes = int(settings.AXES_COOLOFF_TIME * 60)
-    form.add_error(
-        None,
-        _("Too many failed attempts: sign-in for this user name is locked for %(minutes)d minutes.")
-        % {"minutes": minutes},
-    )
+    message = _(
+        "Too many failed attempts: sign-in for this user name is locked for %(minutes)d minutes."
+    ) % {"minutes": minutes}
     audit_record(
         action="auth.locked_out",
         object_type="auth",
         outcome="denied",
-        actor_name=str((credentials or {}).get("username", ""))[:150],
+        actor_name=username,
     )
-    return render(request, "access/sign_in.html", {"form": form}, status=429)
+    form = SignInForm(request, initial={"username": username})
+    return render(
+        request, "access/sign_in.html", {"form": form, "locked_message": message}, status=429
+    )
 
 
 @login_required

@@ -5,3 +5,60 @@ class ConsoleConfig(AppConfig):
     name = "zhengwei.console"
     label = "console"
     verbose_name = "控制台"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from zhengwei.access.policy import Action
+        from zhengwei.console.nav import NavItem, register
+
+        duty = _("Duty")
+        manage = _("Administration")
+        for item in [
+            NavItem(
+                duty,
+                _("Duty roster"),
+                "console:roster",
+                Action.ROSTER_VIEW,
+                _("Who is on duty this week, A and B posts"),
+                "📅",
+                300,
+            ),
+            NavItem(
+                manage,
+                _("Organisations"),
+                "console:organisation_list",
+                Action.ORG_MANAGE,
+                _("The office, the contractor and the county/township units"),
+                "🏢",
+                810,
+            ),
+            NavItem(
+                manage,
+                _("WeChat accounts"),
+                "console:account_list",
+                Action.ACCOUNT_MANAGE,
+                _("AppID, secrets, server settings and operation model"),
+                "💬",
+                820,
+            ),
+            NavItem(
+                manage,
+                _("People and roles"),
+                "console:person_list",
+                Action.PEOPLE_VIEW,
+                _("Sign-ins, organisations and the roles each person holds"),
+                "👥",
+                830,
+            ),
+            NavItem(
+                manage,
+                _("Role rules"),
+                "console:role_rules",
+                Action.PEOPLE_VIEW,
+                _("Which side may hold which role under each operation model"),
+                "📋",
+                840,
+            ),
+        ]:
+            register(item)

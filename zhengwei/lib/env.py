@@ -7,6 +7,7 @@ process at start-up, not surface as odd behaviour later.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 
@@ -60,25 +61,48 @@ def env_secret(name: str, default: str = "") -> str:
     path = os.environ.get(f"{name}_FILE")
     if path:
         try:
-            return Path(path).read_text().strip()
+            value = Path(path).read_text().strip()
         except OSError as exc:
             raise ConfigError(f"{name}_FILE points to an unreadable file: {exc}") from None
+        if not value:
+            # An empty mounted secret is a deployment mistake, not a request for a generated one.
+            raise ConfigError(f"{name}_FILE points to an empty file: {path}")
+        return value
     return os.environ.get(name, default)
+
+
+# How long a process waits for another one that has just created a secret file to finish writing.
+WRITE_GRACE_SECONDS = 2.0
 
 
 def persistent_secret(path: Path, length: int = 50) -> str:
     """Return the secret stored at path, generating it on first use (never committed: var/ is ignored)."""
     import secrets
 
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(length)
-    # O_EXCL: two processes starting together must not write two different keys.
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as fh:
-        fh.write(value)
-    return value
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # O_EXCL: of two processes starting together exactly one creates the file; the other
+        # reads what the first wrote (see _read_secret).
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(length))
+    return _read_secret(path)
+
+
+def _read_secret(path: Path) -> str:
+    # The file may exist but still be empty for an instant while its creator writes it.
+    deadline = time.monotonic() + WRITE_GRACE_SECONDS
+    while True:
+        try:
+            value = path.read_text().strip()
+        except OSError as exc:
+            raise ConfigError(f"secret file {path} is unreadable: {exc}") from None
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise ConfigError(f"secret file {path} is empty: delete it to generate a new one")
+        time.sleep(0.02)

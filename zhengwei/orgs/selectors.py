@@ -86,3 +86,142 @@ def on_duty(*, organisation: Organisation, at: datetime | None = None) -> list[D
 
 def grants_for(*, account: WeChatAccount) -> QuerySet[RoleGrant]:
     return RoleGrant.objects.filter(account=account).select_related("user", "user__organisation")
+
+
+# --- Console management pages -------------------------------------------------------------
+
+
+def visible_organisation_ids(user: User) -> set[int]:
+    """The organisations a person works with: the parties of their accounts and their own."""
+    return _visible_org_ids(user)
+
+
+def _unclaimed_organisations() -> QuerySet[Organisation]:
+    """Organisations no account refers to yet (a new office or contractor before its account)."""
+    return Organisation.objects.filter(
+        kind__in=["office", "contractor"], accounts__isnull=True, operated_accounts__isnull=True
+    )
+
+
+def organisation_admin_list(
+    *, user: User, kind: str = "", search: str = ""
+) -> QuerySet[Organisation]:
+    """What the organisations page lists: the visible ones, plus those no account uses yet."""
+    qs = Organisation.objects.select_related("parent")
+    if not user.is_superuser:
+        unclaimed = _unclaimed_organisations().values_list("pk", flat=True)
+        qs = qs.filter(Q(pk__in=_visible_org_ids(user)) | Q(pk__in=list(unclaimed)))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if search:
+        qs = qs.filter(
+            Q(name__icontains=search)
+            | Q(short_name__icontains=search)
+            | Q(region_name__icontains=search)
+            | Q(region_code__startswith=search)
+        )
+    return qs.order_by("kind", "parent__name", "name").distinct()
+
+
+def organisation_get(*, user: User, pk: int, action: str = Action.ORG_MANAGE) -> Organisation:
+    from django.core.exceptions import PermissionDenied
+    from django.shortcuts import get_object_or_404
+
+    org = get_object_or_404(Organisation.objects.select_related("parent"), pk=pk)
+    if not may(user, action, org):
+        raise PermissionDenied
+    return org
+
+
+def organisations_where(
+    *, user: User, action: str, kinds: list[str] | None = None
+) -> list[Organisation]:
+    """Active organisations on which the person may do ``action`` (form choices)."""
+    qs = Organisation.objects.filter(is_active=True).select_related("parent")
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    if not user.is_superuser:
+        qs = qs.filter(pk__in=_visible_org_ids(user))
+    return [o for o in qs.order_by("kind", "name") if may(user, action, o)]
+
+
+def contractor_choices(*, user: User) -> QuerySet[Organisation]:
+    """Contractors an administrator may attach to an account: visible or not yet engaged."""
+    qs = Organisation.objects.filter(kind="contractor", is_active=True)
+    if user.is_superuser:
+        return qs
+    unclaimed = list(_unclaimed_organisations().values_list("pk", flat=True))
+    return qs.filter(Q(pk__in=_visible_org_ids(user)) | Q(pk__in=unclaimed))
+
+
+def account_admin_list(*, user: User) -> list[WeChatAccount]:
+    return [a for a in account_list(user=user) if may(user, Action.ACCOUNT_MANAGE, a)]
+
+
+def person_get(*, user: User, pk: int, action: str = Action.PEOPLE_VIEW) -> User:
+    """One person, if the viewer may ``action`` on that person's organisation.
+
+    People outside every organisation (the installation's superusers) are for superusers only.
+    """
+    from django.core.exceptions import PermissionDenied
+    from django.shortcuts import get_object_or_404
+
+    person = get_object_or_404(User.objects.select_related("organisation"), pk=pk)
+    if person.organisation_id is None or person.is_superuser:
+        if not user.is_superuser:
+            raise PermissionDenied
+    if not may(user, action, person.organisation):
+        raise PermissionDenied
+    return person
+
+
+def person_grants(*, person: User) -> QuerySet[RoleGrant]:
+    return RoleGrant.objects.filter(user=person).select_related("account", "granted_by")
+
+
+def accounts_for_grant(*, user: User, person: User) -> list[WeChatAccount]:
+    """Accounts on which ``user`` may grant roles and to which the person's organisation is party."""
+    if person.organisation_id is None:
+        return []
+    qs = WeChatAccount.objects.select_related("office", "contractor").filter(is_active=True)
+    if not user.is_superuser:
+        qs = qs.filter(pk__in=[a.pk for a in accounts_of(user)])
+    return [
+        a
+        for a in qs
+        if may(user, Action.PEOPLE_MANAGE, a)
+        and person.organisation_id in {o.pk for o in a.organisations()}
+    ]
+
+
+def grant_get(*, user: User, pk: int) -> RoleGrant:
+    from django.core.exceptions import PermissionDenied
+    from django.shortcuts import get_object_or_404
+
+    grant = get_object_or_404(RoleGrant.objects.select_related("user", "account"), pk=pk)
+    if not may(user, Action.PEOPLE_MANAGE, grant.account):
+        raise PermissionDenied
+    return grant
+
+
+def roster_organisations(*, user: User) -> QuerySet[Organisation]:
+    """The organisations that keep a duty roster (office and units) the person may see."""
+    qs = Organisation.objects.filter(kind__in=["office", "unit"], is_active=True)
+    if not user.is_superuser:
+        qs = qs.filter(pk__in=_visible_org_ids(user))
+    return qs.select_related("parent").order_by("kind", "name")
+
+
+def shift_get(*, user: User, pk: int, action: str = Action.ROSTER_MANAGE) -> DutyShift:
+    from django.core.exceptions import PermissionDenied
+    from django.shortcuts import get_object_or_404
+
+    shift = get_object_or_404(DutyShift.objects.select_related("organisation", "user"), pk=pk)
+    if not may(user, action, shift.organisation):
+        raise PermissionDenied
+    return shift
+
+
+def role_rule_set() -> set[tuple[str, str, str]]:
+    """Every (operation model, role, organisation kind) that RoleRule allows."""
+    return set(RoleRule.objects.values_list("operation_model", "role", "org_kind"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -19,6 +19,7 @@ from zhengwei.lib.events import publish_on_commit
 from zhengwei.orgs.models import (
     DutyShift,
     Organisation,
+    Role,
     RoleGrant,
     RoleRule,
     User,
@@ -51,6 +52,12 @@ ACCOUNT_FIELDS = [
     "is_active",
 ]
 USER_FIELDS = ["username", "display_name", "organisation", "phone", "title", "email", "is_active"]
+
+
+def _guard_superuser(actor: User, user: User) -> None:
+    """Only a superuser changes a superuser (the installation's own accounts)."""
+    if user.is_superuser and not actor.is_superuser:
+        raise PermissionDenied(_("You do not have permission for this action."))
 
 
 def _apply(obj, data: dict[str, Any], allowed: list[str]) -> None:
@@ -96,8 +103,40 @@ def account_create(*, actor: User, app_secret: str = "", **data: Any) -> WeChatA
     account.full_clean()
     account.save()
     audit_record(actor=actor, action="account.create", obj=account, after=snapshot(account))
+    if not actor.is_superuser:
+        _grant_creator(actor, account)
     publish_on_commit("account.created", account_id=account.pk)
     return account
+
+
+def _grant_creator(actor: User, account: WeChatAccount) -> None:
+    """Whoever registers an account administers it; otherwise it would vanish from their console.
+
+    Only where the role rules let the creator's side hold the system administrator role.
+    """
+    if actor.organisation_id not in {o.pk for o in account.organisations()}:
+        return
+    if not RoleRule.objects.filter(
+        operation_model=account.operation_model,
+        role=Role.SYSTEM_ADMIN,
+        org_kind=actor.organisation.kind,
+    ).exists():
+        return
+    _, created = RoleGrant.objects.get_or_create(
+        user=actor, account=account, role=Role.SYSTEM_ADMIN, defaults={"granted_by": actor}
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="role.grant",
+            obj=actor,
+            after={"account": account.original_id, "role": str(Role.SYSTEM_ADMIN)},
+            note=_("Granted to the person who registered the account"),
+        )
+        publish_on_commit(
+            "role.granted", user_id=actor.pk, account_id=account.pk, role=Role.SYSTEM_ADMIN
+        )
+    actor.__dict__.pop("_zw_grants", None)  # the policy's per-request cache of grants
 
 
 @transaction.atomic
@@ -137,6 +176,7 @@ def user_create(*, actor: User, password: str, **data: Any) -> User:
 @transaction.atomic
 def user_update(*, actor: User, user: User, **data: Any) -> User:
     require(actor, Action.PEOPLE_MANAGE, user.organisation)
+    _guard_superuser(actor, user)
     before = snapshot(user, USER_FIELDS)
     _apply(user, data, USER_FIELDS)
     user.full_clean()
@@ -151,12 +191,35 @@ def user_update(*, actor: User, user: User, **data: Any) -> User:
 def user_set_password(*, actor: User, user: User, password: str) -> User:
     if actor.pk != user.pk:
         require(actor, Action.PEOPLE_MANAGE, user.organisation)
+        _guard_superuser(actor, user)
     from django.contrib.auth.password_validation import validate_password
 
     validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
     audit_record(actor=actor, action="user.set_password", obj=user)
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, actor: User, user: User, active: bool) -> User:
+    """Deactivate (sign-in refused, off every duty lookup) or reactivate a person."""
+    require(actor, Action.PEOPLE_MANAGE, user.organisation)
+    _guard_superuser(actor, user)
+    if not active and actor.pk == user.pk:
+        raise ValidationError(_("You cannot deactivate yourself."))
+    if user.is_active == active:
+        return user
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit_record(
+        actor=actor,
+        action="user.reactivate" if active else "user.deactivate",
+        obj=user,
+        before={"is_active": not active},
+        after={"is_active": active},
+    )
+    publish_on_commit("user.updated", user_id=user.pk)
     return user
 
 
@@ -178,7 +241,7 @@ def role_grant(*, actor: User, user: User, account: WeChatAccount, role: str) ->
             % {
                 "model": account.get_operation_model_display(),
                 "kind": user.organisation.get_kind_display(),
-                "role": role,
+                "role": Role(role).label if role in Role.values else role,
             }
         )
     grant, created = RoleGrant.objects.get_or_create(

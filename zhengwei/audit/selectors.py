@@ -1,0 +1,96 @@
+"""Reads of the audit log, with the policy applied."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+
+from zhengwei.access.policy import Action, require
+from zhengwei.audit.models import AuditEntry
+
+
+def _scoped(user) -> QuerySet[AuditEntry]:
+    """Entries the person may read.
+
+    Superusers read everything. Others read what people of their own organisations did (the
+    parties of the accounts they hold roles on), plus entries without such a person (anonymous
+    sign-in failures, the installation's own superusers) which concern every office.
+    """
+    from zhengwei.orgs.selectors import visible_organisation_ids
+
+    qs = AuditEntry.objects.all()
+    if user.is_superuser:
+        return qs
+    return qs.filter(
+        Q(actor__isnull=True)
+        | Q(actor__organisation__isnull=True)
+        | Q(actor__organisation_id__in=visible_organisation_ids(user))
+    )
+
+
+def audit_search(
+    *,
+    user,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    actor: str = "",
+    action: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    outcome: str = "",
+    q: str = "",
+) -> QuerySet[AuditEntry]:
+    require(user, Action.AUDIT_VIEW)
+    qs = _scoped(user)
+    if start:
+        qs = qs.filter(at__gte=start)
+    if end:
+        qs = qs.filter(at__lte=end)
+    if actor:
+        qs = qs.filter(
+            Q(actor_name__icontains=actor)
+            | Q(actor__display_name__icontains=actor)
+            | Q(actor_org__icontains=actor)
+        )
+    if action:
+        qs = qs.filter(action__istartswith=action)
+    if object_type:
+        qs = qs.filter(object_type__iexact=object_type)
+    if object_id:
+        qs = qs.filter(object_id=object_id)
+    if outcome:
+        qs = qs.filter(outcome=outcome)
+    if q:
+        qs = qs.filter(
+            Q(object_repr__icontains=q)
+            | Q(note__icontains=q)
+            | Q(action__icontains=q)
+            | Q(actor_name__icontains=q)
+            | Q(actor_org__icontains=q)
+            | Q(role__icontains=q)
+            | Q(ip__icontains=q)
+            | Q(before__icontains=q)
+            | Q(after__icontains=q)
+        )
+    return qs.order_by("-at", "-id")
+
+
+def audit_get(*, user, pk: int) -> AuditEntry:
+    from django.shortcuts import get_object_or_404
+
+    require(user, Action.AUDIT_VIEW)
+    return get_object_or_404(_scoped(user), pk=pk)
+
+
+def audit_vocabulary(*, user) -> dict[str, list[str]]:
+    """The actions, object types and outcomes that occur, for the search form's suggestions."""
+    require(user, Action.AUDIT_VIEW)
+    qs = _scoped(user).order_by()
+    return {
+        "actions": sorted(set(qs.values_list("action", flat=True).distinct())),
+        "object_types": sorted(
+            set(qs.exclude(object_type="").values_list("object_type", flat=True).distinct())
+        ),
+        "outcomes": sorted(set(qs.values_list("outcome", flat=True).distinct())),
+    }

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from zhengwei.access.policy import Action, require
+from zhengwei.console.forms import AccountForm, add_service_errors, detached
+from zhengwei.orgs import selectors, services
+from zhengwei.orgs.models import Role, WeChatAccount
+
+
+def mask(value: str, keep: int = 4) -> str:
+    """Dots and the last ``keep`` characters: enough to recognise a key, not to use it."""
+    if not value:
+        return "—"
+    return "•" * 12 + value[-keep:]
+
+
+def callback_path(account: WeChatAccount) -> str:
+    return f"/wechat/callback/{account.original_id}/"
+
+
+@login_required
+def account_list(request):
+    user = request.user
+    require(user, Action.ACCOUNT_MANAGE)
+    accounts = selectors.account_admin_list(user=user)
+    return render(request, "console/accounts/list.html", {"accounts": accounts})
+
+
+@login_required
+def account_detail(request, pk: int):
+    user = request.user
+    account = selectors.account_get(user=user, pk=pk, action=Action.ACCOUNT_MANAGE)
+    grants = sorted(selectors.grants_for(account=account), key=lambda g: list(Role).index(g.role))
+    holders = [
+        {"role": Role(role).label, "grants": list(items)}
+        for role, items in groupby(grants, key=lambda g: g.role)
+    ]
+    return render(
+        request,
+        "console/accounts/detail.html",
+        {
+            "account": account,
+            "aes_key_masked": mask(account.encoding_aes_key),
+            "callback_url": request.build_absolute_uri(callback_path(account)),
+            "holders": holders,
+        },
+    )
+
+
+def _form(request, user, instance=None):
+    offices = selectors.organisations_where(user=user, action=Action.ORG_MANAGE, kinds=["office"])
+    if instance is not None and instance.office_id not in {o.pk for o in offices}:
+        offices.append(instance.office)
+    return AccountForm(
+        request.POST or None,
+        instance=instance,
+        office_choices=offices,
+        contractor_choices=selectors.contractor_choices(user=user),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_create(request):
+    user = request.user
+    require(user, Action.ACCOUNT_MANAGE)
+    form = _form(request, user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.account_create(
+                actor=user, app_secret=form.cleaned_data["app_secret"], **form.service_data()
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("WeChat account “%(name)s” created.") % {"name": account})
+            return redirect("console:account_detail", pk=account.pk)
+    return render(
+        request,
+        "console/accounts/form.html",
+        {"form": form, "title": _("New WeChat account"), "account": None},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_edit(request, pk: int):
+    user = request.user
+    account = selectors.account_get(user=user, pk=pk, action=Action.ACCOUNT_MANAGE)
+    form = _form(request, user, instance=detached(account))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_update(
+                actor=user,
+                account=account,
+                app_secret=form.cleaned_data["app_secret"],
+                **form.service_data(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("WeChat account “%(name)s” saved.") % {"name": account})
+            return redirect("console:account_detail", pk=account.pk)
+    return render(
+        request,
+        "console/accounts/form.html",
+        {
+            "form": form,
+            "title": _("Edit WeChat account"),
+            "account": account,
+            "secret_display": account.app_secret_display,
+        },
+    )

@@ -1,0 +1,119 @@
+"""The report state machine and deadline rules (pure: no database writes).
+
+    received ─▶ triaged ─▶ dispatched ─▶ signed ─▶ contacted ─▶ in_progress ─▶ resolved ─▶ closed
+       │           ├─▶ escalated (emergency: 110/119 hand-off, duty leader) ─▶ dispatched / resolved
+       │           ├─▶ duplicate (→ parent)   ├─▶ referred (not ours)   └─▶ rejected (false; reason)
+       └─ any closed state or resolved ─(reporter rejects / new evidence)─▶ reopened ─▶ 督办
+
+Open311 ``status`` is ``closed`` for resolved and the closed states, ``open`` otherwise.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from zhengwei.reports.models import Hazard, Priority, State
+
+S = State
+
+CLOSED_STATES = frozenset({S.CLOSED, S.DUPLICATE, S.REFERRED, S.REJECTED})
+# The deadline clock stops here.
+DONE_STATES = CLOSED_STATES | {S.RESOLVED}
+OPEN_STATES = frozenset(set(S) - DONE_STATES)
+# Honest exclusions from resolution and satisfaction rates (shown separately, never hidden).
+EXCLUDED_STATES = frozenset({S.DUPLICATE, S.REFERRED, S.REJECTED})
+# States in which a unit works on the report.
+UNIT_STATES = frozenset({S.DISPATCHED, S.SIGNED, S.CONTACTED, S.IN_PROGRESS})
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.RECEIVED: frozenset({S.TRIAGED, S.ESCALATED, S.DUPLICATE, S.REFERRED, S.REJECTED}),
+    S.TRIAGED: frozenset(
+        {S.TRIAGED, S.DISPATCHED, S.ESCALATED, S.RESOLVED, S.DUPLICATE, S.REFERRED, S.REJECTED}
+    ),
+    S.ESCALATED: frozenset(
+        {S.DISPATCHED, S.SIGNED, S.IN_PROGRESS, S.RESOLVED, S.DUPLICATE, S.REFERRED, S.REJECTED}
+    ),
+    S.DISPATCHED: frozenset({S.DISPATCHED, S.SIGNED, S.ESCALATED}),
+    S.SIGNED: frozenset({S.CONTACTED, S.IN_PROGRESS, S.RESOLVED, S.ESCALATED}),
+    S.CONTACTED: frozenset({S.IN_PROGRESS, S.RESOLVED, S.ESCALATED}),
+    S.IN_PROGRESS: frozenset({S.IN_PROGRESS, S.RESOLVED, S.ESCALATED}),
+    S.RESOLVED: frozenset({S.CLOSED, S.REOPENED}),
+    S.CLOSED: frozenset({S.REOPENED}),
+    S.DUPLICATE: frozenset({S.REOPENED}),
+    S.REFERRED: frozenset({S.REOPENED}),
+    S.REJECTED: frozenset({S.REOPENED}),
+    S.REOPENED: frozenset(
+        {S.TRIAGED, S.DISPATCHED, S.ESCALATED, S.RESOLVED, S.DUPLICATE, S.REFERRED, S.REJECTED}
+    ),
+}
+
+
+class IllegalTransition(ValidationError):
+    """Raised for a move the state machine does not allow."""
+
+
+def can_move(from_state: str, to_state: str) -> bool:
+    return to_state in TRANSITIONS.get(from_state, frozenset())
+
+
+def check_move(from_state: str, to_state: str) -> None:
+    if not can_move(from_state, to_state):
+        raise IllegalTransition(
+            _("A report that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": State(from_state).label, "to": State(to_state).label}
+        )
+
+
+def open311_status(state: str) -> str:
+    return "closed" if state in DONE_STATES else "open"
+
+
+# --- Deadlines and priorities ----------------------------------------------------------------
+DEFAULT_DEADLINES_MINUTES = {"P0": 120, "P1": 24 * 60, "P2": 7 * 24 * 60, "P3": 15 * 24 * 60}
+
+# Before a duty officer triages: the hazard sets a provisional priority; lives in danger → P0.
+PROVISIONAL_PRIORITY = {
+    Hazard.PEOPLE_TRAPPED: Priority.P0,
+    Hazard.FLASH_FLOOD: Priority.P1,
+    Hazard.LANDSLIDE: Priority.P1,
+    Hazard.HOUSE_DAMAGE: Priority.P1,
+    Hazard.WATERLOGGING: Priority.P2,
+    Hazard.ROAD_DAMAGE: Priority.P2,
+    Hazard.OTHER: Priority.P2,
+}
+
+
+def provisional_priority(hazard: str, lives_in_danger: bool) -> str:
+    if lives_in_danger:
+        return Priority.P0
+    return PROVISIONAL_PRIORITY.get(hazard, Priority.P2)
+
+
+def deadline(priority: str) -> timedelta:
+    minutes = {**DEFAULT_DEADLINES_MINUTES, **getattr(settings, "REPORT_DEADLINES", {})}
+    return timedelta(minutes=minutes[priority])
+
+
+def due_at(priority: str, start: datetime) -> datetime:
+    return start + deadline(priority)
+
+
+def escalation_due(level: int, due: datetime, priority: str) -> datetime:
+    """When an overdue report moves up to ``level + 1``: at the deadline, then once more per period."""
+    return due + deadline(priority) * level
+
+
+MAX_ESCALATION_LEVEL = 2
+
+
+def describe_duration(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes % (24 * 60) == 0 and minutes >= 24 * 60 and minutes != 24 * 60:
+        return _("%(n)d days") % {"n": minutes // (24 * 60)}
+    if minutes % 60 == 0:
+        return _("%(n)d hours") % {"n": minutes // 60}
+    return _("%(n)d minutes") % {"n": minutes}

@@ -1,0 +1,35 @@
+from django.core.management.base import BaseCommand
+
+from zhengwei.simulator.seed import seed
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the simulated 福建防汛 account (values from zhengwei/demo/constants.py) and a few "
+        "demo citizens; the callback URL follows SIMULATOR_CALLBACK_BASE. Safe to run again."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="restore every demo value (mode, type, verification) and forget the menu",
+        )
+        parser.add_argument(
+            "--deliver",
+            action="store_true",
+            help="send the due PUBLISHJOBFINISH / MASSSENDJOBFINISH events once, then exit",
+        )
+
+    def handle(self, *args, **options):
+        account = seed(reset=options["reset"], out=self.stdout.write)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{account.name} {account.original_id} AppID {account.app_id} "
+                f"({account.get_mode_display()}, {account.get_account_type_display()})"
+            )
+        )
+        if options["deliver"]:
+            from zhengwei.simulator.deliveries import deliver_due
+
+            deliver_due()

@@ -1,0 +1,103 @@
+"""Real-browser test fixtures: Playwright driving Debian's Chromium, headless.
+
+Registered in the root conftest.py. A browser test asks for ``page`` (which brings up
+pytest-django's ``live_server``) and is marked ``@pytest.mark.browser``:
+
+    @pytest.mark.browser
+    def test_something(page):
+        sign_in(page, "duty", DEMO_PASSWORD)
+        screenshot(page, "home-duty")
+
+The browser is never downloaded: it is the Debian package ``chromium`` (``.ci/run`` installs it),
+or whatever ``CHROMIUM`` names. Screenshots land in ``docs/guide/img/`` for the user guide.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1366, "height": 800}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "guide" / "img"
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's own reordering
+def pytest_collection_modifyitems(config, items):
+    """Run browser tests last in each process.
+
+    Playwright's sync API keeps an event loop alive in the test thread for the rest of the
+    session, which would upset later tests that start one of their own; and the transactional
+    database the live server needs flushes data that migrations seeded.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install Debian's package "
+            "(apt-get install chromium) or set CHROMIUM to its path"
+        )
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield instance
+        finally:
+            instance.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator:
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport=VIEWPORT,
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+    )
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save what the page shows now as docs/guide/img/<name>.png (the guide embeds these)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=False, animations="disabled", caret="hide")
+    return path
+
+
+def sign_in(page, username: str, password: str) -> None:
+    """Fill the sign-in form and wait for the console home page."""
+    page.goto("/signin/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/signin/" not in url)
+
+
+def sign_out(page) -> None:
+    page.context.clear_cookies()

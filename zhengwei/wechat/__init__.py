@@ -1,0 +1,1 @@
+"""The WeChat platform layer: ``inbound`` (callback, storage, dispatch) and ``outbound`` (API)."""

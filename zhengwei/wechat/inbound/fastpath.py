@@ -1,0 +1,100 @@
+"""The lean WSGI handler for ``/wechat/callback/<original id>/`` (mounted by zhengwei/wsgi.py).
+
+WeChat's callback is machine-to-machine: no session, user, CSRF token, locale, message framework
+or template. Django's full request path (request object, 13 middleware, URL resolver) costs more
+than the protocol work itself, so this path skips it and talks WSGI directly, while using the same
+settings, models and database connections (``django.db.connection``) as the rest of the project,
+and the same protocol code as the Django view (``callback.handle``). Storage goes through the
+per-process group committer. docs/wechat-callback.md explains the numbers.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+from django.conf import settings
+
+from zhengwei.wechat.inbound.callback import Response, handle, parse_query
+from zhengwei.wechat.inbound.services import notify_stored
+from zhengwei.wechat.inbound.store import DirectStore, GroupCommitter
+
+PREFIX = "/wechat/callback/"
+_PATH = re.compile(r"^/wechat/callback/([A-Za-z0-9_-]{1,40})/?$")
+_REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    413: "Payload Too Large",
+    503: "Service Unavailable",
+}
+
+_store = None
+_store_lock = threading.Lock()
+
+
+def get_store():
+    global _store
+    if _store is None:
+        with _store_lock:
+            if _store is None:
+                if settings.WECHAT_GROUP_COMMIT:
+                    _store = GroupCommitter(
+                        max_batch=settings.WECHAT_GROUP_COMMIT_MAX,
+                        max_wait=settings.WECHAT_GROUP_COMMIT_WAIT_MS / 1000,
+                        timeout=settings.WECHAT_GROUP_COMMIT_TIMEOUT,
+                        on_stored=notify_stored,
+                        kick_interval=settings.WECHAT_INBOUND_KICK_MS / 1000,
+                    )
+                else:
+                    _store = DirectStore(notify_stored)
+    return _store
+
+
+def _client_ip(environ) -> str | None:
+    hops = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0)
+    if hops:
+        hops_seen = [p.strip() for p in environ.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops_seen = [p for p in hops_seen if p]
+        if len(hops_seen) >= hops:
+            return hops_seen[-hops]
+    return environ.get("REMOTE_ADDR") or None
+
+
+def _respond(start_response, response: Response):
+    start_response(
+        f"{response.status} {_REASONS.get(response.status, 'Error')}",
+        [("Content-Type", response.content_type), ("Content-Length", str(len(response.body)))],
+    )
+    return [response.body]
+
+
+def callback_app(environ, start_response):
+    path = environ.get("PATH_INFO", "")
+    match = _PATH.match(path)
+    if match is None:
+        return _respond(start_response, Response(404, b"not found"))
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = None
+    cap = settings.WECHAT_CALLBACK_MAX_BYTES
+
+    def read_body() -> bytes:
+        # Never read more than one byte past the cap, whatever the client claims.
+        size = cap + 1 if not length else min(length, cap + 1)
+        return environ["wsgi.input"].read(size)
+
+    response = handle(
+        method=environ.get("REQUEST_METHOD", "GET"),
+        original_id=match.group(1),
+        params=parse_query(environ.get("QUERY_STRING", "")),
+        read_body=read_body,
+        content_length=length,
+        ip=_client_ip(environ),
+        path=path,
+        store=get_store(),
+    )
+    return _respond(start_response, response)

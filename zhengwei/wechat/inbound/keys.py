@@ -1,0 +1,81 @@
+"""Per-process cache of the callback's account keys (token, AES key, mode) by original id.
+
+The callback needs them on every request; reading the account row each time would cost a query
+per message. The cache is configuration, not shared state: entries live WECHAT_ACCOUNT_CACHE_SECONDS
+(a key change reaches other processes within that time, this process at once via a signal), and
+unknown ids are cached too so a scan of made-up URLs does not turn into queries. Signatures are
+still checked on every request.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from zhengwei.lib.wxcrypto import CryptoError, WXCrypto
+
+
+@dataclass(frozen=True)
+class AccountKeys:
+    id: int
+    original_id: str
+    app_id: str
+    token: str
+    mode: str
+    crypto: WXCrypto | None  # None when the account has no (valid) EncodingAESKey
+
+    def __repr__(self) -> str:  # keep keys out of logs and tracebacks
+        return f"AccountKeys(id={self.id}, original_id={self.original_id!r})"
+
+
+_cache: dict[str, tuple[float, AccountKeys | None]] = {}
+_lock = threading.Lock()
+
+
+def _load(original_id: str) -> AccountKeys | None:
+    from zhengwei.orgs.models import WeChatAccount
+
+    row = (
+        WeChatAccount.objects.filter(original_id=original_id, is_active=True)
+        .values("id", "original_id", "app_id", "token", "encoding_aes_key", "message_mode")
+        .first()
+    )
+    if row is None:
+        return None
+    crypto = None
+    if row["encoding_aes_key"]:
+        try:
+            crypto = WXCrypto(row["token"], row["encoding_aes_key"], row["app_id"])
+        except CryptoError:
+            crypto = None
+    return AccountKeys(
+        id=row["id"],
+        original_id=row["original_id"],
+        app_id=row["app_id"],
+        token=row["token"],
+        mode=row["message_mode"],
+        crypto=crypto,
+    )
+
+
+def account_keys(original_id: str) -> AccountKeys | None:
+    now = time.monotonic()
+    hit = _cache.get(original_id)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    keys = _load(original_id)
+    ttl = settings.WECHAT_ACCOUNT_CACHE_SECONDS
+    with _lock:
+        if len(_cache) > 10_000:  # bounded: made-up ids must not grow memory forever
+            _cache.clear()
+        _cache[original_id] = (now + ttl, keys)
+    return keys
+
+
+def forget_account(sender=None, **kwargs) -> None:
+    # Clear everything: the saved row may have changed its original id, and saves are rare.
+    with _lock:
+        _cache.clear()

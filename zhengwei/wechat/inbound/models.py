@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zhengwei.orgs.models import MessageMode
+
+
+class Kind(models.TextChoices):
+    MESSAGE = "message", _("Message")
+    EVENT = "event", _("Event")
+
+
+class State(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    PROCESSING = "processing", _("Processing")
+    PROCESSED = "processed", _("Processed")
+    FAILED = "failed", _("Failed")
+
+
+class InboundMessage(models.Model):
+    """One delivery from WeChat (message or event), stored before it is acknowledged.
+
+    The row is also the processing queue: ``state`` moves received → processing → processed (or
+    failed), and only a conditional UPDATE may move it out of received, so handlers run once.
+    """
+
+    # No separate FK index: every index below starts with the account.
+    account = models.ForeignKey(
+        "orgs.WeChatAccount",
+        on_delete=models.PROTECT,
+        related_name="inbound_messages",
+        db_index=False,
+        verbose_name=_("account"),
+    )
+    dedupe_key = models.CharField(_("de-duplication key"), max_length=191)
+    from_user = models.CharField(_("sender (openid)"), max_length=64)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    msg_type = models.CharField(_("message type"), max_length=32)
+    event = models.CharField(_("event"), max_length=64, blank=True)
+    event_key = models.CharField(_("event key"), max_length=512, blank=True)
+    msg_id = models.CharField(_("message id"), max_length=32, blank=True)
+    create_time = models.BigIntegerField(_("sent at (WeChat time)"))
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    raw_xml = models.TextField(_("XML (decrypted)"))
+    fields = models.JSONField(_("fields"), default=dict)
+    mode = models.CharField(_("mode"), max_length=12, choices=MessageMode.choices)
+    known = models.BooleanField(_("known type"), default=True)
+    # The passive reply given on first delivery (plain XML), re-sent verbatim to WeChat's retries.
+    reply_xml = models.TextField(_("passive reply"), blank=True)
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.RECEIVED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inbound message")
+        verbose_name_plural = _("inbound messages")
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "dedupe_key"], name="wx_inbound_dedupe")
+        ]
+        indexes = [
+            models.Index(fields=["account", "-received_at"], name="wx_inbound_list"),
+            models.Index(fields=["account", "from_user", "-received_at"], name="wx_inbound_user"),
+            # Partial: only the rows still waiting, so the worker's scan stays tiny.
+            models.Index(
+                fields=["state", "id"],
+                name="wx_inbound_pending",
+                condition=Q(state__in=["received", "processing", "failed"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        what = f"{self.msg_type}/{self.event}" if self.event else self.msg_type
+        return f"{what} {self.from_user} {self.create_time}"
+
+    @property
+    def sent_at(self) -> datetime:
+        return datetime.fromtimestamp(self.create_time, tz=UTC)
+
+    def field(self, name: str) -> str:
+        value = (self.fields or {}).get(name)
+        return value if isinstance(value, str) else ""
+
+
+class RejectReason(models.TextChoices):
+    UNKNOWN_ACCOUNT = "unknown_account", _("Unknown account")
+    MISSING_PARAMS = "missing_params", _("Missing signature parameters")
+    BAD_SIGNATURE = "bad_signature", _("Bad signature")
+    BAD_MSG_SIGNATURE = "bad_msg_signature", _("Bad msg_signature")
+    STALE = "stale_timestamp", _("Timestamp outside the allowed window")
+    DECRYPT = "decrypt_failed", _("Could not decrypt")
+    MALFORMED = "malformed", _("Malformed or forbidden XML")
+    TOO_LARGE = "too_large", _("Body too large")
+    MODE = "mode_mismatch", _("Plaintext body for an encrypted account")
+    RECIPIENT = "wrong_recipient", _("Addressed to another account")
+    METHOD = "method", _("Method not allowed")
+
+
+class CallbackRejection(models.Model):
+    """A request the callback refused: the explanation of "rejected input is logged"."""
+
+    account = models.ForeignKey(
+        "orgs.WeChatAccount",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("account"),
+    )
+    reason = models.CharField(_("reason"), max_length=24, choices=RejectReason.choices)
+    status = models.PositiveSmallIntegerField(_("HTTP status"))
+    detail = models.CharField(_("detail"), max_length=255, blank=True)
+    ip = models.GenericIPAddressField(_("source IP"), null=True, blank=True)
+    path = models.CharField(_("path"), max_length=255)
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("rejected callback")
+        verbose_name_plural = _("rejected callbacks")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.reason} {self.ip}"
+
+
+class Match(models.TextChoices):
+    EXACT = "exact", _("Whole message equals the keyword")
+    CONTAINS = "contains", _("Message contains the keyword")
+
+
+class KeywordReply(models.Model):
+    account = models.ForeignKey(
+        "orgs.WeChatAccount",
+        on_delete=models.CASCADE,
+        related_name="keyword_replies",
+        verbose_name=_("account"),
+    )
+    keyword = models.CharField(_("keyword"), max_length=60)
+    match = models.CharField(_("match"), max_length=8, choices=Match.choices, default=Match.EXACT)
+    reply_text = models.TextField(_("reply"), max_length=600)
+    active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("keyword reply")
+        verbose_name_plural = _("keyword replies")
+        ordering = ["account", "keyword"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "keyword", "match"], name="wx_keyword_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.keyword
+
+
+class MenuClickReply(models.Model):
+    account = models.ForeignKey(
+        "orgs.WeChatAccount",
+        on_delete=models.CASCADE,
+        related_name="menu_click_replies",
+        verbose_name=_("account"),
+    )
+    event_key = models.CharField(_("menu key"), max_length=128)
+    reply_text = models.TextField(_("reply"), max_length=600)
+    active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("menu click reply")
+        verbose_name_plural = _("menu click replies")
+        ordering = ["account", "event_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "event_key"], name="wx_menu_click_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.event_key

@@ -1,0 +1,101 @@
+"""Built-in instant passive replies: keyword auto-replies and menu CLICK replies.
+
+Both read a per-process snapshot of the account's rules (refreshed after
+WECHAT_REPLY_CACHE_SECONDS, and at once in the process that changed them), so answering costs no
+query on the hot path.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from zhengwei.wechat.inbound.dispatch import passive
+from zhengwei.wechat.inbound.keys import account_keys
+
+
+@dataclass(frozen=True)
+class _Rules:
+    exact: dict[str, str]
+    contains: list[tuple[str, str]]  # longest keyword first: the most specific rule wins
+    clicks: dict[str, str]
+
+
+_cache: dict[int, tuple[float, _Rules]] = {}
+_lock = threading.Lock()
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _load(account_id: int) -> _Rules:
+    from zhengwei.wechat.inbound.models import KeywordReply, Match, MenuClickReply
+
+    exact: dict[str, str] = {}
+    contains: list[tuple[str, str]] = []
+    for kw, match, text in KeywordReply.objects.filter(account_id=account_id, active=True)\
+            .order_by("id").values_list("keyword", "match", "reply_text"):
+        key = _normalise(kw)
+        if not key:
+            continue
+        if match == Match.EXACT:
+            exact.setdefault(key, text)
+        else:
+            contains.append((key, text))
+    contains.sort(key=lambda pair: -len(pair[0]))
+    clicks = dict(
+        MenuClickReply.objects.filter(account_id=account_id, active=True).values_list(
+            "event_key", "reply_text"
+        )
+    )
+    return _Rules(exact=exact, contains=contains, clicks=clicks)
+
+
+def rules_for(account_id: int) -> _Rules:
+    now = time.monotonic()
+    hit = _cache.get(account_id)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    rules = _load(account_id)
+    with _lock:
+        _cache[account_id] = (now + settings.WECHAT_REPLY_CACHE_SECONDS, rules)
+    return rules
+
+
+def forget_rules(account_id: int | None = None) -> None:
+    with _lock:
+        if account_id is None:
+            _cache.clear()
+        else:
+            _cache.pop(account_id, None)
+
+
+def keyword_answer(account_id: int, text: str) -> str | None:
+    rules = rules_for(account_id)
+    said = _normalise(text)
+    if said in rules.exact:
+        return rules.exact[said]
+    for key, reply in rules.contains:
+        if key in said:
+            return reply
+    return None
+
+
+@passive("text")
+def keyword_reply(parsed) -> str | None:
+    keys = account_keys(parsed.to_user)
+    if keys is None or not parsed.content:
+        return None
+    return keyword_answer(keys.id, parsed.content)
+
+
+@passive("click")
+def menu_click_reply(parsed) -> str | None:
+    keys = account_keys(parsed.to_user)
+    if keys is None or not parsed.event_key:
+        return None
+    return rules_for(keys.id).clicks.get(parsed.event_key)

@@ -1,0 +1,173 @@
+"""Reads of stored messages and reply rules, with the policy applied (and personal data masked)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from zhengwei.access.policy import Action, accounts_of, may, require
+from zhengwei.orgs.models import WeChatAccount
+from zhengwei.wechat.inbound.models import InboundMessage, KeywordReply, MenuClickReply
+from zhengwei.wechat.inbound.policy import MESSAGES_VIEW, REPLIES_VIEW
+
+PAGE = 50
+
+
+def accounts_for(user, action: str) -> list[WeChatAccount]:
+    if user.is_superuser:
+        return list(WeChatAccount.objects.filter(is_active=True))
+    return [a for a in accounts_of(user) if may(user, action, a)]
+
+
+def account_for(user, action: str, pk: str | int | None) -> WeChatAccount:
+    """The account chosen by ``?account=`` (or the first one the person may see)."""
+    accounts = accounts_for(user, action)
+    if not accounts:
+        raise PermissionDenied
+    if pk in (None, ""):
+        return accounts[0]
+    for account in accounts:
+        if str(account.pk) == str(pk):
+            return account
+    raise PermissionDenied
+
+
+def message_list(
+    *, user, account: WeChatAccount, kind: str = "", before: int | None = None
+) -> QuerySet[InboundMessage]:
+    require(user, MESSAGES_VIEW, account)
+    qs = InboundMessage.objects.filter(account=account).defer("raw_xml", "reply_xml")
+    if kind == "message":
+        qs = qs.filter(kind="message")
+    elif kind == "event":
+        qs = qs.filter(kind="event")
+    if before:
+        qs = qs.filter(pk__lt=before)
+    return qs.order_by("-received_at", "-id")[:PAGE]
+
+
+@dataclass(frozen=True)
+class Row:
+    message: InboundMessage
+    type_label: str
+    preview: str
+
+
+_TYPES = {
+    "text": lambda: _("Text"),
+    "image": lambda: _("Image"),
+    "voice": lambda: _("Voice"),
+    "video": lambda: _("Video"),
+    "shortvideo": lambda: _("Short video"),
+    "location": lambda: _("Location"),
+    "link": lambda: _("Link"),
+    "subscribe": lambda: _("Follow"),
+    "unsubscribe": lambda: _("Unfollow"),
+    "scan": lambda: _("QR scan"),
+    "click": lambda: _("Menu click"),
+    "view": lambda: _("Menu link"),
+    "scancode_push": lambda: _("Menu scan"),
+    "scancode_waitmsg": lambda: _("Menu scan"),
+    "pic_sysphoto": lambda: _("Menu photo"),
+    "pic_photo_or_album": lambda: _("Menu photo"),
+    "pic_weixin": lambda: _("Menu photo"),
+    "location_select": lambda: _("Menu location"),
+    "masssendjobfinish": lambda: _("Mass send finished"),
+    "publishjobfinish": lambda: _("Publish finished"),
+    "templatesendjobfinish": lambda: _("Template send finished"),
+}
+
+
+def _cut(text: str, n: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def preview(m: InboundMessage, *, personal: bool) -> str:
+    """A one-line summary. Without ``personal``: no coordinates, place names, photo URLs or media
+    ids (they locate or show the citizen); the openid is pseudonymous and stays."""
+    hidden = _("(personal data hidden)")
+    f = m.field
+    key = m.event.lower() if m.kind == "event" else m.msg_type
+    if not m.known:
+        return _("Unknown type %(type)s") % {"type": m.event or m.msg_type}
+    if key == "text":
+        return _cut(f("Content"))
+    if key == "image":
+        return f("PicUrl") if personal else hidden
+    if key == "voice":
+        return _cut(f("Recognition")) or (f("MediaId") if personal else hidden)
+    if key in ("video", "shortvideo"):
+        return f("MediaId") if personal else hidden
+    if key == "location":
+        if not personal:
+            return hidden
+        if m.kind == "event":
+            return f"{f('Latitude')}, {f('Longitude')}"
+        return _cut(f"{f('Label')} ({f('Location_X')}, {f('Location_Y')})")
+    if key == "location_select":
+        info = m.fields.get("SendLocationInfo") or {}
+        if not personal or not isinstance(info, dict):
+            return hidden
+        place = info.get("Poiname") or info.get("Label") or ""
+        return _cut(f"{place} ({info.get('Location_X', '')}, {info.get('Location_Y', '')})")
+    if key == "link":
+        return _cut(f("Title"))
+    if key in ("click", "view", "scan"):
+        return _cut(m.event_key)
+    if key == "subscribe":
+        scene = m.event_key.removeprefix("qrscene_") if m.event_key.startswith("qrscene_") else ""
+        return _("via QR scene %(scene)s") % {"scene": scene} if scene else ""
+    if key.startswith("scancode_"):
+        info = m.fields.get("ScanCodeInfo") or {}
+        return _cut(str(info.get("ScanResult", ""))) if isinstance(info, dict) else ""
+    if key.startswith("pic_"):
+        info = m.fields.get("SendPicsInfo") or {}
+        count = info.get("Count", "") if isinstance(info, dict) else ""
+        return _("%(count)s photo(s); they follow as image messages") % {"count": count}
+    if key == "masssendjobfinish":
+        return _cut(f"{f('Status')} · {f('SentCount')}/{f('TotalCount')}")
+    if key == "publishjobfinish":
+        info = m.fields.get("PublishEventInfo") or {}
+        if isinstance(info, dict):
+            return f"publish_id {info.get('publish_id', '')} · status {info.get('publish_status', '')}"
+        return ""
+    if key == "templatesendjobfinish":
+        return f("Status")
+    return ""
+
+
+def message_rows(*, user, account: WeChatAccount, messages) -> list[Row]:
+    personal = may(user, Action.PERSONAL_DATA_VIEW, account)
+    rows = []
+    for m in messages:
+        key = m.event.lower() if m.kind == "event" else m.msg_type
+        label = _TYPES.get(key)
+        rows.append(
+            Row(
+                message=m,
+                type_label=label() if label else (m.event or m.msg_type),
+                preview=preview(m, personal=personal),
+            )
+        )
+    return rows
+
+
+def keyword_replies(*, user, account: WeChatAccount) -> QuerySet[KeywordReply]:
+    require(user, REPLIES_VIEW, account)
+    return KeywordReply.objects.filter(account=account).order_by("keyword")
+
+
+def menu_click_replies(*, user, account: WeChatAccount) -> QuerySet[MenuClickReply]:
+    require(user, REPLIES_VIEW, account)
+    return MenuClickReply.objects.filter(account=account).order_by("event_key")
+
+
+def reply_get(*, user, model, pk: int):
+    obj = get_object_or_404(model.objects.select_related("account"), pk=pk)
+    require(user, REPLIES_VIEW, obj.account)
+    return obj

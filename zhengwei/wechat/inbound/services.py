@@ -1,0 +1,239 @@
+"""Processing of stored deliveries, and the services that manage automatic replies.
+
+Processing: the stored row is the queue. ``inbound_process_pending`` claims rows with one
+conditional UPDATE (only rows still claimable move, each claim gets its own token, so two workers
+can never hold the same row), then runs the dispatch handlers of each claimed row in one
+transaction together with the conditional "processed" mark. Handlers' database effects therefore
+commit exactly once: a worker that dies mid-way commits nothing, and its claim is taken over after
+WECHAT_PROCESSING_TIMEOUT. Processing is system work on behalf of no person, so it is not audited
+per message (the row itself is the record); people's changes to replies are.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from zhengwei.access.policy import require
+from zhengwei.audit.services import audit_record, diff, snapshot
+from zhengwei.lib.events import publish_on_commit
+from zhengwei.wechat.inbound.dispatch import handlers_for, on_event
+from zhengwei.wechat.inbound.models import (
+    InboundMessage,
+    KeywordReply,
+    MenuClickReply,
+    State,
+)
+from zhengwei.wechat.inbound.policy import REPLIES_MANAGE
+from zhengwei.wechat.inbound.replies import forget_rules
+
+log = logging.getLogger("zhengwei.wechat.processing")
+
+
+class _LostClaim(Exception):
+    pass
+
+
+def _claimable(now) -> Q:
+    return (
+        Q(state=State.RECEIVED)
+        | Q(
+            state=State.FAILED,
+            attempts__lt=settings.WECHAT_PROCESS_MAX_ATTEMPTS,
+            claimed_at__lt=now - timedelta(seconds=settings.WECHAT_PROCESS_RETRY_DELAY),
+        )
+        | Q(
+            state=State.PROCESSING,
+            claimed_at__lt=now - timedelta(seconds=settings.WECHAT_PROCESSING_TIMEOUT),
+        )
+    )
+
+
+def inbound_claim(*, limit: int = 100) -> tuple[str, list[InboundMessage]]:
+    """Claim up to ``limit`` stored deliveries for this worker (oldest first)."""
+    now = timezone.now()
+    ids = list(
+        InboundMessage.objects.filter(_claimable(now)).order_by("id").values_list("id", flat=True)[
+            :limit
+        ]
+    )
+    if not ids:
+        return "", []
+    token = uuid.uuid4().hex
+    # The WHERE repeats the claimable test: a row another worker claimed meanwhile no longer
+    # matches, so it is not taken twice (PostgreSQL re-checks it after the row lock; SQLite runs
+    # one writer at a time).
+    InboundMessage.objects.filter(_claimable(now), pk__in=ids).update(
+        state=State.PROCESSING, claim_token=token, claimed_at=now, attempts=F("attempts") + 1
+    )
+    claimed = list(
+        InboundMessage.objects.filter(claim_token=token, state=State.PROCESSING)
+        .select_related("account")
+        .order_by("id")
+    )
+    return token, claimed
+
+
+def inbound_process(message: InboundMessage, *, token: str) -> bool:
+    """Run the handlers of one claimed delivery. True when it was processed."""
+    try:
+        with transaction.atomic():
+            for handler in handlers_for(message.kind, message.msg_type, message.event):
+                handler(message)
+            done = InboundMessage.objects.filter(
+                pk=message.pk, claim_token=token, state=State.PROCESSING
+            ).update(state=State.PROCESSED, processed_at=timezone.now(), error="")
+            if not done:
+                raise _LostClaim
+            publish_on_commit(
+                "wechat.message_received",
+                account_id=message.account_id,
+                message_id=message.pk,
+                from_user=message.from_user,
+                kind=message.kind,
+                msg_type=message.msg_type,
+                # "event" names the domain event itself in zhengwei.lib.events, hence event_name.
+                event_name=message.event,
+            )
+        return True
+    except _LostClaim:
+        log.warning("inbound message %s was claimed by another worker; rolled back", message.pk)
+        return False
+    except Exception as exc:
+        log.exception("inbound message %s failed", message.pk)
+        error = "".join(traceback.format_exception_only(exc)).strip()
+        InboundMessage.objects.filter(pk=message.pk, claim_token=token).update(
+            state=State.FAILED, error=error[-2000:]
+        )
+        return False
+
+
+def inbound_process_pending(*, limit: int = 100, max_rounds: int = 50) -> int:
+    """Claim and process stored deliveries until none is left (or ``max_rounds`` batches).
+    Returns how many were processed. Safe to run in any number of processes at once."""
+    done = 0
+    for _ in range(max_rounds):
+        token, batch = inbound_claim(limit=limit)
+        if not batch:
+            break
+        done += sum(inbound_process(m, token=token) for m in batch)
+    return done
+
+
+def notify_stored() -> None:
+    """Tell the processing step that rows were stored: enqueue the drain task (queue "wechat"),
+    unless a dedicated ``manage.py wechat_worker`` polls instead (WECHAT_INBOUND_TASKS=false)."""
+    if not settings.WECHAT_INBOUND_TASKS:
+        return
+    from zhengwei.wechat.inbound.tasks import process_inbound
+
+    process_inbound.enqueue()
+
+
+# ----------------------------------------------------------------- built-in event handlers
+
+
+@on_event("publishjobfinish")
+def _publish_finished(message: InboundMessage) -> None:
+    info = message.fields.get("PublishEventInfo")
+    info = info if isinstance(info, dict) else {}
+    publish_on_commit(
+        "wechat.publish_finished",
+        account_id=message.account_id,
+        message_id=message.pk,
+        publish_id=str(info.get("publish_id", "")),
+        publish_status=_int(info.get("publish_status")),
+        payload=info,
+    )
+
+
+@on_event("masssendjobfinish")
+def _masssend_finished(message: InboundMessage) -> None:
+    publish_on_commit(
+        "wechat.masssend_finished",
+        account_id=message.account_id,
+        message_id=message.pk,
+        msg_id=message.msg_id,
+        status=message.field("Status"),
+        payload=message.fields,
+    )
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# ----------------------------------------------------------------- automatic replies
+
+KEYWORD_FIELDS = ["keyword", "match", "reply_text", "active"]
+MENU_FIELDS = ["event_key", "reply_text", "active"]
+
+
+def _changed(account_id: int) -> None:
+    # This process sees the change at once; the others within WECHAT_REPLY_CACHE_SECONDS.
+    transaction.on_commit(lambda: forget_rules(account_id))
+    publish_on_commit("wechat.replies_changed", account_id=account_id)
+
+
+def _save(actor, obj, data: dict[str, Any], allowed: list[str], action: str) -> Any:
+    require(actor, REPLIES_MANAGE, obj.account)
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValueError(f"fields not editable here: {sorted(unknown)}")
+    before = snapshot(obj, allowed) if obj.pk else None
+    for key, value in data.items():
+        setattr(obj, key, value)
+    obj.full_clean()
+    obj.save()
+    old, new = diff(before, snapshot(obj, allowed))
+    audit_record(actor=actor, action=action, obj=obj, before=old, after=new)
+    _changed(obj.account_id)
+    return obj
+
+
+def _delete(actor, obj, allowed: list[str], action: str) -> None:
+    require(actor, REPLIES_MANAGE, obj.account)
+    audit_record(actor=actor, action=action, obj=obj, before=snapshot(obj, allowed))
+    obj.delete()
+    _changed(obj.account_id)
+
+
+@transaction.atomic
+def keyword_reply_create(*, actor, account, **data: Any) -> KeywordReply:
+    return _save(actor, KeywordReply(account=account), data, KEYWORD_FIELDS, "wechat.keyword.create")
+
+
+@transaction.atomic
+def keyword_reply_update(*, actor, reply: KeywordReply, **data: Any) -> KeywordReply:
+    return _save(actor, reply, data, KEYWORD_FIELDS, "wechat.keyword.update")
+
+
+@transaction.atomic
+def keyword_reply_delete(*, actor, reply: KeywordReply) -> None:
+    _delete(actor, reply, KEYWORD_FIELDS, "wechat.keyword.delete")
+
+
+@transaction.atomic
+def menu_click_reply_create(*, actor, account, **data: Any) -> MenuClickReply:
+    return _save(actor, MenuClickReply(account=account), data, MENU_FIELDS, "wechat.menu_reply.create")
+
+
+@transaction.atomic
+def menu_click_reply_update(*, actor, reply: MenuClickReply, **data: Any) -> MenuClickReply:
+    return _save(actor, reply, data, MENU_FIELDS, "wechat.menu_reply.update")
+
+
+@transaction.atomic
+def menu_click_reply_delete(*, actor, reply: MenuClickReply) -> None:
+    _delete(actor, reply, MENU_FIELDS, "wechat.menu_reply.delete")

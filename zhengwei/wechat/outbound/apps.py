@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class WeChatOutboundConfig(AppConfig):
+    name = "zhengwei.wechat.outbound"
+    label = "wechat_outbound"
+    verbose_name = "微信接口（出站）"
+
+    def ready(self) -> None:
+        from zhengwei.lib.events import subscribe
+        from zhengwei.wechat.outbound import limits, policy  # noqa: F401
+        from zhengwei.wechat.outbound.handlers import on_message_received
+
+        limits.limits()  # a malformed WECHAT_LIMITS stops start-up, not a send at 3 a.m.
+        subscribe("wechat.message_received", on_message_received)

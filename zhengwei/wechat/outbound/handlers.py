@@ -1,0 +1,25 @@
+"""Listeners for inbound WeChat traffic (subscribed in WeChatOutboundConfig.ready)."""
+
+from __future__ import annotations
+
+from zhengwei.wechat.outbound import services, windows
+
+
+def on_message_received(
+    *, event: str, account_id: int, from_user: str, kind: str = "", msg_type: str = "", **payload
+) -> None:
+    """Open or refresh the citizen's service window and release what waited for it.
+
+    ``event`` is the domain event's own name (``publish`` passes it), so WeChat's Event field
+    arrives as ``wx_event`` (``event_name`` is accepted too).
+    """
+    wx_event = payload.get("wx_event") or payload.get("event_name") or ""
+    if (wx_event or "").lower() == "unsubscribe":
+        windows.ServiceWindow.objects.filter(account_id=account_id, openid=from_user).delete()
+        return
+    window_kind = windows.kind_for(kind, msg_type, wx_event)
+    if window_kind is None:
+        return
+    windows.window_open(account_id, from_user, window_kind)
+    # A menu click's one-minute window is also a chance to deliver what waited.
+    services.outbound_messages_release(account_id=account_id, openid=from_user)

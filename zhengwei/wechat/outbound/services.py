@@ -1,0 +1,461 @@
+"""State changes that involve the WeChat API.
+
+House pattern with one twist: the WeChat call happens *before* the transaction, not inside it.
+A rollback cannot unsend a message, and a transaction held across a 10-second HTTP call would
+block every SQLite writer meanwhile. So each service checks the policy, calls WeChat, and then,
+in one transaction, stores the outcome, writes the audit entry and publishes its event on commit.
+Refusals by WeChat are audited too (outcome "error"), then re-raised.
+
+``actor=None`` marks the system (tasks, event handlers); only those paths pass it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
+from datetime import timezone as dt_timezone
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from zhengwei.access.policy import require
+from zhengwei.audit.services import audit_record, snapshot
+from zhengwei.lib.events import publish_on_commit
+from zhengwei.orgs.models import User, WeChatAccount
+from zhengwei.wechat.outbound import limits, policy, windows
+from zhengwei.wechat.outbound.client import WeChatClient
+from zhengwei.wechat.outbound.errors import (
+    OutsideServiceWindow,
+    RateLimited,
+    ServiceQuotaExhausted,
+    SystemBusy,
+    TokenLockTimeout,
+    WeChatError,
+    WeChatNetworkError,
+)
+from zhengwei.wechat.outbound.models import (
+    Comment,
+    CommentThread,
+    DatacubeRow,
+    OutboundMessage,
+    OutboundState,
+)
+from zhengwei.wechat.outbound.privileges import Capability, require_capability
+
+log = logging.getLogger("zhengwei.wechat")
+SYSTEM = "system"
+
+
+def _call(actor, action: str, obj, fn: Callable, *args, **kwargs):
+    """Run one WeChat call; a refusal is audited before it propagates."""
+    try:
+        return fn(*args, **kwargs)
+    except WeChatError as exc:
+        name = "" if actor else SYSTEM
+        audit_record(
+            actor=actor, action=action, obj=obj, outcome="error", note=str(exc), actor_name=name
+        )
+        raise
+
+
+# --- menu ----------------------------------------------------------------------------------
+def menu_publish(*, actor: User, account: WeChatAccount, menu: dict) -> None:
+    require(actor, policy.MENU_MANAGE, account)
+    _call(actor, "wechat.menu.publish", account, WeChatClient(account).menu_create, menu)
+    with transaction.atomic():
+        audit_record(actor=actor, action="wechat.menu.publish", obj=account, after=menu)
+        publish_on_commit("wechat_menu.published", account_id=account.pk)
+
+
+def menu_remove(*, actor: User, account: WeChatAccount) -> None:
+    require(actor, policy.MENU_MANAGE, account)
+    _call(actor, "wechat.menu.remove", account, WeChatClient(account).menu_delete)
+    with transaction.atomic():
+        audit_record(actor=actor, action="wechat.menu.remove", obj=account)
+        publish_on_commit("wechat_menu.removed", account_id=account.pk)
+
+
+# --- mass sending --------------------------------------------------------------------------
+def mass_message_send(
+    *,
+    actor: User,
+    account: WeChatAccount,
+    msgtype: str,
+    content: dict,
+    tag_id: int | None = None,
+    send_ignore_reprint: bool = False,
+    clientmsgid: str = "",
+    article_count: int = 1,
+    title: str = "",
+) -> dict:
+    """Push to followers; an mpnews push also starts comment polling for its articles."""
+    require(actor, policy.MASS_SEND, account)
+    result = _call(
+        actor,
+        "wechat.mass_send",
+        account,
+        WeChatClient(account).mass_sendall,
+        msgtype,
+        content,
+        tag_id=tag_id,
+        send_ignore_reprint=send_ignore_reprint,
+        clientmsgid=clientmsgid,
+    )
+    with transaction.atomic():
+        if result.get("msg_data_id"):
+            for index in range(article_count):
+                _thread_watch(account, int(result["msg_data_id"]), index, title)
+        audit_record(
+            actor=actor,
+            action="wechat.mass_send",
+            obj=account,
+            after={"msgtype": msgtype, "tag_id": tag_id, "clientmsgid": clientmsgid, **result},
+        )
+        publish_on_commit("mass_send.submitted", account_id=account.pk, msg_id=result.get("msg_id"))
+    return result
+
+
+# --- customer-service messages -------------------------------------------------------------
+def customer_message_send(
+    *,
+    actor: User,
+    account: WeChatAccount,
+    openid: str,
+    msgtype: str,
+    content: dict,
+    personal: bool = False,
+    reference: str = "",
+) -> OutboundMessage:
+    """Queue a message to one citizen: sent now if their window is open, otherwise as soon as
+    they write again (WeChat allows nothing else)."""
+    require(
+        actor,
+        policy.CUSTOMER_MESSAGE_SEND_PERSONAL if personal else policy.CUSTOMER_MESSAGE_SEND,
+        account,
+    )
+    require_capability(account, Capability.CUSTOMER_SERVICE)
+    if msgtype not in limits.get("customer_service")["msgtypes"]:
+        raise ValueError(f"unknown customer-service msgtype {msgtype!r}")
+    with transaction.atomic():
+        message = OutboundMessage.objects.create(
+            account=account,
+            openid=openid,
+            msgtype=msgtype,
+            body=content,
+            personal=personal,
+            reference=reference,
+            created_by=actor,
+            state=(
+                OutboundState.QUEUED
+                if windows.is_open(account, openid)
+                else OutboundState.WAITING_WINDOW
+            ),
+        )
+        audit_record(
+            actor=actor,
+            action="outbound_message.create",
+            obj=message,
+            after={"state": message.state, "msgtype": msgtype, "reference": reference},
+        )
+        publish_on_commit("outbound_message.created", message_id=message.pk)
+        if message.state == OutboundState.QUEUED:
+            _enqueue_delivery([message.pk])
+    return message
+
+
+def _enqueue_delivery(message_ids: list[int]) -> None:
+    from zhengwei.wechat.outbound import tasks
+
+    transaction.on_commit(lambda: tasks.outbound_deliver.enqueue(message_ids))
+
+
+# Failures after which the message certainly did not go out and may be tried again later.
+_RETRY_LATER = (SystemBusy, RateLimited, TokenLockTimeout)
+
+
+def outbound_message_deliver(*, message_id: int) -> OutboundMessage | None:
+    """Send one queued message (system). Claimed by a conditional UPDATE, so two workers never
+    send the same message."""
+    claimed = OutboundMessage.objects.filter(pk=message_id, state=OutboundState.QUEUED).update(
+        state=OutboundState.SENDING, attempts=F("attempts") + 1, updated_at=timezone.now()
+    )
+    if not claimed:
+        return None
+    message = OutboundMessage.objects.select_related("account").get(pk=message_id)
+    error: WeChatError | None = None
+    try:
+        WeChatClient(message.account).custom_send(message.openid, message.msgtype, message.body)
+        outcome = OutboundState.SENT
+    except (OutsideServiceWindow, ServiceQuotaExhausted) as exc:
+        error, outcome = exc, OutboundState.WAITING_WINDOW
+    except WeChatNetworkError as exc:
+        # Not knowing whether it arrived, do not risk sending it twice: a person decides.
+        error = exc
+        outcome = OutboundState.FAILED if exc.maybe_delivered else OutboundState.QUEUED
+    except _RETRY_LATER as exc:
+        error, outcome = exc, OutboundState.QUEUED
+    except WeChatError as exc:
+        error, outcome = exc, OutboundState.FAILED
+    with transaction.atomic():
+        message.move_to(outcome)
+        message.errcode = error.errcode if error else None
+        message.last_error = str(error)[:300] if error else ""
+        if outcome == OutboundState.SENT:
+            message.sent_at = timezone.now()
+        message.save()
+        audit_record(
+            action=f"outbound_message.{outcome}",
+            obj=message,
+            actor_name=SYSTEM,
+            outcome="ok" if outcome == OutboundState.SENT else "error",
+            note=message.last_error,
+        )
+        publish_on_commit(f"outbound_message.{outcome}", message_id=message.pk)
+    return message
+
+
+def outbound_messages_release(*, account_id: int, openid: str) -> list[int]:
+    """The citizen wrote: queue what waited for their window, oldest first (system)."""
+    with transaction.atomic():
+        waiting = list(
+            OutboundMessage.objects.select_for_update()
+            .filter(account_id=account_id, openid=openid, state=OutboundState.WAITING_WINDOW)
+            .order_by("created_at", "pk")
+        )
+        for message in waiting:
+            message.move_to(OutboundState.QUEUED)
+            message.save(update_fields=["state", "updated_at"])
+            audit_record(action="outbound_message.queued", obj=message, actor_name=SYSTEM)
+        ids = [m.pk for m in waiting]
+        if ids:
+            _enqueue_delivery(ids)  # one task, so they go out in order
+    return ids
+
+
+def outbound_messages_sweep(*, now: datetime | None = None) -> dict[str, int]:
+    """Retry what a worker left queued, and give up on windows that never reopened (system)."""
+    now = now or timezone.now()
+    conf = limits.get("outbound")
+    stale = now - timedelta(seconds=conf["requeue_after_seconds"])
+    queued = list(
+        OutboundMessage.objects.filter(state=OutboundState.QUEUED, updated_at__lt=stale)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    if queued:
+        _enqueue_delivery(queued)
+    expired = 0
+    cutoff = now - timedelta(days=conf["wait_window_days"])
+    for message in OutboundMessage.objects.filter(
+        state=OutboundState.WAITING_WINDOW, created_at__lt=cutoff
+    ):
+        with transaction.atomic():
+            message.move_to(OutboundState.FAILED)
+            message.last_error = "the citizen did not write again"
+            message.save()
+            audit_record(
+                action="outbound_message.failed", obj=message, actor_name=SYSTEM, outcome="error"
+            )
+            publish_on_commit("outbound_message.failed", message_id=message.pk)
+        expired += 1
+    return {"requeued": len(queued), "expired": expired}
+
+
+# --- comments ------------------------------------------------------------------------------
+def _thread_watch(account: WeChatAccount, msg_data_id: int, index: int, title: str):
+    poll_until = timezone.now() + timedelta(days=limits.get("comments")["poll_days"])
+    thread, _ = CommentThread.objects.update_or_create(
+        account=account,
+        msg_data_id=msg_data_id,
+        index=index,
+        defaults={"poll_until": poll_until, **({"title": title[:64]} if title else {})},
+    )
+    return thread
+
+
+def comment_thread_watch(
+    *, actor: User, account: WeChatAccount, msg_data_id: int, index: int = 0, title: str = ""
+) -> CommentThread:
+    """Start polling an article's comments (e.g. one published through freepublish)."""
+    require(actor, policy.COMMENT_MANAGE, account)
+    with transaction.atomic():
+        thread = _thread_watch(account, msg_data_id, index, title)
+        audit_record(actor=actor, action="comment_thread.watch", obj=thread)
+    return thread
+
+
+def comment_thread_set_open(*, actor: User, thread: CommentThread, is_open: bool) -> None:
+    require(actor, policy.COMMENT_MANAGE, thread)
+    client = WeChatClient(thread.account)
+    fn = client.comment_open if is_open else client.comment_close
+    action = "comment_thread.open" if is_open else "comment_thread.close"
+    _call(actor, action, thread, fn, thread.msg_data_id, thread.index)
+    with transaction.atomic():
+        thread.is_open = is_open
+        thread.save(update_fields=["is_open"])
+        audit_record(actor=actor, action=action, obj=thread)
+
+
+def _comment_change(actor, comment: Comment, action: str, fn: Callable, *args, **fields) -> None:
+    require(actor, policy.COMMENT_MANAGE, comment)
+    _call(actor, action, comment, fn, comment.msg_data_id, comment.index, comment.user_comment_id, *args)
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(comment, name, value)
+        comment.updated_at = timezone.now()
+        comment.save()
+        after = snapshot(comment, list(fields)) if fields else None
+        audit_record(actor=actor, action=action, obj=comment, after=after)
+        publish_on_commit(f"wechat_comment.{action.rsplit('.', 1)[1]}", comment_id=comment.pk)
+
+
+def comment_reply(*, actor: User, comment: Comment, content: str) -> None:
+    client = WeChatClient(comment.account)
+    now = timezone.now()
+    _comment_change(actor, comment, "comment.reply", client.comment_reply, content, reply=content, reply_at=now)
+
+
+def comment_elect(*, actor: User, comment: Comment, elected: bool = True) -> None:
+    client = WeChatClient(comment.account)
+    fn = client.comment_markelect if elected else client.comment_unmarkelect
+    _comment_change(actor, comment, "comment.elect" if elected else "comment.unelect", fn, elected=elected)
+
+
+def comment_delete(*, actor: User, comment: Comment) -> None:
+    client = WeChatClient(comment.account)
+    _comment_change(actor, comment, "comment.delete", client.comment_delete, deleted=True)
+
+
+def _aware(timestamp: Any) -> datetime | None:
+    return datetime.fromtimestamp(int(timestamp), tz=dt_timezone.utc) if timestamp else None
+
+
+def _comment_pages(client: WeChatClient, thread: CommentThread) -> Iterator[dict]:
+    begin = 0
+    while True:
+        page = client.comment_list(thread.msg_data_id, thread.index, begin=begin)
+        batch = page.get("comment") or []
+        yield from batch
+        begin += len(batch)
+        if not batch or begin >= int(page.get("total", 0)):
+            return
+
+
+def comments_poll(*, account: WeChatAccount) -> int:
+    """Fetch the comments of every watched article and upsert them (system). Polling twice
+    stores nothing twice. Returns the number of new comments."""
+    client = WeChatClient(account)
+    new = 0
+    for thread in CommentThread.objects.filter(account=account, poll_until__gt=timezone.now()):
+        try:
+            items = list(_comment_pages(client, thread))
+        except WeChatError as exc:
+            log.warning("comment polling failed for %s: %s", thread, exc)
+            continue
+        new += _comments_store(account, thread, items)
+    return new
+
+
+def _comments_store(account: WeChatAccount, thread: CommentThread, items: list[dict]) -> int:
+    now = timezone.now()
+    rows = [
+        Comment(
+            account=account,
+            msg_data_id=thread.msg_data_id,
+            index=thread.index,
+            user_comment_id=int(item["user_comment_id"]),
+            openid=item.get("openid", ""),
+            content=item.get("content", ""),
+            created=_aware(item.get("create_time")) or now,
+            elected=int(item.get("comment_type", 0)) == 1,
+            reply=(item.get("reply") or {}).get("content", ""),
+            reply_at=_aware((item.get("reply") or {}).get("create_time")),
+            updated_at=now,
+        )
+        for item in items
+    ]
+    with transaction.atomic():
+        known = set(
+            Comment.objects.filter(
+                account=account,
+                msg_data_id=thread.msg_data_id,
+                index=thread.index,
+                user_comment_id__in=[r.user_comment_id for r in rows],
+            ).values_list("user_comment_id", flat=True)
+        )
+        Comment.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["account", "msg_data_id", "index", "user_comment_id"],
+            update_fields=["content", "elected", "reply", "reply_at", "updated_at"],
+        )
+        thread.last_polled_at = now
+        thread.total = len(rows)
+        thread.save(update_fields=["last_polled_at", "total"])
+        new_ids = [r.user_comment_id for r in rows if r.user_comment_id not in known]
+        if new_ids:
+            audit_record(
+                action="comment.fetch",
+                obj=thread,
+                actor_name=SYSTEM,
+                note=f"{len(new_ids)} new comments",
+            )
+            publish_on_commit(
+                "wechat_comment.received", account_id=account.pk, user_comment_ids=new_ids
+            )
+    return len(new_ids)
+
+
+# --- statistics ----------------------------------------------------------------------------
+_DATACUBE_KEYS = ("msgid", "user_source", "ref_hour", "share_scene", "publish_type")
+
+
+def datacube_fetch(*, account: WeChatAccount, endpoint: str, begin: date, end: date) -> int:
+    """Fetch one statistics interface for [begin, end] and upsert the rows (system)."""
+    items = WeChatClient(account).datacube(endpoint, begin, end)
+    now = timezone.now()
+    rows: dict[tuple, DatacubeRow] = {}
+    for item in items:
+        ref_date = date.fromisoformat(str(item.get("ref_date") or begin.isoformat())[:10])
+        key = "|".join(f"{k}={item[k]}" for k in _DATACUBE_KEYS if k in item)[:120]
+        n, unique = 1, key
+        while (ref_date, unique) in rows:  # same day, no distinguishing field: keep the order
+            n, unique = n + 1, f"{key}#{n + 1}"
+        rows[(ref_date, unique)] = DatacubeRow(
+            account=account, endpoint=endpoint, ref_date=ref_date, key=unique, data=item, fetched_at=now
+        )
+    with transaction.atomic():
+        DatacubeRow.objects.bulk_create(
+            list(rows.values()),
+            update_conflicts=True,
+            unique_fields=["account", "endpoint", "ref_date", "key"],
+            update_fields=["data", "fetched_at"],
+        )
+        audit_record(
+            action="datacube.fetch",
+            obj=account,
+            actor_name=SYSTEM,
+            note=f"{endpoint} {begin}..{end}: {len(rows)} rows",
+        )
+    return len(rows)
+
+
+def datacube_day(*, now: datetime | None = None) -> date:
+    """The latest complete day: yesterday after 08:00, else the day before."""
+    local = timezone.localtime(now or timezone.now())
+    back = 1 if local.hour >= limits.get("datacube")["ready_hour"] else 2
+    return local.date() - timedelta(days=back)
+
+
+def datacube_daily(*, account: WeChatAccount, now: datetime | None = None) -> dict[str, int]:
+    day = datacube_day(now=now)
+    counts = {}
+    for endpoint in limits.get("datacube")["daily"]:
+        try:
+            counts[endpoint] = datacube_fetch(account=account, endpoint=endpoint, begin=day, end=day)
+        except WeChatError as exc:  # one retired interface must not stop the others
+            log.warning("datacube %s failed for %s: %s", endpoint, account, exc)
+    return counts
