@@ -67,6 +67,9 @@ PEER_THREADS = _env_int("BENCH_PEER_THREADS", 4)
 WRK_THREADS = _env_int("BENCH_WRK_THREADS", 1)
 N_REQUESTS = _env_int("BENCH_REQUESTS", 150_000)
 WRK_TIMEOUT = os.environ.get("BENCH_TIMEOUT", "5s")
+# Before each server: wait up to BENCH_QUIET_WAIT s for other processes to use < BENCH_QUIET_PCT %.
+QUIET_PCT = _env_int("BENCH_QUIET_PCT", 10)
+QUIET_WAIT = _env_int("BENCH_QUIET_WAIT", 180)
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 PG_DB = "zhengwei_bench"
 NAIVE_DB = "zhengwei_bench_naive"
@@ -306,6 +309,20 @@ def _machine_busy_seconds() -> tuple[float, float]:
     return (sum(values) - idle) / tick, sum(values) / tick
 
 
+def pg_commits(db: str) -> int:
+    """Transactions committed in a database so far (pg_stat_database; the statistics collector
+    lags by up to half a second, so read it after a short pause)."""
+    import psycopg
+
+    time.sleep(0.6)
+    with psycopg.connect(pg_dsn("postgres")) as conn:
+        conn.execute("SELECT pg_stat_clear_snapshot()")
+        row = conn.execute(
+            "SELECT xact_commit FROM pg_stat_database WHERE datname = %s", (db,)
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def _pg_backends(db: str) -> list[int]:
     import psycopg
 
@@ -314,6 +331,20 @@ def _pg_backends(db: str) -> list[int]:
             "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", (db,)
         ).fetchall()
     return [r[0] for r in rows]
+
+
+def wait_for_quiet(limit_pct: float, max_wait: float) -> float:
+    """Wait (up to max_wait seconds) until the machine is mostly idle, so that the benchmark
+    does not measure someone else's work; returns the busy share seen last (percent)."""
+    deadline = time.time() + max_wait
+    while True:
+        b0, t0 = _machine_busy_seconds()
+        time.sleep(2)
+        b1, t1 = _machine_busy_seconds()
+        busy = 100 * (b1 - b0) / max(1e-9, t1 - t0)
+        if busy <= limit_pct or time.time() >= deadline:
+            return busy
+        log(f"  machine busy ({busy:.0f}% CPU used by other processes); waiting")
 
 
 class CpuMeter:
@@ -569,6 +600,7 @@ def bench_target(target: Target, maker: RequestMaker) -> dict:
     first, last = maker.write(run_file, N_REQUESTS)
     log(f"  generated {N_REQUESTS:,} unique requests in {time.time() - t0:.1f}s")
 
+    idle_busy = wait_for_quiet(QUIET_PCT, QUIET_WAIT)
     server = Server(target)
     server.start()
     try:
@@ -589,11 +621,19 @@ def bench_target(target: Target, maker: RequestMaker) -> dict:
         pg_db = {"pg": PG_DB, "naive": NAIVE_DB}.get(target.stores)
         meter = CpuMeter(server, pg_db)
         meter.start()
+        commits0 = pg_commits(pg_db) if pg_db else 0
         stats, text = run_wrk(server, run_file, DURATION)
         cpu = meter.stop(stats["wrk_cpu_s"])
+        if pg_db:
+            commits = pg_commits(pg_db) - commits0
+            result_commits = {"commits": commits, "rows_per_commit": stats["requests"] / max(1, commits)}
+        else:
+            result_commits = {}
         (LOGS / f"{target.name}.wrk.txt").write_text(text)
         result = dict(stats)
         result.update(cpu)
+        result.update(result_commits)
+        result["busy_before_pct"] = idle_busy
         n_done = max(1, stats["requests"])
         result["cpu_app_ms"] = cpu["cpu_app_s"] * 1000 / n_done
         result["cpu_db_ms"] = cpu["cpu_db_s"] * 1000 / n_done
@@ -640,6 +680,7 @@ def bench_target(target: Target, maker: RequestMaker) -> dict:
         f"socket errors {result['socket_errors']}  reply {result['reply']}  "
         f"CPU/req app {result['cpu_app_ms']:.2f} ms db {result['cpu_db_ms']:.2f} ms  "
         f"other load {result['others_pct']:.0f}%"
+        + (f"  rows/commit {result['rows_per_commit']:.1f}" if "rows_per_commit" in result else "")
         + (
             f"  stored {result['stored']:,}/{result['ok']:,} ok, lost {result['lost']}, "
             f"dup {result['dups']}; after replay {result['stored_after_replay']:,}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -269,6 +270,31 @@ SIMULATOR_CALLBACK_BASE = env_str("SIMULATOR_CALLBACK_BASE", "http://127.0.0.1:8
 SIMULATOR_PUBLIC_URL = env_str("ZHENGWEI_SIMULATOR_URL", "")
 # JSON object merged over zhengwei/simulator/limits.py DEFAULTS, e.g. '{"mass": {"delay_seconds": 1}}'.
 SIMULATOR_LIMITS = env_str("SIMULATOR_LIMITS", "")
+# On SQLite the simulated WeChat keeps its state in a file of its own (or SIMULATOR_DATABASE_URL),
+# so a platform transaction held across a WeChat call never waits on the simulator's writes.
+SIMULATOR_DATABASE_URL = env_str("SIMULATOR_DATABASE_URL", "")
+if SIMULATOR_DATABASE_URL or _db["ENGINE"] == "django.db.backends.sqlite3":
+    try:
+        _sim_db = dj_database_url.parse(
+            SIMULATOR_DATABASE_URL or f"sqlite:///{VAR_DIR / 'simulator.sqlite3'}", conn_max_age=0
+        )
+    except ValueError as exc:
+        raise ConfigError(f"SIMULATOR_DATABASE_URL is not a database URL: {exc}") from None
+    if _sim_db["ENGINE"] == "django.db.backends.sqlite3":
+        import tempfile as _sim_tempfile
+
+        _sim_db["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+        _sim_db["TEST"] = {
+            "NAME": str(
+                Path(_sim_tempfile.gettempdir()) / f"zhengwei-sim-test-{os.getpid()}.sqlite3"
+            )
+        }
+    DATABASES["simulator"] = _sim_db
+DATABASE_ROUTERS = ["zhengwei.simulator.router.SimulatorRouter"]
 
 # --- Disaster reports (zhengwei.reports; guide in docs/guide/reports.md) -------------------
 # Deadline per priority in minutes (接诉即办 tiers): P0 2 h, P1 24 h, P2 7 d, P3 15 d.

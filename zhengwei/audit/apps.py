@@ -19,7 +19,7 @@ class AuditConfig(AppConfig):
                 "audit:list",
                 Action.AUDIT_VIEW,
                 _("Search and export who changed what, when and from where"),
-                "🔍",
+                "⌕",
                 900,
             )
         )

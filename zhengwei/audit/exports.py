@@ -23,7 +23,7 @@ def headers() -> list[str]:
         _("Actor"),
         _("Actor organisation"),
         _("Role"),
-        _("Action"),
+        _("Operation"),
         _("Object type"),
         _("Object id"),
         _("Object"),

@@ -29,7 +29,7 @@ class AuditFilterForm(forms.Form):
     )
     actor = forms.CharField(label=_("Actor"), required=False, max_length=150)
     action = forms.CharField(
-        label=_("Action"),
+        label=_("Operation"),
         required=False,
         max_length=64,
         help_text=_("Beginning of the action, e.g. role. or auth.sign_in"),

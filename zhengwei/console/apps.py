@@ -21,7 +21,7 @@ class ConsoleConfig(AppConfig):
                 "console:roster",
                 Action.ROSTER_VIEW,
                 _("Who is on duty this week, A and B posts"),
-                "📅",
+                "◷",
                 300,
             ),
             NavItem(
@@ -30,7 +30,7 @@ class ConsoleConfig(AppConfig):
                 "console:organisation_list",
                 Action.ORG_MANAGE,
                 _("The office, the contractor and the county/township units"),
-                "🏢",
+                "⌂",
                 810,
             ),
             NavItem(
@@ -39,7 +39,7 @@ class ConsoleConfig(AppConfig):
                 "console:account_list",
                 Action.ACCOUNT_MANAGE,
                 _("AppID, secrets, server settings and operation model"),
-                "💬",
+                "✆",
                 820,
             ),
             NavItem(
@@ -48,7 +48,7 @@ class ConsoleConfig(AppConfig):
                 "console:person_list",
                 Action.PEOPLE_VIEW,
                 _("Sign-ins, organisations and the roles each person holds"),
-                "👥",
+                "☺",
                 830,
             ),
             NavItem(
@@ -57,7 +57,7 @@ class ConsoleConfig(AppConfig):
                 "console:role_rules",
                 Action.PEOPLE_VIEW,
                 _("Which side may hold which role under each operation model"),
-                "📋",
+                "⚖",
                 840,
             ),
         ]:

@@ -23,6 +23,7 @@ from django.utils.translation import ngettext_lazy
 
 from zhengwei.orgs.models import (
     Organisation,
+    OrgKind,
     Post,
     Role,
     User,
@@ -31,6 +32,7 @@ from zhengwei.orgs.models import (
 from zhengwei.orgs.services import ACCOUNT_FIELDS, ORG_FIELDS
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+CHOOSE = _("— choose —")
 
 
 class BootstrapMixin:
@@ -91,10 +93,13 @@ class OrganisationForm(BootstrapMixin, forms.ModelForm):
             pk__in=[o.pk for o in parent_choices or []]
         )
         self.fields["parent"].empty_label = _("— none —")
+        self.fields["kind"].choices = [("", CHOOSE), *OrgKind.choices]
         self.fields["parent"].help_text = _("Only county/township units have a parent office.")
         self.fields["region_code"].widget.attrs["inputmode"] = "numeric"
         if creating:
             del self.fields["is_active"]
+        else:
+            self.fields["is_active"].label = _("Active")
 
     def clean_region_code(self):
         code = self.cleaned_data["region_code"].strip()
@@ -148,6 +153,7 @@ class AccountForm(BootstrapMixin, forms.ModelForm):
         self.fields["office"].queryset = Organisation.objects.filter(
             pk__in=[o.pk for o in office_choices or []]
         )
+        self.fields["office"].empty_label = CHOOSE
         self.fields["contractor"].queryset = contractor_choices or Organisation.objects.none()
         self.fields["contractor"].empty_label = _("— none (independent operation) —")
         self.fields["original_id"].widget.attrs["placeholder"] = "gh_0123456789ab"
@@ -157,6 +163,7 @@ class AccountForm(BootstrapMixin, forms.ModelForm):
                 self.fields["encoding_aes_key"].help_text = _(
                     "Write-only: leave blank to keep the current key (ending in %(tail)s)."
                 ) % {"tail": self.instance.encoding_aes_key[-4:]}
+            self.fields["is_active"].label = _("Active")
         else:
             del self.fields["is_active"]
 
@@ -208,6 +215,7 @@ class PersonForm(BootstrapMixin, forms.ModelForm):
             pk__in=[o.pk for o in organisation_choices or []]
         )
         self.fields["organisation"].required = True
+        self.fields["organisation"].empty_label = CHOOSE
         self.fields["display_name"].required = True
         self.fields["display_name"].label = _("Full name")
         self.fields["username"].help_text = _(
@@ -235,13 +243,17 @@ class PersonCreateForm(PersonForm):
         label=_("Initial password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validators_help_text_html(),
     )
     password2 = forms.CharField(
         label=_("Initial password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per form, so it is in the language of the request.
+        self.fields["password1"].help_text = password_validators_help_text_html()
 
     def clean(self):
         cleaned = super().clean()
@@ -311,6 +323,8 @@ class ShiftForm(BootstrapMixin, forms.Form):
         if org_id and str(org_id).isdigit():
             members = members.filter(organisation_id=int(org_id))
         self.fields["user"].queryset = members.order_by("display_name", "username")
+        self.fields["organisation"].empty_label = CHOOSE
+        self.fields["user"].empty_label = CHOOSE
         self.fields["user"].label_from_instance = lambda u: (
             f"{u.display_name or u.username}（{u.username}）"
         )

@@ -122,7 +122,7 @@ def _grant_creator(actor: User, account: WeChatAccount) -> None:
         org_kind=actor.organisation.kind,
     ).exists():
         return
-    _, created = RoleGrant.objects.get_or_create(
+    _grant, created = RoleGrant.objects.get_or_create(
         user=actor, account=account, role=Role.SYSTEM_ADMIN, defaults={"granted_by": actor}
     )
     if created:

@@ -8,8 +8,9 @@ Spec: http://wiki.open311.org/GeoReport_v2 . Service codes are the hazard types.
   ``email``, ``device_id`` and ``account_id`` are accepted and not stored (minimum necessary);
   ``media_url`` is recorded for the office but never fetched.
 - GET never returns personal data: no phone, name, photo or typed address; ``lat``/``long`` are
-  rounded to 0.01° (about 1 km) and ``address`` is the county; ``description`` (free text a
-  citizen wrote) is returned only to a caller with a valid api_key, with phone and ID numbers
+  rounded to 0.01° (about 1 km) and ``address`` is the county; ``description`` is left empty,
+  because citizens write names, addresses and numbers into it (the partner that POSTed a request
+  already has its text). ``status_notes`` (the officers' public note) has phone and ID numbers
   masked. Rejected (false or abusive) reports are not listed.
 - ``status`` is ``open``/``closed`` (resolved counts as closed); ``extensions=true`` adds
   ``extended_attributes`` with the fine state and priority (as FixMyStreet does).
@@ -228,7 +229,7 @@ def _coarse(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
-def _request_payload(report: Report, *, with_description: bool, extensions: bool) -> dict:
+def _request_payload(report: Report, *, extensions: bool) -> dict:
     note = (
         report.steps.exclude(public_note="")
         .order_by("-at", "-id")
@@ -242,7 +243,7 @@ def _request_payload(report: Report, *, with_description: bool, extensions: bool
         "status_notes": phones.redact(note),
         "service_name": str(Hazard(report.hazard).label),
         "service_code": report.hazard,
-        "description": phones.redact(report.description) if with_description else "",
+        "description": "",
         "agency_responsible": str(report.assigned_unit or report.account.office),
         "service_notice": "",
         "requested_datetime": _iso(report.submitted_at),
@@ -280,7 +281,6 @@ def _parse_when(raw: str, name: str) -> datetime:
 
 def _list(request, fmt: str) -> HttpResponse:
     accounts = _accounts(request)
-    client = _key_from(request)
     qs = (
         Report.objects.filter(account__in=accounts)
         .exclude(state=State.REJECTED)
@@ -308,14 +308,7 @@ def _list(request, fmt: str) -> HttpResponse:
             qs = qs.filter(state__in=workflow.DONE_STATES)
     extensions = (request.GET.get("extensions") or "").lower() == "true"
     reports = qs.order_by("-submitted_at", "-id")[:MAX_RESULTS]
-    payload = [
-        _request_payload(
-            r,
-            with_description=client is not None and client.key.account_id == r.account_id,
-            extensions=extensions,
-        )
-        for r in reports
-    ]
+    payload = [_request_payload(r, extensions=extensions) for r in reports]
     return _render(fmt, "service_requests", "request", payload)
 
 
@@ -397,7 +390,6 @@ def requests(request, *, fmt: str):
 @_api
 def request_detail(request, *, request_id: str, fmt: str):
     accounts = _accounts(request)
-    client = _key_from(request)
     report = (
         Report.objects.filter(account__in=accounts, ticket=request_id)
         .exclude(state=State.REJECTED)
@@ -406,13 +398,8 @@ def request_detail(request, *, request_id: str, fmt: str):
     )
     if report is None:
         raise ApiError(404, "service_request_id provided was not found")
-    payload = [
-        _request_payload(
-            report,
-            with_description=client is not None and client.key.account_id == report.account_id,
-            extensions=(request.GET.get("extensions") or "").lower() == "true",
-        )
-    ]
+    extensions = (request.GET.get("extensions") or "").lower() == "true"
+    payload = [_request_payload(report, extensions=extensions)]
     return _render(fmt, "service_requests", "request", payload)
 
 

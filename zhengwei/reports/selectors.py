@@ -547,7 +547,7 @@ def initial_report(
     return {
         "start": start,
         "end": end,
-        "hazards": [Hazard(h).label for h in Hazard.values],
+        "hazards": [str(Hazard(h).label) for h in Hazard.values],
         "rows": ordered,
         "totals": totals,
     }

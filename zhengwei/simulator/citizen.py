@@ -47,6 +47,7 @@ from zhengwei.simulator.models import (
     SimFollower,
     SimMedia,
 )
+from zhengwei.simulator.router import alias
 from zhengwei.simulator.seed import demo_account
 from zhengwei.simulator.windows import open_window, trigger_for
 from zhengwei.simulator.wire import CallbackRequest, Reply, build_request, read_reply
@@ -208,7 +209,7 @@ class Citizen:
         payload = phone.upstream_payload({**fields, "_label": label})
         event = str(fields.get("Event", "")).lower()
         show = fields.get("MsgType") != "event" or event in {"subscribe", "unsubscribe", "click"}
-        with transaction.atomic():
+        with transaction.atomic(using=alias()):
             if payload is not None and show:
                 phone.record(self.account, self.openid, Direction.UP, ItemSource.CITIZEN, payload)
             kind = trigger_for(fields)
@@ -408,7 +409,7 @@ class Citizen:
         follower = self.follower
         if article.only_fans_can_comment and not (follower and follower.subscribed):
             raise CitizenError("only followers may comment on this article")
-        with transaction.atomic():
+        with transaction.atomic(using=alias()):
             SimArticle.objects.select_for_update().filter(pk=article.pk).first()
             last = article.comments.aggregate(m=Max("user_comment_id"))["m"] or 0
             return SimComment.objects.create(

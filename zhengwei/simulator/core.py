@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from zhengwei.simulator.models import SimAccount, SimCounter, SimSequence
+from zhengwei.simulator.router import alias
 
 _B62 = string.ascii_letters + string.digits
 
@@ -72,7 +73,7 @@ def bump(account: SimAccount, name: str, day=None, by: int = 1) -> None:
     )
     if not updated:
         try:
-            with transaction.atomic():
+            with transaction.atomic(using=alias()):
                 SimCounter.objects.create(
                     account=account, name=name, day=day, count=by, last_at=timezone.now()
                 )
@@ -93,7 +94,7 @@ def next_number(account: SimAccount, name: str) -> int:
     seq = SimSequence.objects.select_for_update().filter(account=account, name=name).first()
     if seq is None:
         try:
-            with transaction.atomic():
+            with transaction.atomic(using=alias()):
                 SimSequence.objects.create(
                     account=account, name=name, value=SEQUENCE_STARTS.get(name, 1)
                 )

@@ -24,6 +24,7 @@ from django.utils import timezone
 from zhengwei.lib.wxxml import parse_message
 from zhengwei.simulator.limits import limits
 from zhengwei.simulator.models import DeliveryStatus, SimAccount, SimDelivery
+from zhengwei.simulator.router import alias
 from zhengwei.simulator.wire import build_request
 
 log = logging.getLogger("zhengwei.simulator.deliveries")
@@ -36,7 +37,7 @@ def enqueue(account: SimAccount, event: str, xml: bytes, delay_seconds: float) -
         xml=xml.decode("utf-8"),
         due_at=timezone.now() + timedelta(seconds=max(0.0, float(delay_seconds))),
     )
-    transaction.on_commit(dispatcher.kick)
+    transaction.on_commit(dispatcher.kick, using=alias())
     return delivery
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from zhengwei.demo import constants as demo
 from zhengwei.simulator.models import AccountType, Mode, SimAccount, SimFollower
+from zhengwei.simulator.router import alias
 
 # Citizens who followed before the platform was installed (no subscribe event is replayed).
 # Nicknames are for the simulator's pages only.
@@ -39,11 +40,11 @@ def seed(*, reset: bool = False, out=None) -> SimAccount:
         "account_type": AccountType.SUBSCRIPTION,
         "verified": True,
     }
-    with transaction.atomic():
+    with transaction.atomic(using=alias()):
         account = SimAccount.objects.filter(original_id=demo.ORIGINAL_ID).first()
         if account is None:
             try:
-                with transaction.atomic():
+                with transaction.atomic(using=alias()):
                     account = SimAccount.objects.create(
                         original_id=demo.ORIGINAL_ID,
                         callback_url=demo_callback_url(),

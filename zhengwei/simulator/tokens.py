@@ -18,6 +18,7 @@ from zhengwei.simulator.core import bump, count_of, new_token_value
 from zhengwei.simulator.errors import ApiError
 from zhengwei.simulator.limits import limits
 from zhengwei.simulator.models import SimAccount, SimToken, TokenKind
+from zhengwei.simulator.router import alias
 
 
 def _credentials(appid: str | None, secret: str | None) -> SimAccount:
@@ -50,7 +51,7 @@ def classic_token(grant_type: str | None, appid: str | None, secret: str | None)
         raise ApiError(40002)
     account = _credentials(appid, secret)
     conf = limits()["token"]
-    with transaction.atomic():
+    with transaction.atomic(using=alias()):
         SimAccount.objects.select_for_update().filter(pk=account.pk).first()
         if count_of(account, "token:classic") >= conf["classic_daily_quota"]:
             raise ApiError(45009)
@@ -77,7 +78,7 @@ def stable_token(body: dict) -> dict:
     account = _credentials(body.get("appid"), body.get("secret"))
     force = body.get("force_refresh") in (True, "true", 1, "1")
     conf = limits()["token"]
-    with transaction.atomic():
+    with transaction.atomic(using=alias()):
         SimAccount.objects.select_for_update().filter(pk=account.pk).first()
         if count_of(account, "token:stable") >= conf["stable_daily_quota"]:
             raise ApiError(45009)

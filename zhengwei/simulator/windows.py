@@ -12,6 +12,7 @@ from django.utils import timezone
 from zhengwei.simulator.errors import ApiError
 from zhengwei.simulator.limits import limits
 from zhengwei.simulator.models import SimAccount, SimCustomerWindow, SimFollower, WindowKind
+from zhengwei.simulator.router import alias
 
 # Message types that count as "the user sent a message"; click/scancode events and follows
 # open the short interaction window; other events (VIEW, location_select …) open nothing.
@@ -42,7 +43,7 @@ def open_window(account: SimAccount, openid: str, kind: str, now=None) -> None:
     )
     if not updated:
         try:
-            with transaction.atomic():
+            with transaction.atomic(using=alias()):
                 SimCustomerWindow.objects.create(
                     account=account, openid=openid, kind=kind, **values
                 )

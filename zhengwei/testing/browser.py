@@ -45,16 +45,27 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
     if not Path(CHROMIUM).exists():
         pytest.fail(
             f"Chromium not found at {CHROMIUM}: install Debian's package "
             "(apt-get install chromium) or set CHROMIUM to its path"
         )
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # While Playwright's event loop runs in this thread, Django (through asgiref) keeps its
+    # database connections in a separate, async-context store: the test database's serialized
+    # contents, which serialized rollback restores from, must be carried over to it.
+    serialized = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
     playwright = sync_playwright().start()
     try:
+        for alias, contents in serialized.items():
+            connections[alias]._test_serialized_contents = contents
         instance = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
@@ -63,6 +74,7 @@ def browser():
         finally:
             instance.close()
     finally:
+        connections.close_all()  # the connections opened in that separate store
         playwright.stop()
 
 

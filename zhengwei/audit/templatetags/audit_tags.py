@@ -9,6 +9,7 @@ from django import template
 register = template.Library()
 
 MAX_VALUE = 80
+MAX_ROWS = 4  # in the table; the entry's own page shows everything
 
 
 def _text(value) -> str:
@@ -22,8 +23,8 @@ def _text(value) -> str:
 
 
 @register.filter
-def audit_changes(entry) -> list[dict]:
-    """One row per key: its value before and after (either may be missing)."""
+def audit_changes(entry) -> dict:
+    """One row per key, its value before and after (either may be missing); at most MAX_ROWS."""
     before = entry.before if isinstance(entry.before, dict) else {}
     after = entry.after if isinstance(entry.after, dict) else {}
     rows = []
@@ -38,7 +39,7 @@ def audit_changes(entry) -> list[dict]:
     for label, value in (("before", entry.before), ("after", entry.after)):
         if value not in (None, {}) and not isinstance(value, dict):
             rows.append({"key": label, "before": None, "after": _text(value)})
-    return rows
+    return {"rows": rows[:MAX_ROWS], "more": max(0, len(rows) - MAX_ROWS)}
 
 
 @register.filter

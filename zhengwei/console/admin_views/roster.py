@@ -60,9 +60,7 @@ def roster_week(request):
             cells[index].append(
                 {
                     "shift": shift,
-                    "carried": local_start.date() < monday,
-                    "ends_next_day": timezone.localtime(shift.ends_at, tz).date()
-                    != local_start.date(),
+                    "span": _span(local_start, timezone.localtime(shift.ends_at, tz), monday),
                 }
             )
         rows.append(
@@ -83,6 +81,19 @@ def roster_week(request):
             "can_manage": can_manage,
         },
     )
+
+
+def _span(start: datetime, end: datetime, monday: date) -> str:
+    """08:00–20:00, 08:00–next day 08:00, or with dates when the shift reaches further."""
+    begin = start.strftime("%m-%d %H:%M") if start.date() < monday else start.strftime("%H:%M")
+    days = (end.date() - start.date()).days
+    if days == 0:
+        finish = end.strftime("%H:%M")
+    elif days == 1:
+        finish = _("next day %(time)s") % {"time": end.strftime("%H:%M")}
+    else:
+        finish = end.strftime("%m-%d %H:%M")
+    return f"{begin}–{finish}"
 
 
 def _manageable_orgs(user):

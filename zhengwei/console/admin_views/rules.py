@@ -2,11 +2,19 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from zhengwei.access.policy import Action, require
 from zhengwei.orgs import selectors
 from zhengwei.orgs.models import OperationModel, OrgKind, Role
 from zhengwei.orgs.roles import DEFAULT_RULES
+
+# Column headings: the full kind names would make nine columns too wide for a laptop.
+SHORT_KINDS = {
+    OrgKind.OFFICE: _("Office"),
+    OrgKind.CONTRACTOR: _("Contractor"),
+    OrgKind.UNIT: _("Unit"),
+}
 
 
 @login_required
@@ -33,5 +41,9 @@ def role_rules(request):
     return render(
         request,
         "console/role_rules.html",
-        {"rows": rows, "models": OperationModel.choices, "kinds": OrgKind.choices},
+        {
+            "rows": rows,
+            "models": OperationModel.choices,
+            "kinds": [(kind.label, SHORT_KINDS[kind]) for kind in OrgKind],
+        },
     )

@@ -25,6 +25,7 @@ from zhengwei.simulator.errors import ApiError
 from zhengwei.simulator.limits import limits
 from zhengwei.simulator.models import SimAccount
 from zhengwei.simulator.privileges import allowed
+from zhengwei.simulator.router import alias
 
 log = logging.getLogger("zhengwei.simulator.api")
 
@@ -147,7 +148,7 @@ def api_view(request: HttpRequest, path: str) -> HttpResponse:
             call.account = tokens.check(request.GET.get("access_token")).account
             if not allowed(call.account, ep.privilege):
                 raise ApiError(ep.denied)
-        with transaction.atomic():
+        with transaction.atomic(using=alias()):
             result = ep.func(call)
     except ApiError as exc:
         if exc.code not in (0,):

@@ -36,11 +36,7 @@ def account(db):
 @pytest.fixture
 def api(client, account):
     caller = Api(client)
-    caller.token = caller.post(
-        "cgi-bin/stable_token",
-        {"grant_type": "client_credential", "appid": account.app_id, "secret": account.secret},
-        token=False,
-    )["access_token"]
+    caller.login(account)
     return caller
 
 

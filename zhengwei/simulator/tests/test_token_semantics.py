@@ -9,7 +9,7 @@ from freezegun import freeze_time
 
 from zhengwei.simulator.tests.helpers import Api
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(databases="__all__")
 
 
 @pytest.fixture
@@ -135,15 +135,18 @@ def test_a_missing_unknown_or_expired_token_gets_its_own_error(caller, account):
 
 def test_wrong_credentials_are_refused_with_wechat_codes(caller, account):
     good = {"grant_type": "client_credential", "appid": account.app_id, "secret": account.secret}
-    assert caller.post("cgi-bin/stable_token", {**good, "secret": "x"}, token=False)[
-        "errcode"
-    ] == 40125
-    assert caller.post("cgi-bin/stable_token", {**good, "appid": "wx0"}, token=False)[
-        "errcode"
-    ] == 40013
-    assert caller.post("cgi-bin/stable_token", {**good, "grant_type": "x"}, token=False)[
-        "errcode"
-    ] == 40002
+    assert (
+        caller.post("cgi-bin/stable_token", {**good, "secret": "x"}, token=False)["errcode"]
+        == 40125
+    )
+    assert (
+        caller.post("cgi-bin/stable_token", {**good, "appid": "wx0"}, token=False)["errcode"]
+        == 40013
+    )
+    assert (
+        caller.post("cgi-bin/stable_token", {**good, "grant_type": "x"}, token=False)["errcode"]
+        == 40002
+    )
 
 
 def test_the_stable_endpoint_takes_post_json_only(client, account):

@@ -38,6 +38,13 @@ from zhengwei.wechat.outbound.validation import (
 )
 
 MEDIA_TYPES = {"image", "voice", "video", "thumb"}
+CUSTOM_SEND = "/cgi-bin/message/custom/send"
+
+
+def might_have_arrived(exc: WeChatNetworkError) -> bool:
+    """A customer-service message may have reached the citizen despite the error (so it must
+    not be sent again blindly); a failed token fetch or refused connection means it did not."""
+    return exc.endpoint == CUSTOM_SEND and exc.maybe_delivered
 
 
 class WeChatClient:
@@ -122,7 +129,9 @@ class WeChatClient:
 
     def media_get(self, media_id: str) -> bytes:
         """A temporary media file, e.g. a citizen's photo (download within 3 days)."""
-        return self.get("/cgi-bin/media/get", capability=C.BASIC, params={"media_id": media_id}, raw=True)
+        return self.get(
+            "/cgi-bin/media/get", capability=C.BASIC, params={"media_id": media_id}, raw=True
+        )
 
     def media_uploadimg(self, content: bytes, filename: str, content_type: str) -> str:
         """An image for an article body; WeChat strips images from anywhere else."""
@@ -164,14 +173,20 @@ class WeChatClient:
 
     def material_get(self, media_id: str) -> dict | bytes:
         body = {"media_id": media_id}
-        return self.post("/cgi-bin/material/get_material", body, capability=C.MATERIAL, idempotent=True, raw=True)
+        return self.post(
+            "/cgi-bin/material/get_material", body, capability=C.MATERIAL, idempotent=True, raw=True
+        )
 
     def material_delete(self, media_id: str) -> dict:
-        return self.post("/cgi-bin/material/del_material", {"media_id": media_id}, capability=C.MATERIAL)
+        return self.post(
+            "/cgi-bin/material/del_material", {"media_id": media_id}, capability=C.MATERIAL
+        )
 
     def material_batchget(self, kind: str, offset: int = 0, count: int = 20) -> dict:
         body = {"type": kind, "offset": offset, "count": count}
-        return self.post("/cgi-bin/material/batchget_material", body, capability=C.MATERIAL, idempotent=True)
+        return self.post(
+            "/cgi-bin/material/batchget_material", body, capability=C.MATERIAL, idempotent=True
+        )
 
     def material_count(self) -> dict:
         return self.get("/cgi-bin/material/get_materialcount", capability=C.MATERIAL)
@@ -192,7 +207,9 @@ class WeChatClient:
         return self.post("/cgi-bin/draft/update", body, capability=C.MATERIAL, idempotent=True)
 
     def draft_get(self, media_id: str) -> dict:
-        return self.post("/cgi-bin/draft/get", {"media_id": media_id}, capability=C.MATERIAL, idempotent=True)
+        return self.post(
+            "/cgi-bin/draft/get", {"media_id": media_id}, capability=C.MATERIAL, idempotent=True
+        )
 
     def draft_delete(self, media_id: str) -> dict:
         return self.post("/cgi-bin/draft/delete", {"media_id": media_id}, capability=C.MATERIAL)
@@ -207,7 +224,9 @@ class WeChatClient:
     def publish_submit(self, media_id: str) -> dict:
         """Submit for publishing; errcode 0 means *submitted* (PUBLISHJOBFINISH says the rest).
         Publishing pushes nothing to followers: use mass_sendall for that."""
-        return self.post("/cgi-bin/freepublish/submit", {"media_id": media_id}, capability=C.MATERIAL)
+        return self.post(
+            "/cgi-bin/freepublish/submit", {"media_id": media_id}, capability=C.MATERIAL
+        )
 
     def publish_get(self, publish_id: str) -> dict:
         body = {"publish_id": publish_id}
@@ -215,11 +234,15 @@ class WeChatClient:
 
     def publish_batchget(self, offset: int = 0, count: int = 20, no_content: bool = False) -> dict:
         body = {"offset": offset, "count": self._page(count), "no_content": int(no_content)}
-        return self.post("/cgi-bin/freepublish/batchget", body, capability=C.MATERIAL, idempotent=True)
+        return self.post(
+            "/cgi-bin/freepublish/batchget", body, capability=C.MATERIAL, idempotent=True
+        )
 
     def publish_getarticle(self, article_id: str) -> dict:
         body = {"article_id": article_id}
-        return self.post("/cgi-bin/freepublish/getarticle", body, capability=C.MATERIAL, idempotent=True)
+        return self.post(
+            "/cgi-bin/freepublish/getarticle", body, capability=C.MATERIAL, idempotent=True
+        )
 
     def publish_delete(self, article_id: str, index: int = 0) -> dict:
         """Irreversible: the published article disappears."""
@@ -255,7 +278,10 @@ class WeChatClient:
         if clientmsgid:
             body["clientmsgid"] = clientmsgid
         return self.post(
-            "/cgi-bin/message/mass/sendall", body, capability=C.MASS_SEND, idempotent=bool(clientmsgid)
+            "/cgi-bin/message/mass/sendall",
+            body,
+            capability=C.MASS_SEND,
+            idempotent=bool(clientmsgid),
         )
 
     def mass_send(self, openids: list[str], msgtype: str, content: dict, **extra) -> dict:
@@ -269,7 +295,9 @@ class WeChatClient:
         return self.post("/cgi-bin/message/mass/preview", body, capability=C.MASS_SEND)
 
     def mass_get(self, msg_id: str) -> dict:
-        return self.post("/cgi-bin/message/mass/get", {"msg_id": msg_id}, capability=C.MASS_SEND, idempotent=True)
+        return self.post(
+            "/cgi-bin/message/mass/get", {"msg_id": msg_id}, capability=C.MASS_SEND, idempotent=True
+        )
 
     # --- customer-service messages ---------------------------------------------------------
     def custom_send(self, openid: str, msgtype: str, content: dict) -> dict:
@@ -280,15 +308,17 @@ class WeChatClient:
         windows.consume(self.account, openid)
         body = {"touser": openid, "msgtype": msgtype, msgtype: content}
         try:
-            return self.post("/cgi-bin/message/custom/send", body, capability=C.CUSTOMER_SERVICE)
+            return self.post(CUSTOM_SEND, body, capability=C.CUSTOMER_SERVICE)
         except OutsideServiceWindow:
-            windows.window_close(self.account, openid)
+            windows.window_close(self.account.pk, openid)
             raise
         except ServiceQuotaExhausted:
             windows.window_exhaust(self.account, openid)
             raise
-        except WeChatNetworkError:
-            raise  # it may have arrived: keep it counted
+        except WeChatNetworkError as exc:
+            if not might_have_arrived(exc):
+                windows.refund(self.account, openid)
+            raise
         except WeChatError:
             windows.refund(self.account, openid)
             raise
@@ -307,7 +337,13 @@ class WeChatClient:
         count = count or limits.get("comments")["page_size"]
         if count >= 50:
             raise ValidationError(_("WeChat returns fewer than 50 comments per page."))
-        body = {"msg_data_id": msg_data_id, "index": index, "begin": begin, "count": count, "type": kind}
+        body = {
+            "msg_data_id": msg_data_id,
+            "index": index,
+            "begin": begin,
+            "count": count,
+            "type": kind,
+        }
         return self.post("/cgi-bin/comment/list", body, capability=C.COMMENTS, idempotent=True)
 
     def comment_markelect(self, msg_data_id: int, index: int, user_comment_id: int) -> dict:
@@ -359,8 +395,10 @@ class WeChatClient:
 
     def qrcode_create(self, scene: str | int, expire_seconds: int | None = None) -> dict:
         is_str = isinstance(scene, str)
-        action = ("QR_STR_SCENE" if is_str else "QR_SCENE") if expire_seconds else (
-            "QR_LIMIT_STR_SCENE" if is_str else "QR_LIMIT_SCENE"
+        action = (
+            ("QR_STR_SCENE" if is_str else "QR_SCENE")
+            if expire_seconds
+            else ("QR_LIMIT_STR_SCENE" if is_str else "QR_LIMIT_SCENE")
         )
         body = {
             "action_name": action,

@@ -6,18 +6,24 @@ from zhengwei.wechat.outbound import services, windows
 
 
 def on_message_received(
-    *, event: str, account_id: int, from_user: str, kind: str = "", msg_type: str = "", **payload
+    *,
+    event: str,
+    account_id: int,
+    from_user: str,
+    kind: str = "",
+    msg_type: str = "",
+    event_name: str = "",
+    **payload,
 ) -> None:
     """Open or refresh the citizen's service window and release what waited for it.
 
-    ``event`` is the domain event's own name (``publish`` passes it), so WeChat's Event field
-    arrives as ``wx_event`` (``event_name`` is accepted too).
+    ``event`` is the domain event's own name (``publish`` passes it); WeChat's Event field
+    arrives as ``event_name`` (zhengwei.wechat.inbound.services.inbound_process).
     """
-    wx_event = payload.get("wx_event") or payload.get("event_name") or ""
-    if (wx_event or "").lower() == "unsubscribe":
-        windows.ServiceWindow.objects.filter(account_id=account_id, openid=from_user).delete()
+    if event_name.lower() == "unsubscribe":
+        windows.window_close(account_id, from_user)
         return
-    window_kind = windows.kind_for(kind, msg_type, wx_event)
+    window_kind = windows.kind_for(kind, msg_type, event_name)
     if window_kind is None:
         return
     windows.window_open(account_id, from_user, window_kind)

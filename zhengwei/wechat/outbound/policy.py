@@ -33,7 +33,13 @@ register(COMMENT_MANAGE, _COMMENT_MANAGERS)
 register(
     COMMENT_VIEW,
     _COMMENT_MANAGERS
-    | {Role.PROJECT_MANAGER, Role.OFFICE_REVIEWER, Role.DUTY_LEADER, Role.DUTY_OFFICER, Role.AUDITOR},
+    | {
+        Role.PROJECT_MANAGER,
+        Role.OFFICE_REVIEWER,
+        Role.DUTY_LEADER,
+        Role.DUTY_OFFICER,
+        Role.AUDITOR,
+    },
 )
 register(STATS_VIEW, EVERY_ROLE - {Role.UNIT_OFFICER})
 register(API_LOG_VIEW, {Role.SYSTEM_ADMIN, Role.AUDITOR})

@@ -13,20 +13,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhengwei.access.policy import require
 from zhengwei.audit.services import audit_record, snapshot
 from zhengwei.lib.events import publish_on_commit
 from zhengwei.orgs.models import User, WeChatAccount
 from zhengwei.wechat.outbound import limits, policy, windows
-from zhengwei.wechat.outbound.client import WeChatClient
+from zhengwei.wechat.outbound.client import WeChatClient, might_have_arrived
 from zhengwei.wechat.outbound.errors import (
     OutsideServiceWindow,
     RateLimited,
@@ -138,7 +139,7 @@ def customer_message_send(
     )
     require_capability(account, Capability.CUSTOMER_SERVICE)
     if msgtype not in limits.get("customer_service")["msgtypes"]:
-        raise ValueError(f"unknown customer-service msgtype {msgtype!r}")
+        raise ValidationError(_("Unknown message type %(type)s.") % {"type": msgtype})
     with transaction.atomic():
         message = OutboundMessage.objects.create(
             account=account,
@@ -185,7 +186,7 @@ def outbound_message_deliver(*, message_id: int) -> OutboundMessage | None:
     if not claimed:
         return None
     message = OutboundMessage.objects.select_related("account").get(pk=message_id)
-    error: WeChatError | None = None
+    error: Exception | None = None
     try:
         WeChatClient(message.account).custom_send(message.openid, message.msgtype, message.body)
         outcome = OutboundState.SENT
@@ -194,14 +195,14 @@ def outbound_message_deliver(*, message_id: int) -> OutboundMessage | None:
     except WeChatNetworkError as exc:
         # Not knowing whether it arrived, do not risk sending it twice: a person decides.
         error = exc
-        outcome = OutboundState.FAILED if exc.maybe_delivered else OutboundState.QUEUED
+        outcome = OutboundState.FAILED if might_have_arrived(exc) else OutboundState.QUEUED
     except _RETRY_LATER as exc:
         error, outcome = exc, OutboundState.QUEUED
-    except WeChatError as exc:
+    except (WeChatError, ValidationError) as exc:
         error, outcome = exc, OutboundState.FAILED
     with transaction.atomic():
         message.move_to(outcome)
-        message.errcode = error.errcode if error else None
+        message.errcode = getattr(error, "errcode", None)
         message.last_error = str(error)[:300] if error else ""
         if outcome == OutboundState.SENT:
             message.sent_at = timezone.now()
@@ -247,27 +248,34 @@ def outbound_messages_sweep(*, now: datetime | None = None) -> dict[str, int]:
     )
     if queued:
         _enqueue_delivery(queued)
-    expired = 0
+    failed = 0
     cutoff = now - timedelta(days=conf["wait_window_days"])
-    for message in OutboundMessage.objects.filter(
-        state=OutboundState.WAITING_WINDOW, created_at__lt=cutoff
-    ):
+    given_up = OutboundMessage.objects.filter(
+        Q(state=OutboundState.WAITING_WINDOW, created_at__lt=cutoff)
+        # A worker that died mid-send: whether it arrived is unknown, so a person decides.
+        | Q(state=OutboundState.SENDING, updated_at__lt=stale)
+    )
+    for message in given_up:
         with transaction.atomic():
+            message.last_error = (
+                "the citizen did not write again"
+                if message.state == OutboundState.WAITING_WINDOW
+                else "the worker stopped while sending; it may or may not have arrived"
+            )
             message.move_to(OutboundState.FAILED)
-            message.last_error = "the citizen did not write again"
             message.save()
             audit_record(
                 action="outbound_message.failed", obj=message, actor_name=SYSTEM, outcome="error"
             )
             publish_on_commit("outbound_message.failed", message_id=message.pk)
-        expired += 1
-    return {"requeued": len(queued), "expired": expired}
+        failed += 1
+    return {"requeued": len(queued), "failed": failed}
 
 
 # --- comments ------------------------------------------------------------------------------
 def _thread_watch(account: WeChatAccount, msg_data_id: int, index: int, title: str):
     poll_until = timezone.now() + timedelta(days=limits.get("comments")["poll_days"])
-    thread, _ = CommentThread.objects.update_or_create(
+    thread, _created = CommentThread.objects.update_or_create(
         account=account,
         msg_data_id=msg_data_id,
         index=index,
@@ -301,7 +309,16 @@ def comment_thread_set_open(*, actor: User, thread: CommentThread, is_open: bool
 
 def _comment_change(actor, comment: Comment, action: str, fn: Callable, *args, **fields) -> None:
     require(actor, policy.COMMENT_MANAGE, comment)
-    _call(actor, action, comment, fn, comment.msg_data_id, comment.index, comment.user_comment_id, *args)
+    _call(
+        actor,
+        action,
+        comment,
+        fn,
+        comment.msg_data_id,
+        comment.index,
+        comment.user_comment_id,
+        *args,
+    )
     with transaction.atomic():
         for name, value in fields.items():
             setattr(comment, name, value)
@@ -315,13 +332,17 @@ def _comment_change(actor, comment: Comment, action: str, fn: Callable, *args, *
 def comment_reply(*, actor: User, comment: Comment, content: str) -> None:
     client = WeChatClient(comment.account)
     now = timezone.now()
-    _comment_change(actor, comment, "comment.reply", client.comment_reply, content, reply=content, reply_at=now)
+    _comment_change(
+        actor, comment, "comment.reply", client.comment_reply, content, reply=content, reply_at=now
+    )
 
 
 def comment_elect(*, actor: User, comment: Comment, elected: bool = True) -> None:
     client = WeChatClient(comment.account)
     fn = client.comment_markelect if elected else client.comment_unmarkelect
-    _comment_change(actor, comment, "comment.elect" if elected else "comment.unelect", fn, elected=elected)
+    _comment_change(
+        actor, comment, "comment.elect" if elected else "comment.unelect", fn, elected=elected
+    )
 
 
 def comment_delete(*, actor: User, comment: Comment) -> None:
@@ -330,7 +351,7 @@ def comment_delete(*, actor: User, comment: Comment) -> None:
 
 
 def _aware(timestamp: Any) -> datetime | None:
-    return datetime.fromtimestamp(int(timestamp), tz=dt_timezone.utc) if timestamp else None
+    return datetime.fromtimestamp(int(timestamp), tz=UTC) if timestamp else None
 
 
 def _comment_pages(client: WeChatClient, thread: CommentThread) -> Iterator[dict]:
@@ -425,7 +446,12 @@ def datacube_fetch(*, account: WeChatAccount, endpoint: str, begin: date, end: d
         while (ref_date, unique) in rows:  # same day, no distinguishing field: keep the order
             n, unique = n + 1, f"{key}#{n + 1}"
         rows[(ref_date, unique)] = DatacubeRow(
-            account=account, endpoint=endpoint, ref_date=ref_date, key=unique, data=item, fetched_at=now
+            account=account,
+            endpoint=endpoint,
+            ref_date=ref_date,
+            key=unique,
+            data=item,
+            fetched_at=now,
         )
     with transaction.atomic():
         DatacubeRow.objects.bulk_create(
@@ -455,7 +481,9 @@ def datacube_daily(*, account: WeChatAccount, now: datetime | None = None) -> di
     counts = {}
     for endpoint in limits.get("datacube")["daily"]:
         try:
-            counts[endpoint] = datacube_fetch(account=account, endpoint=endpoint, begin=day, end=day)
+            counts[endpoint] = datacube_fetch(
+                account=account, endpoint=endpoint, begin=day, end=day
+            )
         except WeChatError as exc:  # one retired interface must not stop the others
             log.warning("datacube %s failed for %s: %s", endpoint, account, exc)
     return counts

@@ -55,7 +55,9 @@ def _check_button(button, where, name_max, conf, errors, *, has_subs) -> None:
         return  # a button with a sub-menu has no type of its own
     kind = button.get("type")
     if kind not in conf["types"]:
-        errors.append(_("%(where)s: unknown button type %(type)r.") % {"where": where, "type": kind})
+        errors.append(
+            _("%(where)s: unknown button type %(type)r.") % {"where": where, "type": kind}
+        )
     if kind == "view" and not button.get("url"):
         errors.append(_("%(where)s: a view button needs a url.") % {"where": where})
     if kind in {"click", "scancode_push", "scancode_waitmsg", "location_select"} or (
@@ -83,7 +85,9 @@ def validate_article(article: dict) -> None:
         errors.append(_("Unknown article type %(type)r.") % {"type": kind})
     title = article.get("title") or ""
     if not title or len(title) > conf["title_chars"]:
-        errors.append(_("The title must be 1 to %(max)d characters.") % {"max": conf["title_chars"]})
+        errors.append(
+            _("The title must be 1 to %(max)d characters.") % {"max": conf["title_chars"]}
+        )
     if len(article.get("author") or "") > conf["author_chars"]:
         errors.append(
             _("The author must be at most %(max)d characters.") % {"max": conf["author_chars"]}

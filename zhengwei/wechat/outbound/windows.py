@@ -73,9 +73,9 @@ def window_open(account_id: int, openid: str, kind: str) -> ServiceWindow:
     raise RuntimeError("could not open the service window")
 
 
-def window_close(account: WeChatAccount, openid: str) -> None:
+def window_close(account_id: int, openid: str) -> None:
     """WeChat said 45015 or the citizen unfollowed: the window is shut whatever we counted."""
-    ServiceWindow.objects.filter(account=account, openid=openid).update(
+    ServiceWindow.objects.filter(account_id=account_id, openid=openid).update(
         expires_at=timezone.now()
     )
 

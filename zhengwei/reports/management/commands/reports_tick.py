@@ -22,7 +22,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, every: int = 0, **options):
         while True:
-            close_old_connections()  # survive a database restart between rounds
             escalated = reports_escalate_overdue()
             pruned = ratelimit.prune()
             for ticket, level in escalated:
@@ -32,3 +31,4 @@ class Command(BaseCommand):
             if not every:
                 return
             time.sleep(every)
+            close_old_connections()  # survive a database restart between rounds

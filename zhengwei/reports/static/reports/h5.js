@@ -50,7 +50,7 @@
       lng.value = pos.coords.longitude.toFixed(6);
       accuracy.value = Math.round(pos.coords.accuracy || 0) || "";
       datum.value = "wgs84";
-      status.textContent = msg("located").replace("%s", Math.round(pos.coords.accuracy || 0));
+      status.textContent = msg("located").replace("{n}", Math.round(pos.coords.accuracy || 0));
       place(pos.coords.latitude, pos.coords.longitude, 14);
     }, function () {
       status.textContent = msg("geofail");

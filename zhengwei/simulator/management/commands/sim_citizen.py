@@ -42,7 +42,7 @@ class Command(BaseCommand):
                 "report",
             ],
         )
-        parser.add_argument("args", nargs="*")
+        parser.add_argument("values", nargs="*", metavar="ARG")
 
     def handle(self, *args, **o):
         try:
@@ -54,7 +54,7 @@ class Command(BaseCommand):
                 openid = o["openid"] or DEMO_CITIZENS[0][0]
                 citizen = Citizen(openid, o["account"], timeout=o["timeout"])
             self.stdout.write(f"citizen {citizen.openid} → {citizen.account.callback_url}")
-            for result in self._act(citizen, o["action"], o["args"]):
+            for result in self._act(citizen, o["action"], o["values"]):
                 self._show(result)
         except CitizenError as exc:
             raise CommandError(str(exc)) from exc

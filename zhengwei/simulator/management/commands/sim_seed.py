@@ -1,5 +1,7 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from zhengwei.simulator.router import alias
 from zhengwei.simulator.seed import seed
 
 
@@ -10,6 +12,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
+        parser.add_argument(
+            "--migrate",
+            action="store_true",
+            help="first bring the simulator's own database up to date (./run does this)",
+        )
         parser.add_argument(
             "--reset",
             action="store_true",
@@ -22,13 +29,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        account = seed(reset=options["reset"], out=self.stdout.write)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{account.name} {account.original_id} AppID {account.app_id} "
-                f"({account.get_mode_display()}, {account.get_account_type_display()})"
+        verbose = options["verbosity"] >= 1
+        if options["migrate"] and alias() != "default":
+            call_command("migrate", database=alias(), interactive=False, verbosity=0)
+        account = seed(reset=options["reset"], out=self.stdout.write if verbose else None)
+        if verbose:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"{account.name} {account.original_id} AppID {account.app_id} "
+                    f"({account.get_mode_display()}, {account.get_account_type_display()})"
+                )
             )
-        )
         if options["deliver"]:
             from zhengwei.simulator.deliveries import deliver_due
 

@@ -91,7 +91,9 @@ class FakeWeChat:
         with self._lock:
             token = self._new_token()
             # Only the previous token survives, through the 5-minute overlap.
-            self.valid_tokens = {t for t in (self._last, token) if t in self.valid_tokens or t == token}
+            self.valid_tokens = {
+                t for t in (self._last, token) if t in self.valid_tokens or t == token
+            }
             self._last = token
         return {"access_token": token, "expires_in": 7200}
 
@@ -145,9 +147,14 @@ class FakeWeChat:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+
+            def handle_error(self, request, client_address):
+                pass  # a client that timed out closed the socket: expected in timeout tests
+
+        self.server = Server(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         return self.url
 

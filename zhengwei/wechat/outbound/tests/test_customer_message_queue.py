@@ -7,7 +7,7 @@ from django.utils import timezone
 from zhengwei.audit.models import AuditEntry
 from zhengwei.lib.events import publish
 from zhengwei.wechat.outbound import services, tokens
-from zhengwei.wechat.outbound.models import OutboundMessage, OutboundState
+from zhengwei.wechat.outbound.models import OutboundMessage, OutboundState, ServiceWindow
 
 pytestmark = pytest.mark.django_db
 CITIZEN = "oCitizen0000000000000000002"
@@ -48,14 +48,18 @@ def _reply(world, role="duty_officer", **kwargs):
     )
 
 
-def test_a_reply_to_a_citizen_whose_window_is_closed_waits_without_calling_wechat(world, acct, fake, django_capture_on_commit_callbacks):
+def test_a_reply_to_a_citizen_whose_window_is_closed_waits_without_calling_wechat(
+    world, acct, fake, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         message = _reply(world, personal=True, reference="report:42")
     assert message.state == OutboundState.WAITING_WINDOW
     assert fake.count(SEND) == 0
 
 
-def test_it_is_sent_when_the_citizen_writes_again(world, acct, writes, fake, django_capture_on_commit_callbacks):
+def test_it_is_sent_when_the_citizen_writes_again(
+    world, acct, writes, fake, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         first = _reply(world, personal=True)
         second = _reply(world, personal=True)
@@ -68,16 +72,22 @@ def test_it_is_sent_when_the_citizen_writes_again(world, acct, writes, fake, dja
     assert len(sent) == 2 and sent[0].json["touser"] == CITIZEN
 
 
-def test_a_reply_inside_an_open_window_is_sent_at_once(world, acct, writes, fake, django_capture_on_commit_callbacks):
+def test_a_reply_inside_an_open_window_is_sent_at_once(
+    world, acct, writes, fake, django_capture_on_commit_callbacks
+):
     writes()
     with django_capture_on_commit_callbacks(execute=True):
         message = _reply(world)
     message.refresh_from_db()
     assert message.state == OutboundState.SENT
-    assert AuditEntry.objects.filter(action="outbound_message.sent", object_id=str(message.pk)).exists()
+    assert AuditEntry.objects.filter(
+        action="outbound_message.sent", object_id=str(message.pk)
+    ).exists()
 
 
-def test_messages_beyond_the_quota_wait_for_the_next_message(world, acct, writes, fake, django_capture_on_commit_callbacks):
+def test_messages_beyond_the_quota_wait_for_the_next_message(
+    world, acct, writes, fake, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         queued = [_reply(world) for _ in range(6)]
     writes()
@@ -119,6 +129,40 @@ def test_people_without_the_role_or_on_another_account_are_refused(world, acct):
 
 def test_the_sweep_gives_up_on_windows_that_never_reopen(world, acct):
     message = _reply(world)
-    OutboundMessage.objects.filter(pk=message.pk).update(created_at=timezone.now() - timedelta(days=8))
-    assert services.outbound_messages_sweep()["expired"] == 1
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        created_at=timezone.now() - timedelta(days=8)
+    )
+    assert services.outbound_messages_sweep()["failed"] == 1
     assert OutboundMessage.objects.get(pk=message.pk).state == OutboundState.FAILED
+
+
+def test_a_lost_answer_fails_the_message_rather_than_risk_sending_it_twice(
+    world, acct, writes, fake, settings
+):
+    import time
+
+    writes()
+    settings.WECHAT_HTTP_TIMEOUT = 0.2
+    fake.route(SEND, lambda request: time.sleep(0.5) or {"errcode": 0})
+    message = services.outbound_message_deliver(message_id=_reply(world).pk)
+    assert message.state == OutboundState.FAILED
+    assert fake.count(SEND) == 1
+    assert ServiceWindow.objects.get(openid=CITIZEN).sent_count == 1  # it may have arrived
+
+
+def test_a_send_that_never_left_is_queued_again_and_not_counted(world, acct, writes, settings):
+    writes()
+    settings.WECHAT_API_BASE = "http://127.0.0.1:9"  # nothing listens: connection refused
+    message = services.outbound_message_deliver(message_id=_reply(world).pk)
+    assert message.state == OutboundState.QUEUED and message.attempts == 1
+    assert ServiceWindow.objects.get(openid=CITIZEN).sent_count == 0
+
+
+def test_the_sweep_hands_a_message_stuck_in_sending_to_a_person(world, acct):
+    message = _reply(world)
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        state=OutboundState.SENDING, updated_at=timezone.now() - timedelta(minutes=10)
+    )
+    services.outbound_messages_sweep()
+    message.refresh_from_db()
+    assert message.state == OutboundState.FAILED and "may or may not" in message.last_error

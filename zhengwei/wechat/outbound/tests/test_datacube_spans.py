@@ -59,9 +59,13 @@ def test_rows_are_stored_once_and_updated_on_refetch(account, fake, ready):
         {"ref_date": day, "user_source": 30, "new_user": 2, "cancel_user": 0},
     ]
     fake.route("/datacube/getusersummary", {"list": rows})
-    services.datacube_fetch(account=account, endpoint="getusersummary", begin=_yesterday(), end=_yesterday())
+    services.datacube_fetch(
+        account=account, endpoint="getusersummary", begin=_yesterday(), end=_yesterday()
+    )
     rows[0]["new_user"] = 6
-    services.datacube_fetch(account=account, endpoint="getusersummary", begin=_yesterday(), end=_yesterday())
+    services.datacube_fetch(
+        account=account, endpoint="getusersummary", begin=_yesterday(), end=_yesterday()
+    )
     stored = DatacubeRow.objects.filter(endpoint="getusersummary")
     assert stored.count() == 2
     assert stored.get(key="user_source=0").data["new_user"] == 6
@@ -76,7 +80,10 @@ def test_the_daily_fetch_waits_for_eight_oclock(account, fake, ready):
 
 
 def test_the_daily_fetch_calls_each_configured_interface(account, fake, ready):
-    fake.route("/datacube/getusercumulate", {"list": [{"ref_date": _yesterday().isoformat(), "cumulate_user": 120345}]})
+    fake.route(
+        "/datacube/getusercumulate",
+        {"list": [{"ref_date": _yesterday().isoformat(), "cumulate_user": 120345}]},
+    )
     counts = services.datacube_daily(account=account)
     assert set(counts) == {"getusersummary", "getusercumulate", "getarticleread", "getbizsummary"}
     assert DatacubeRow.objects.get(endpoint="getusercumulate").data["cumulate_user"] == 120345

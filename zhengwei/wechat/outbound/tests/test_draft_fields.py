@@ -69,7 +69,10 @@ def test_the_limits_are_exactly_at_the_edges(wx, fake, ready):
 
 
 def test_publishing_returns_the_publish_job(wx, fake, ready):
-    fake.route("/cgi-bin/freepublish/submit", {"errcode": 0, "publish_id": "2247503051", "msg_data_id": 2247503052})
+    fake.route(
+        "/cgi-bin/freepublish/submit",
+        {"errcode": 0, "publish_id": "2247503051", "msg_data_id": 2247503052},
+    )
     result = wx.publish_submit("DRAFT_1")
     assert result["publish_id"] == "2247503051"
     assert fake.requests_to("/cgi-bin/freepublish/submit")[0].json == {"media_id": "DRAFT_1"}

@@ -46,7 +46,9 @@ def test_the_token_endpoints_40001_means_a_wrong_secret():
 
 def test_an_api_error_reaches_the_caller_typed(wx, account, fake):
     tokens.get_token(account)
-    fake.route("/cgi-bin/message/mass/sendall", {"errcode": 45028, "errmsg": "has no masssend quota"})
+    fake.route(
+        "/cgi-bin/message/mass/sendall", {"errcode": 45028, "errmsg": "has no masssend quota"}
+    )
     with pytest.raises(errors.MassSendQuotaExhausted) as caught:
         wx.mass_sendall("text", {"content": "台风预警"})
     assert caught.value.endpoint == "/cgi-bin/message/mass/sendall"

@@ -18,7 +18,10 @@ def _closed_port() -> str:
 
 def test_it_retries_system_busy_and_then_succeeds(wx, account, fake):
     tokens.get_token(account)
-    fake.route("/cgi-bin/getcallbackip", [{"errcode": -1, "errmsg": "system error"}, {"ip_list": ["1.1.1.1"]}])
+    fake.route(
+        "/cgi-bin/getcallbackip",
+        [{"errcode": -1, "errmsg": "system error"}, {"ip_list": ["1.1.1.1"]}],
+    )
     assert wx.callback_ips() == ["1.1.1.1"]
     assert fake.count("/cgi-bin/getcallbackip") == 2
 

@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from zhengwei.wechat.outbound import tokens
+from zhengwei.wechat.outbound.errors import WeChatError
 
 pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 100
@@ -40,7 +41,7 @@ def test_a_citizens_photo_downloads_as_bytes(wx, fake, ready):
 
 def test_a_download_error_is_still_an_error(wx, fake, ready):
     fake.route("/cgi-bin/media/get", {"errcode": 40007, "errmsg": "invalid media_id"})
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(WeChatError) as caught:
         wx.media_get("EXPIRED")
     assert caught.value.errcode == 40007
 

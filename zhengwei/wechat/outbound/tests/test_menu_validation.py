@@ -13,7 +13,8 @@ def _button(i, **extra):
 def _menu(top=3, subs=5):
     return {
         "button": [
-            {"name": f"菜单{i}", "sub_button": [_button(j) for j in range(subs)]} for i in range(top)
+            {"name": f"菜单{i}", "sub_button": [_button(j) for j in range(subs)]}
+            for i in range(top)
         ]
     }
 

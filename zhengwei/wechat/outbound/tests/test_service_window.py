@@ -8,7 +8,11 @@ from freezegun import freeze_time
 
 from zhengwei.lib.events import publish
 from zhengwei.wechat.outbound import tokens, windows
-from zhengwei.wechat.outbound.errors import OutsideServiceWindow, ServiceQuotaExhausted
+from zhengwei.wechat.outbound.errors import (
+    OutsideServiceWindow,
+    ServiceQuotaExhausted,
+    WeChatError,
+)
 from zhengwei.wechat.outbound.models import ServiceWindow
 
 pytestmark = pytest.mark.django_db
@@ -16,14 +20,14 @@ CITIZEN = "oCitizen0000000000000000001"
 SEND = "/cgi-bin/message/custom/send"
 
 
-def _received(account, kind="message", msg_type="text", wx_event=""):
+def _received(account, kind="message", msg_type="text", event_name=""):
     publish(
         "wechat.message_received",
         account_id=account.pk,
         from_user=CITIZEN,
         kind=kind,
         msg_type=msg_type,
-        wx_event=wx_event,
+        event_name=event_name,
     )
 
 
@@ -42,7 +46,9 @@ def test_no_message_may_be_sent_before_the_citizen_writes(wx, fake, ready):
     assert caught.value.local and fake.count(SEND) == 0
 
 
-def test_a_message_from_the_citizen_allows_five_and_refuses_the_sixth_locally(wx, account, fake, ready):
+def test_a_message_from_the_citizen_allows_five_and_refuses_the_sixth_locally(
+    wx, account, fake, ready
+):
     _received(account)
     for _ in range(5):
         _send(wx)
@@ -75,7 +81,7 @@ def test_a_new_message_renews_the_window_and_the_quota(wx, account, fake, ready)
 
 
 def test_a_menu_click_opens_three_messages_for_one_minute(wx, account, fake, ready):
-    _received(account, kind="event", msg_type="event", wx_event="CLICK")
+    _received(account, kind="event", msg_type="event", event_name="CLICK")
     window = ServiceWindow.objects.get(openid=CITIZEN)
     assert window.quota == 3 and window.expires_at - window.opened_at == timedelta(minutes=1)
     for _ in range(3):
@@ -86,19 +92,19 @@ def test_a_menu_click_opens_three_messages_for_one_minute(wx, account, fake, rea
 
 def test_a_click_does_not_shrink_an_open_48_hour_window(account, fake, ready):
     _received(account)
-    _received(account, kind="event", msg_type="event", wx_event="CLICK")
+    _received(account, kind="event", msg_type="event", event_name="CLICK")
     assert ServiceWindow.objects.get(openid=CITIZEN).quota == 5
 
 
 def test_view_clicks_and_location_reports_open_nothing(account, fake, ready):
     for event in ("VIEW", "LOCATION", "MASSSENDJOBFINISH"):
-        _received(account, kind="event", msg_type="event", wx_event=event)
+        _received(account, kind="event", msg_type="event", event_name=event)
     assert not ServiceWindow.objects.exists()
 
 
 def test_unfollowing_closes_the_window(wx, account, fake, ready):
     _received(account)
-    _received(account, kind="event", msg_type="event", wx_event="unsubscribe")
+    _received(account, kind="event", msg_type="event", event_name="unsubscribe")
     with pytest.raises(OutsideServiceWindow):
         _send(wx)
 
@@ -121,7 +127,7 @@ def test_wechat_saying_45015_closes_the_window_and_45047_exhausts_it(wx, account
 def test_other_refusals_give_the_message_back_to_the_quota(wx, account, fake, ready):
     _received(account)
     fake.route(SEND, {"errcode": 40003, "errmsg": "invalid openid"})
-    with pytest.raises(Exception):
+    with pytest.raises(WeChatError):
         _send(wx)
     assert ServiceWindow.objects.get(openid=CITIZEN).sent_count == 0
 

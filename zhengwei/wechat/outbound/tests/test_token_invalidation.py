@@ -15,9 +15,11 @@ def test_a_40001_refreshes_the_token_once_and_repeats_the_call(wx, account, fake
     fake.revoke_tokens()  # e.g. someone force-refreshed with the same AppSecret
     fake.route(
         "/cgi-bin/getcallbackip",
-        lambda r: {"ip_list": ["1.2.3.4"]}
-        if r.query["access_token"] in fake.valid_tokens
-        else {"errcode": 40001, "errmsg": "invalid credential"},
+        lambda r: (
+            {"ip_list": ["1.2.3.4"]}
+            if r.query["access_token"] in fake.valid_tokens
+            else {"errcode": 40001, "errmsg": "invalid credential"}
+        ),
     )
     assert wx.callback_ips() == ["1.2.3.4"]
     assert fake.count("/cgi-bin/stable_token") == 2

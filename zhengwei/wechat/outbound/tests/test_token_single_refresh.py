@@ -70,7 +70,9 @@ def _redis_url() -> str:
     return "redis://127.0.0.1:6379/0"
 
 
-@pytest.mark.parametrize("mode, path", [("stable", "/cgi-bin/stable_token"), ("classic", "/cgi-bin/token")])
+@pytest.mark.parametrize(
+    "mode, path", [("stable", "/cgi-bin/stable_token"), ("classic", "/cgi-bin/token")]
+)
 def test_many_processes_asking_at_once_cause_one_fetch(account, fake, tmp_path, mode, path):
     fake.token_delay = 0.3  # a slow platform: everyone arrives while the fetch is in flight
     outputs = _race("token", account, fake, tmp_path, mode=mode)
@@ -91,9 +93,11 @@ def test_many_processes_rejected_with_40001_refresh_once_not_per_worker(account,
     fake.token_delay = 0.3
     fake.route(
         "/cgi-bin/getcallbackip",
-        lambda r: {"ip_list": ["101.226.1.1"]}
-        if r.query["access_token"] in fake.valid_tokens
-        else {"errcode": 40001, "errmsg": "invalid credential"},
+        lambda r: (
+            {"ip_list": ["101.226.1.1"]}
+            if r.query["access_token"] in fake.valid_tokens
+            else {"errcode": 40001, "errmsg": "invalid credential"}
+        ),
     )
     outputs = _race("call", account, fake, tmp_path)
     assert outputs == ["101.226.1.1"] * PROCESSES
