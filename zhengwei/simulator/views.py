@@ -18,7 +18,7 @@ from django.db.models import F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -63,6 +63,10 @@ def simulator_page(view):
             raise Http404
         ensure_seeded()
         dispatcher.start()
+        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            # A Chinese WeChat client, whatever the browser's Accept-Language says.
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = translation.get_language()
         return view(request, *args, **kwargs)
 
     return wrapped

@@ -43,13 +43,19 @@ def receive(world, *, actor=None, **kw) -> Report:
 def put_on_duty(user, organisation, *, start: datetime | None = None, hours: int = 24):
     start = start or timezone.now() - timedelta(hours=1)
     return DutyShift.objects.create(
-        organisation=organisation, user=user, starts_at=start, ends_at=start + timedelta(hours=hours)
+        organisation=organisation,
+        user=user,
+        starts_at=start,
+        ends_at=start + timedelta(hours=hours),
     )
 
 
 def route_to_unit(world, hazard: str = ""):
     return services.routing_rule_save(
-        actor=world["duty_leader"], account=world.account, county_code=MINHOU, unit=world.unit,
+        actor=world["duty_leader"],
+        account=world.account,
+        county_code=MINHOU,
+        unit=world.unit,
         hazard=hazard,
     )
 

@@ -36,9 +36,11 @@ def test_the_list_answers_htmx_with_just_the_table(world, client_for):
 
 def test_the_detail_page_shows_the_timeline_and_only_allowed_actions(world, client_for):
     report = receive(world)
-    body = client_for(world["duty_officer"]).get(
-        reverse("reports:detail", args=[report.ticket])
-    ).content.decode()
+    body = (
+        client_for(world["duty_officer"])
+        .get(reverse("reports:detail", args=[report.ticket]))
+        .content.decode()
+    )
     assert 'data-kind="receive"' in body
     for verb in ("ack", "triage", "reject", "refer", "duplicate", "escalate"):
         assert f'data-testid="action-{verb}"' in body
@@ -88,8 +90,13 @@ def test_the_duty_officer_enters_a_phone_call_and_triages_it_at_once(world, clie
     response = client.post(
         reverse("reports:phone_in"),
         {
-            "hazard": "landslide", "description": "后山滑坡", "phone": "13800001234",
-            "name": "陈先生", "address": "闽侯县南屿镇", "datum": "wgs84", "priority": "P1",
+            "hazard": "landslide",
+            "description": "后山滑坡",
+            "phone": "13800001234",
+            "name": "陈先生",
+            "address": "闽侯县南屿镇",
+            "datum": "wgs84",
+            "priority": "P1",
             "photos": [upload(jpeg())],
         },
     )
@@ -124,7 +131,8 @@ def test_the_navigation_offers_reports_to_the_office_and_counts_to_the_contracto
     world, client_for
 ):
     office = client_for(world["duty_officer"]).get(reverse("console:home")).content.decode()
-    assert reverse("reports:list") in office and reverse("reports:phone_in") in office
+    link = lambda name: f'href="{reverse(name)}"'  # noqa: E731
+    assert link("reports:list") in office and link("reports:phone_in") in office
     contractor = client_for(world["editor"]).get(reverse("console:home")).content.decode()
-    assert reverse("reports:list") not in contractor
-    assert reverse("reports:counts") in contractor
+    assert link("reports:list") not in contractor
+    assert link("reports:counts") in contractor

@@ -44,7 +44,10 @@ def test_the_clock_runs_from_the_time_of_the_call(world):
     with freeze_time(START):
         call_time = timezone.now() - timedelta(hours=3)
         report = receive(
-            world, actor=world["duty_officer"], channel="phone", submitted_at=call_time,
+            world,
+            actor=world["duty_officer"],
+            channel="phone",
+            submitted_at=call_time,
             hazard="landslide",
         )
         assert report.due_at == call_time + timedelta(hours=24)

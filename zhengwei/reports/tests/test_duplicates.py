@@ -6,7 +6,7 @@ from freezegun import freeze_time
 
 from zhengwei.reports import services
 from zhengwei.reports.models import State, StepKind
-from zhengwei.reports.tests.helpers import LAT, LNG, citizen, receive
+from zhengwei.reports.tests.helpers import LAT, citizen, receive
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,9 @@ def test_far_away_or_a_different_hazard_is_not_suggested(world):
     far = receive(
         world, actor=citizen("o-b"), hazard="people_trapped", lat=LAT + 0.05, phone="13800000002"
     )
-    other = receive(world, actor=citizen("o-c"), hazard="road_damage", lat=NEAR, phone="13800000003")
+    other = receive(
+        world, actor=citizen("o-c"), hazard="road_damage", lat=NEAR, phone="13800000003"
+    )
     assert not far.suggested_duplicates.exists()
     assert not other.suggested_duplicates.exists()
 
@@ -47,8 +49,13 @@ def test_the_same_reporter_again_within_the_window_is_suggested(world):
 def test_merging_notifies_every_reporter(world, events):
     parent = receive(world, actor=citizen("o-a"), hazard="people_trapped", phone="13800000001")
     dups = [
-        receive(world, actor=citizen(f"o-{i}"), hazard="people_trapped", lat=NEAR,
-                phone=f"1380000001{i}")
+        receive(
+            world,
+            actor=citizen(f"o-{i}"),
+            hazard="people_trapped",
+            lat=NEAR,
+            phone=f"1380000001{i}",
+        )
         for i in range(3)
     ]
     services.report_merge(actor=world["duty_officer"], parent=parent, duplicates=dups)

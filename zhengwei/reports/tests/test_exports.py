@@ -17,12 +17,20 @@ PHONE = "13812341234"
 
 @pytest.fixture
 def reports(world):
-    a = receive(world, phone=PHONE, name="王大妈", hazard="people_trapped", lives_in_danger=True,
-                photos=[jpeg()])
-    b = receive(world, actor=citizen("o-2"), phone="13900000002", hazard="waterlogging",
-                lat=26.3, lng=119.0)
-    c = receive(world, actor=citizen("o-3"), phone="13900000003", hazard="waterlogging",
-                lat=39.9, lng=116.4)
+    a = receive(
+        world,
+        phone=PHONE,
+        name="王大妈",
+        hazard="people_trapped",
+        lives_in_danger=True,
+        photos=[jpeg()],
+    )
+    b = receive(
+        world, actor=citizen("o-2"), phone="13900000002", hazard="waterlogging", lat=26.3, lng=119.0
+    )
+    c = receive(
+        world, actor=citizen("o-3"), phone="13900000003", hazard="waterlogging", lat=39.9, lng=116.4
+    )
     return a, b, c
 
 
@@ -89,13 +97,18 @@ def test_the_initial_report_sums_up_leads_per_county(world, reports, client_for)
     assert page.status_code == 200
     body = page.content.decode()
     assert "闽侯县" in body and "人员被困" in body
-    from zhengwei.reports.selectors import initial_report
-
-    from django.utils import timezone
     from datetime import timedelta
 
-    summary = initial_report(user=world["duty_officer"], account=world.account,
-                             start=timezone.now() - timedelta(days=1), end=timezone.now())
+    from django.utils import timezone
+
+    from zhengwei.reports.selectors import initial_report
+
+    summary = initial_report(
+        user=world["duty_officer"],
+        account=world.account,
+        start=timezone.now() - timedelta(days=1),
+        end=timezone.now(),
+    )
     minhou = next(r for r in summary["rows"] if r["county_code"] == "350121")
     assert minhou["total"] == 2  # the duplicate is not counted twice
     assert minhou["people_trapped"] == 1 and minhou["lives_in_danger"] == 1

@@ -12,9 +12,15 @@ pytestmark = pytest.mark.django_db
 
 
 def _form(world, **data):
-    base = {"hazard": "flash_flood", "description": "山洪冲毁便桥", "lat": "26.0612",
-            "lng": "119.1952", "accuracy": "30", "datum": "wgs84",
-            "account": world.account.original_id}
+    base = {
+        "hazard": "flash_flood",
+        "description": "山洪冲毁便桥",
+        "lat": "26.0612",
+        "lng": "119.1952",
+        "accuracy": "30",
+        "datum": "wgs84",
+        "account": world.account.original_id,
+    }
     base.update(data)
     return base
 
@@ -62,7 +68,9 @@ def test_an_expired_link_is_explained_and_falls_back_to_the_phone(world, client,
     with freeze_time("2026-07-28 10:00:00+08:00") as clock:
         token = links.h5_token(account_id=world.account.pk, openid="oWX-old")
         clock.tick(timedelta(hours=2))
-        page = client.get(reverse("reports:h5_form"), {"t": token, "account": world.account.original_id}).content.decode()
+        page = client.get(
+            reverse("reports:h5_form"), {"t": token, "account": world.account.original_id}
+        ).content.decode()
         assert "过期" in page
         response = client.post(reverse("reports:h5_form"), _form(world, t=token))
         assert response.status_code == 400
@@ -80,14 +88,14 @@ def test_a_tampered_link_is_not_trusted(world, client):
 
 
 def test_bad_input_gets_clear_chinese_messages(world, client):
-    response = client.post(
-        reverse("reports:h5_form"), _form(world, hazard="", phone="12345")
-    )
+    response = client.post(reverse("reports:h5_form"), _form(world, hazard="", phone="12345"))
     body = response.content.decode()
     assert response.status_code == 400
     assert "手机号" in body
-    response = client.post(reverse("reports:h5_form"), _form(world, phone="13800001234"),
-                           )
+    response = client.post(
+        reverse("reports:h5_form"),
+        _form(world, phone="13800001234"),
+    )
     assert response.status_code == 200
     response = client.post(reverse("reports:h5_form"), _form(world, hazard="", phone="13800001235"))
     assert "请选择灾情类型" in response.content.decode()

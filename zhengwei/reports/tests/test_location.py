@@ -71,5 +71,13 @@ def test_every_county_of_fujian_is_shipped():
     counties = geo.counties()
     assert len(counties) == 84
     assert {c.city for c in counties} == {
-        "福州市", "厦门市", "莆田市", "三明市", "泉州市", "漳州市", "南平市", "龙岩市", "宁德市",
+        "福州市",
+        "厦门市",
+        "莆田市",
+        "三明市",
+        "泉州市",
+        "漳州市",
+        "南平市",
+        "龙岩市",
+        "宁德市",
     }

@@ -2,7 +2,6 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from freezegun import freeze_time
 
 from zhengwei.reports import services
@@ -20,39 +19,51 @@ def _scenario(world):
     made = {}
     base = datetime.fromisoformat(T0)
     with freeze_time(T0) as clock:
+
         def at(minutes):
             clock.move_to(base + timedelta(minutes=minutes))
 
         # A: acked after 2 min, dispatched 5, contacted 20, resolved 60, closed, rated 5.
         at(0)
         a = made["a"] = receive(world, actor=citizen("o-a"), phone="13800000001", lat=26.0)
-        at(2); services.report_ack(actor=duty, report=a)  # noqa: E702
-        at(5); services.report_triage(actor=duty, report=a, priority="P1")  # noqa: E702
+        at(2)
+        services.report_ack(actor=duty, report=a)  # noqa: E702
+        at(5)
+        services.report_triage(actor=duty, report=a, priority="P1")  # noqa: E702
         services.report_dispatch(actor=duty, report=a, unit=world.unit)
-        at(10); services.report_sign(actor=officer, report=a)  # noqa: E702
-        at(20); services.report_contact(actor=officer, report=a)  # noqa: E702
-        at(60); services.report_resolve(actor=officer, report=a)  # noqa: E702
+        at(10)
+        services.report_sign(actor=officer, report=a)  # noqa: E702
+        at(20)
+        services.report_contact(actor=officer, report=a)  # noqa: E702
+        at(60)
+        services.report_resolve(actor=officer, report=a)  # noqa: E702
         services.report_close(actor=duty, report=a)
         services.report_rate(actor=citizen("o-a"), report=a, rating=5)
         # B: acked after 10 min, resolved by the office at 30, rated 2.
         at(1)
         b = made["b"] = receive(world, actor=citizen("o-b"), phone="13800000002", lat=26.1)
-        at(11); services.report_triage(actor=duty, report=b, priority="P2")  # noqa: E702
-        at(31); services.report_resolve(actor=duty, report=b)  # noqa: E702
+        at(11)
+        services.report_triage(actor=duty, report=b, priority="P2")  # noqa: E702
+        at(31)
+        services.report_resolve(actor=duty, report=b)  # noqa: E702
         services.report_rate(actor=citizen("o-b"), report=b, rating=2)
         # C: resolved at 40, not rated.
         at(2)
         c = made["c"] = receive(world, actor=citizen("o-c"), phone="13800000003", lat=26.2)
-        at(6); services.report_triage(actor=duty, report=c, priority="P2")  # noqa: E702
-        at(40); services.report_resolve(actor=duty, report=c)  # noqa: E702
+        at(6)
+        services.report_triage(actor=duty, report=c, priority="P2")  # noqa: E702
+        at(40)
+        services.report_resolve(actor=duty, report=c)  # noqa: E702
         # D: a duplicate of A; E: rejected as false; F: a phone-in still open.
         at(3)
         d = made["d"] = receive(world, actor=citizen("o-d"), phone="13800000004", lat=26.0)
-        at(4); services.report_mark_duplicate(actor=duty, report=d, parent=a)  # noqa: E702
+        at(4)
+        services.report_mark_duplicate(actor=duty, report=d, parent=a)  # noqa: E702
         e = made["e"] = receive(world, actor=citizen("o-e"), phone="13800000005", lat=26.3)
         services.report_reject(actor=duty, report=e, reason="虚假")
-        f = made["f"] = receive(world, actor=duty, channel="phone", phone="13800000006",
-                                lat=26.4, hazard="landslide")
+        made["f"] = receive(
+            world, actor=duty, channel="phone", phone="13800000006", lat=26.4, hazard="landslide"
+        )
         at(120)
     return made
 
@@ -146,6 +157,9 @@ def test_metrics_json_is_permission_checked(world, client_for):
     foreign = f"{url}&account={world.account.pk}"
     assert client_for(world.outsider).get(foreign).status_code == 403
     assert client_for(world.outsider).get(url).json()["counts"]["received"] == 0  # their own
-    assert client_for(world["duty_leader"]).get(
-        reverse("reports:metrics_json") + "?start=never"
-    ).status_code == 400
+    assert (
+        client_for(world["duty_leader"])
+        .get(reverse("reports:metrics_json") + "?start=never")
+        .status_code
+        == 400
+    )

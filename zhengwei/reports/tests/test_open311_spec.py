@@ -24,9 +24,22 @@ BASE = "/open311/v2"
 KEY = "test-open311-key-0123456789"
 DATATYPES = {"string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"}
 REQUEST_FIELDS = {
-    "service_request_id", "status", "status_notes", "service_name", "service_code",
-    "description", "agency_responsible", "service_notice", "requested_datetime",
-    "updated_datetime", "expected_datetime", "address", "address_id", "zipcode", "lat", "long",
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "description",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+    "address_id",
+    "zipcode",
+    "lat",
+    "long",
     "media_url",
 }
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$")
@@ -34,8 +47,9 @@ ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$")
 
 @pytest.fixture
 def key(world):
-    services.api_key_create(actor=world["system_admin"], account=world.account, name="12345",
-                            raw_key=KEY)
+    services.api_key_create(
+        actor=world["system_admin"], account=world.account, name="12345", raw_key=KEY
+    )
     return KEY
 
 
@@ -83,8 +97,10 @@ def test_discovery_lists_the_geoReport_v2_endpoint_and_its_formats(client, world
     assert ISO.match(data["changeset"])
     _, root = get_xml(client, "discovery.xml")
     assert root.tag == "discovery"
-    assert [f.text for f in root.find("endpoints/endpoint/formats")] == ["text/xml",
-                                                                          "application/json"]
+    assert [f.text for f in root.find("endpoints/endpoint/formats")] == [
+        "text/xml",
+        "application/json",
+    ]
 
 
 # --- GET service list ----------------------------------------------------------------------------
@@ -93,8 +109,15 @@ def test_the_service_list_has_the_specified_fields(client, world):
     assert response.status_code == 200
     assert isinstance(data, list) and len(data) == 7
     for service in data:
-        assert set(service) == {"service_code", "service_name", "description", "metadata",
-                                "type", "keywords", "group"}
+        assert set(service) == {
+            "service_code",
+            "service_name",
+            "description",
+            "metadata",
+            "type",
+            "keywords",
+            "group",
+        }
         assert isinstance(service["metadata"], bool)
         assert service["type"] in {"realtime", "batch", "blackbox"}
     assert {s["service_name"] for s in data} >= {"内涝", "山洪", "人员被困"}
@@ -114,8 +137,15 @@ def test_a_service_definition_describes_its_attributes(client, world):
     assert response.status_code == 200
     assert data["service_code"] == "people_trapped"
     attribute = data["attributes"][0]
-    assert set(attribute) >= {"variable", "code", "datatype", "required",
-                              "datatype_description", "order", "description"}
+    assert set(attribute) >= {
+        "variable",
+        "code",
+        "datatype",
+        "required",
+        "datatype_description",
+        "order",
+        "description",
+    }
     assert attribute["datatype"] in DATATYPES
     assert isinstance(attribute["variable"], bool) and isinstance(attribute["required"], bool)
     assert {v["key"] for v in attribute["values"]} == {"true", "false"}
@@ -151,9 +181,18 @@ def test_posting_without_a_service_code_or_location_is_400(client, key, world):
 
 def test_posting_a_request_returns_its_id_and_a_notice(client, key, world):
     response = post(
-        client, api_key=key, service_code="people_trapped", lat="26.0612", long="119.1952",
-        description="两名老人被困", phone="13800001234", first_name="大妈", last_name="王",
-        email="x@example.com", device_id="dev-1", **{"attribute[lives_in_danger]": "true"},
+        client,
+        api_key=key,
+        service_code="people_trapped",
+        lat="26.0612",
+        long="119.1952",
+        description="两名老人被困",
+        phone="13800001234",
+        first_name="大妈",
+        last_name="王",
+        email="x@example.com",
+        device_id="dev-1",
+        **{"attribute[lives_in_danger]": "true"},
     )
     assert response.status_code in (200, 201)
     data = json.loads(response.content)
@@ -168,8 +207,14 @@ def test_posting_a_request_returns_its_id_and_a_notice(client, key, world):
 
 
 def test_posting_with_an_address_string_only_is_accepted(client, key, world):
-    response = post(client, fmt="xml", api_key=key, service_code="waterlogging",
-                    address_string="闽侯县上街镇", phone="13800001234")
+    response = post(
+        client,
+        fmt="xml",
+        api_key=key,
+        service_code="waterlogging",
+        address_string="闽侯县上街镇",
+        phone="13800001234",
+    )
     assert response.status_code in (200, 201)
     root = ElementTree.fromstring(response.content)
     assert root.tag == "service_requests"
@@ -178,8 +223,9 @@ def test_posting_with_an_address_string_only_is_accepted(client, key, world):
 
 
 def test_an_invalid_phone_is_400_with_a_description(client, key, world):
-    response = post(client, api_key=key, service_code="waterlogging", lat="26.06",
-                    long="119.19", phone="12")
+    response = post(
+        client, api_key=key, service_code="waterlogging", lat="26.06", long="119.19", phone="12"
+    )
     assert_error(response, 400)
 
 
@@ -197,16 +243,33 @@ def test_the_request_list_has_every_specified_field_in_the_right_format(client, 
 
 
 def test_no_personal_data_is_ever_in_a_get_response(client, world, key):
-    report = receive(world, phone="13812341234", name="王大妈", address="上街镇溪源宫路3号",
-                     description="我是王大妈，电话13812341234，家里进水")
-    for path in ("requests.json", "requests.xml", f"requests/{report.ticket}.json",
-                 f"requests/{report.ticket}.xml"):
+    report = receive(
+        world,
+        phone="13812341234",
+        name="王大妈",
+        address="上街镇溪源宫路3号",
+        description="我是王大妈，电话13812341234，家里进水",
+    )
+    for path in (
+        "requests.json",
+        "requests.xml",
+        f"requests/{report.ticket}.json",
+        f"requests/{report.ticket}.xml",
+    ):
         for params in ({}, {"api_key": key}):
             body = client.get(f"{BASE}/{path}", params).content.decode()
-            for secret in ("13812341234", "王大妈", "溪源宫路3号", str(report.lat), str(report.lng)):
+            for secret in (
+                "13812341234",
+                "王大妈",
+                "溪源宫路3号",
+                str(report.lat),
+                str(report.lng),
+            ):
                 assert secret not in body, (path, secret)
     # Citizens write names and numbers into the text, so it is never published.
-    assert get_json(client, f"requests/{report.ticket}.json", api_key=key)[1][0]["description"] == ""
+    assert (
+        get_json(client, f"requests/{report.ticket}.json", api_key=key)[1][0]["description"] == ""
+    )
 
 
 def test_requests_can_be_filtered_as_the_spec_says(client, world):
@@ -214,14 +277,20 @@ def test_requests_can_be_filtered_as_the_spec_says(client, world):
     b = receive(world, hazard="landslide", phone="13800000002", lat=26.2)
     c = resolved(world, hazard="landslide", phone="13800000003", lat=26.3)
     ids = lambda data: {r["service_request_id"] for r in data}  # noqa: E731
-    assert ids(get_json(client, "requests.json", service_request_id=f"{a.ticket},{c.ticket}")[1]) == {
-        a.ticket, c.ticket}
-    assert ids(get_json(client, "requests.json", service_code="landslide")[1]) == {b.ticket,
-                                                                                   c.ticket}
+    assert ids(
+        get_json(client, "requests.json", service_request_id=f"{a.ticket},{c.ticket}")[1]
+    ) == {a.ticket, c.ticket}
+    assert ids(get_json(client, "requests.json", service_code="landslide")[1]) == {
+        b.ticket,
+        c.ticket,
+    }
     assert ids(get_json(client, "requests.json", status="closed")[1]) == {c.ticket}
     assert ids(get_json(client, "requests.json", status="open")[1]) == {a.ticket, b.ticket}
     assert ids(get_json(client, "requests.json", status="open,closed")[1]) == {
-        a.ticket, b.ticket, c.ticket}
+        a.ticket,
+        b.ticket,
+        c.ticket,
+    }
 
 
 def test_dates_filter_and_default_to_the_last_90_days(client, world):
@@ -231,8 +300,12 @@ def test_dates_filter_and_default_to_the_last_90_days(client, world):
         new = receive(world, phone="13800000002")
         tickets = {r["service_request_id"] for r in get_json(client, "requests.json")[1]}
         assert tickets == {new.ticket}
-        explicit = get_json(client, "requests.json", start_date="2026-02-01T00:00:00+08:00",
-                            end_date="2026-03-02T00:00:00+08:00")[1]
+        explicit = get_json(
+            client,
+            "requests.json",
+            start_date="2026-02-01T00:00:00+08:00",
+            end_date="2026-03-02T00:00:00+08:00",
+        )[1]
         assert [r["service_request_id"] for r in explicit] == [old.ticket]
     assert_error(client.get(f"{BASE}/requests.json", {"start_date": "yesterday"}), 400)
     assert_error(client.get(f"{BASE}/requests.json", {"status": "pending"}), 400)
@@ -269,8 +342,16 @@ def test_one_request_is_a_list_of_one_and_an_unknown_one_is_404(client, world):
 
 
 def test_a_token_resolves_to_its_request(client, key, world):
-    data = json.loads(post(client, api_key=key, service_code="other", lat="26.06",
-                           long="119.19", phone="13800001234").content)[0]
+    data = json.loads(
+        post(
+            client,
+            api_key=key,
+            service_code="other",
+            lat="26.06",
+            long="119.19",
+            phone="13800001234",
+        ).content
+    )[0]
     response, resolved_ = get_json(client, f"tokens/{data['token']}.json")
     assert response.status_code == 200
     assert resolved_ == [{"service_request_id": data["service_request_id"], "token": data["token"]}]
@@ -296,5 +377,7 @@ def test_updated_datetime_follows_handling(client, world):
         item = get_json(client, f"requests/{report.ticket}.json")[1][0]
     assert item["updated_datetime"] == "2026-07-28T11:00:00+08:00"
     assert item["requested_datetime"] == "2026-07-28T10:00:00+08:00"
-    assert item["expected_datetime"] == timezone.localtime(report.submitted_at + timedelta(
-        hours=24)).isoformat()
+    assert (
+        item["expected_datetime"]
+        == timezone.localtime(report.submitted_at + timedelta(hours=24)).isoformat()
+    )

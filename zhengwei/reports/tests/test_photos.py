@@ -17,11 +17,15 @@ def _png_header_only(width: int, height: int) -> bytes:
     """A tiny PNG that claims to be width × height pixels (a decompression bomb's calling card)."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
     return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
         + chunk(b"IEND", b"")
     )
 
@@ -29,7 +33,9 @@ def _png_header_only(width: int, height: int) -> bytes:
 def test_a_jpeg_is_accepted_and_its_display_copy_has_no_exif(world):
     photo = clean_photo(upload(jpeg(exif_gps=True)))
     assert photo.original_format == "JPEG"
-    assert Image.open(io.BytesIO(photo.original)).getexif().get(0x8825)  # the GPS is in the original
+    assert (
+        Image.open(io.BytesIO(photo.original)).getexif().get(0x8825)
+    )  # the GPS is in the original
     shown = Image.open(io.BytesIO(photo.display))
     assert shown.format == "JPEG"
     assert not shown.getexif()

@@ -106,7 +106,10 @@ def test_no_contractor_role_passes_any_personal_data_action(world):
 def test_every_report_action_that_shows_a_report_is_marked_personal_data():
     for action in ACTION_ROLES:
         if action.startswith("reports.") and action not in {
-            P.REPORTS_COUNTS, P.REPORTS_METRICS, P.REPORTS_ROUTING, P.REPORTS_API_KEYS,
+            P.REPORTS_COUNTS,
+            P.REPORTS_METRICS,
+            P.REPORTS_ROUTING,
+            P.REPORTS_API_KEYS,
         }:
             assert action in PERSONAL_DATA_ACTIONS, action
 

@@ -24,7 +24,10 @@ def test_the_status_page_shows_the_public_notes_and_not_the_internal_ones(world,
 
     report = receive(world)
     services.report_triage(
-        actor=world["duty_officer"], report=report, priority="P1", public_note="正在核实",
+        actor=world["duty_officer"],
+        report=report,
+        priority="P1",
+        public_note="正在核实",
         internal_note="报告人情绪激动",
     )
     body = client.get(links.status_path(report.ticket)).content.decode()
@@ -55,8 +58,9 @@ def test_the_citizen_rejects_the_closure_from_the_status_page(world, client):
 
 def test_nothing_can_be_rated_before_it_is_resolved(world, client):
     report = receive(world)
-    response = client.post(links.status_path(report.ticket), {"action": "rate", "rating": "5"},
-                           follow=True)
+    response = client.post(
+        links.status_path(report.ticket), {"action": "rate", "rating": "5"}, follow=True
+    )
     assert "只有已办结" in response.content.decode()
     report.refresh_from_db()
     assert report.satisfaction is None

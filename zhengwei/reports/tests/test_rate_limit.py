@@ -17,8 +17,15 @@ def _account(world):
 
 
 def _post(client, phone, **extra):
-    data = {"hazard": "waterlogging", "description": "积水", "phone": phone,
-            "lat": "26.0612", "lng": "119.1952", "account": ACCOUNT[0], **extra}
+    data = {
+        "hazard": "waterlogging",
+        "description": "积水",
+        "phone": phone,
+        "lat": "26.0612",
+        "lng": "119.1952",
+        "account": ACCOUNT[0],
+        **extra,
+    }
     return client.post(reverse("reports:h5_form"), data, REMOTE_ADDR=extra.pop("ip", "10.1.1.1"))
 
 

@@ -22,8 +22,11 @@ def other_unit(world):
 def test_a_report_is_routed_by_its_county_and_hazard(world, other_unit):
     route_to_unit(world)
     services.routing_rule_save(
-        actor=world["duty_leader"], account=world.account, county_code=MINHOU,
-        unit=other_unit, hazard="flash_flood",
+        actor=world["duty_leader"],
+        account=world.account,
+        county_code=MINHOU,
+        unit=other_unit,
+        hazard="flash_flood",
     )
     flood = receive(world, hazard="flash_flood")
     water = receive(world, hazard="waterlogging")
@@ -58,7 +61,9 @@ def test_dispatch_goes_to_the_unit_officer_on_duty_now(world, events):
     assert report.assigned_unit == world.unit
     assert report.assignee == officer
     assert events.named("report.dispatched")[-1] == {
-        "report_id": report.pk, "account_id": world.account.pk, "unit_id": world.unit.pk,
+        "report_id": report.pk,
+        "account_id": world.account.pk,
+        "unit_id": world.unit.pk,
         "assignee_id": officer.pk,
     }
 
@@ -99,7 +104,9 @@ def test_a_report_cannot_be_dispatched_to_another_offices_unit(world):
 def test_routing_rules_are_managed_by_the_duty_leader_not_the_duty_officer(world, client_for):
     with pytest.raises(PermissionDenied):
         services.routing_rule_save(
-            actor=world["duty_officer"], account=world.account, county_code=MINHOU,
+            actor=world["duty_officer"],
+            account=world.account,
+            county_code=MINHOU,
             unit=world.unit,
         )
     client = client_for(world["duty_leader"])
@@ -119,7 +126,9 @@ def test_routing_rules_are_managed_by_the_duty_leader_not_the_duty_officer(world
 def test_an_unknown_county_code_is_refused(world):
     with pytest.raises(ValidationError):
         services.routing_rule_save(
-            actor=world["duty_leader"], account=world.account, county_code="999999",
+            actor=world["duty_leader"],
+            account=world.account,
+            county_code="999999",
             unit=world.unit,
         )
 

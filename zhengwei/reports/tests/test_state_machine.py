@@ -42,7 +42,10 @@ def test_a_report_walks_the_whole_way_and_every_step_is_its_own_row(world):
 def test_each_step_records_who_acted_and_the_notes(world):
     report = receive(world)
     services.report_triage(
-        actor=world["duty_officer"], report=report, priority="P1", public_note="正在核实",
+        actor=world["duty_officer"],
+        report=report,
+        priority="P1",
+        public_note="正在核实",
         internal_note="先打电话",
     )
     step = report.steps.get(kind=StepKind.TRIAGE)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import re
 import threading
 import time
 from typing import Any
@@ -23,6 +24,7 @@ from zhengwei.wechat.outbound.models import ApiCall
 
 log = logging.getLogger("zhengwei.wechat.api")
 _local = threading.local()
+_SECRET_PARAMS = re.compile(r"(access_token|secret)=[^&\s'\"]+")
 
 
 def _session() -> requests.Session:
@@ -77,6 +79,12 @@ def _record(account, method, endpoint, attempt, errcode, error, started) -> None
         )
     except Exception:  # bookkeeping must never turn a successful call into a failure
         log.exception("could not record the WeChat API call")
+
+
+def _redact(text: str) -> str:
+    # requests puts the URL in its messages; the query holds the token (and the AppSecret on
+    # the classic token endpoint), and these messages reach logs, audit notes and the console.
+    return _SECRET_PARAMS.sub(r"\1=***", text)
 
 
 def _never_sent(exc: Exception) -> bool:
@@ -138,7 +146,7 @@ def request(
             if (idempotent or _never_sent(exc)) and attempt < attempts:
                 time.sleep(_backoff(attempt, conf))
                 continue
-            error = WeChatNetworkError(None, str(exc)[:200], endpoint=endpoint)
+            error = WeChatNetworkError(None, _redact(str(exc))[:200], endpoint=endpoint)
             error.maybe_delivered = not _never_sent(exc)
             raise error from exc
         errcode = result.get("errcode", 0) if isinstance(result, dict) else 0

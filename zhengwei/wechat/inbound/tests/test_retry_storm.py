@@ -69,7 +69,7 @@ def servers(transactional_db):  # after the test database exists, so its name is
             while True:
                 assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
                 try:
-                    requests.get(f"{url}/wechat/callback/gh_000000000000/", timeout=5)
+                    requests.get(f"{url}/wechat/callback/probe/", timeout=5)
                     break
                 except (requests.ConnectionError, requests.Timeout):
                     assert time.monotonic() < deadline, "server did not start"

@@ -88,3 +88,14 @@ def test_json_goes_out_as_raw_utf8_and_answers_are_read_as_utf8(wx, account, fak
     assert request.headers["Content-Type"].startswith("application/json")
     fake.route("/cgi-bin/user/info", {"openid": "o1", "remark": "闽侯"})
     assert wx.user_info("o1")["remark"] == "闽侯"  # served as text/plain without a charset
+
+
+def test_network_errors_never_carry_the_token_or_the_secret(settings, account, db):
+    settings.WECHAT_API_BASE = _closed_port()
+    settings.WECHAT_TOKEN_MODE = "classic"
+    settings.WECHAT_LIMITS = {"http": {"attempts": 1}}
+    from zhengwei.wechat.outbound.client import WeChatClient
+
+    with pytest.raises(WeChatNetworkError) as caught:
+        WeChatClient(account).callback_ips()  # the classic token URL carries the AppSecret
+    assert "test-secret" not in str(caught.value) and "secret=***" in str(caught.value)
