@@ -42,8 +42,9 @@ def home(request):
 
 
 def _error(request, status: int, title: str, text: str, action: str):
+    user = getattr(request, "user", None)
     audit_record(
-        actor=request.user if request.user.is_authenticated else None,
+        actor=user if user is not None and user.is_authenticated else None,
         action=action,
         object_type="http",
         object_repr=request.path[:200],
@@ -81,15 +82,12 @@ def permission_denied(request, exception=None):
 
 
 def not_found(request, exception=None):
-    return render(
+    return _error(
         request,
-        "error.html",
-        {
-            "status": 404,
-            "title": _("Page not found"),
-            "text": _("The address does not exist or has moved. Use the menu to find your way."),
-        },
-        status=404,
+        404,
+        _("Page not found"),
+        _("The address does not exist or has moved. Use the menu to find your way."),
+        "http.not_found",
     )
 
 

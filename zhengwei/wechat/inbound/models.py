@@ -145,7 +145,11 @@ class KeywordReply(models.Model):
         related_name="keyword_replies",
         verbose_name=_("account"),
     )
-    keyword = models.CharField(_("keyword"), max_length=60)
+    keyword = models.CharField(
+        _("keyword"),
+        max_length=60,
+        help_text=_("Letters are matched without regard to case or extra spaces."),
+    )
     match = models.CharField(_("match"), max_length=8, choices=Match.choices, default=Match.EXACT)
     reply_text = models.TextField(_("reply"), max_length=600)
     active = models.BooleanField(_("active"), default=True)
@@ -172,7 +176,11 @@ class MenuClickReply(models.Model):
         related_name="menu_click_replies",
         verbose_name=_("account"),
     )
-    event_key = models.CharField(_("menu key"), max_length=128)
+    event_key = models.CharField(
+        _("menu key"),
+        max_length=128,
+        help_text=_("The key of a CLICK button in the custom menu, e.g. FLOOD_NOW."),
+    )
     reply_text = models.TextField(_("reply"), max_length=600)
     active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
