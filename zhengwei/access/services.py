@@ -42,3 +42,31 @@ def otp_device_remove(*, user: User) -> None:
 
 def otp_required(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+@transaction.atomic
+def otp_device_reset(*, actor: User, user: User) -> None:
+    """An administrator removes someone's authenticator (a lost phone) so they can enrol again."""
+    require(actor, Action.PEOPLE_MANAGE, user.organisation)
+    TOTPDevice.objects.filter(user=user).delete()
+    audit_record(actor=actor, action="auth.otp_reset", obj=user)
+
+
+def signin_locked(user: User) -> bool:
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    return AccessAttempt.objects.filter(
+        username=user.get_username(), failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+    ).exists()
+
+
+@transaction.atomic
+def signin_unlock(*, actor: User, user: User) -> int:
+    """Lift a sign-in lock-out before the cool-off ends (the person called the administrator)."""
+    require(actor, Action.PEOPLE_MANAGE, user.organisation)
+    from axes.utils import reset
+
+    count = reset(username=user.get_username())
+    audit_record(actor=actor, action="auth.unlock", obj=user, note=f"attempts cleared: {count}")
+    return count

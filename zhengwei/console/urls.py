@@ -21,6 +21,7 @@ urlpatterns = [
     path("people/<int:pk>/", people.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", people.person_edit, name="person_edit"),
     path("people/<int:pk>/active/", people.person_set_active, name="person_set_active"),
+    path("people/<int:pk>/security/", people.person_security, name="person_security"),
     path("people/<int:pk>/grants/", people.person_grant, name="person_grant"),
     path("people/<int:pk>/grants/roles/", people.person_grant_roles, name="person_grant_roles"),
     path("grants/<int:pk>/revoke/", people.grant_revoke, name="grant_revoke"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhengwei.access.policy import Action, may, require
+from zhengwei.access.services import otp_required, signin_locked
 from zhengwei.console.admin_views._common import paginate
 from zhengwei.console.forms import (
     PERSON_FIELDS,
@@ -111,6 +112,8 @@ def _detail(request, person, grant_form=None, status=200):
             "can_manage": can_manage,
             "grant_form": grant_form,
             "allowed_roles": _allowed_labels(selected, person),
+            "otp_on": can_manage and otp_required(person),
+            "locked": can_manage and signin_locked(person),
         },
         status=status,
     )
@@ -226,4 +229,33 @@ def grant_revoke(request, pk: int):
         _("%(name)s no longer holds %(role)s on %(account)s.")
         % {"name": person, "role": grant.get_role_display(), "account": grant.account},
     )
+    return redirect("console:person_detail", pk=person.pk)
+
+
+@login_required
+@require_POST
+def person_security(request, pk: int):
+    """Administrator help with sign-in: temporary password, lost authenticator, lock-out."""
+    from zhengwei.access import services as access_services
+
+    user = request.user
+    person = selectors.person_get(user=user, pk=pk, action=Action.PEOPLE_MANAGE)
+    what = request.POST.get("what")
+    try:
+        if what == "password":
+            services.user_set_password(
+                actor=user, user=person, password=request.POST.get("password", "")
+            )
+            messages.success(request, _("A new password is set; give it to the person in person."))
+        elif what == "otp":
+            access_services.otp_device_reset(actor=user, user=person)
+            messages.success(request, _("Two-factor sign-in is removed; they can enrol again."))
+        elif what == "unlock":
+            access_services.signin_unlock(actor=user, user=person)
+            messages.success(request, _("The sign-in lock is lifted."))
+        else:
+            messages.error(request, _("Unknown request."))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
     return redirect("console:person_detail", pk=person.pk)

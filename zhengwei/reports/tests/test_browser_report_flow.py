@@ -61,8 +61,12 @@ def test_a_citizen_reports_from_the_phone_and_the_duty_officer_takes_it_up(demo,
     page.get_by_test_id("reveal-phone").click()
     assert page.get_by_test_id("phone-full").inner_text() == "13805911111"
     page.locator("[data-testid=action-triage] select[name=priority]").select_option("P1")
-    page.locator("[data-testid=action-triage] button").click()
-    page.locator("[data-testid=action-dispatch] button").click()
+    with page.expect_navigation():
+        page.locator("[data-testid=action-triage] button").click()
+    unit = page.locator("[data-testid=action-dispatch] select[name=unit]")
+    unit.select_option(label=f"{c.UNIT_NAME} (闽侯县)")
+    with page.expect_navigation():
+        page.locator("[data-testid=action-dispatch] button").click()
     assert page.get_by_test_id("state").inner_text() == "已派单"
     screenshot(page, "reports-detail")
     report.refresh_from_db()
