@@ -21,7 +21,7 @@ class ReportsConfig(AppConfig):
                 P.REPORTS_VIEW,
                 _("Citizens' disaster reports: triage, dispatch, follow up"),
                 "🆘",
-                20,
+                100,
             ),
             NavItem(
                 group,
@@ -30,7 +30,7 @@ class ReportsConfig(AppConfig):
                 P.REPORTS_CREATE,
                 _("Enter a report received by phone or from a unit"),
                 "☎",
-                21,
+                101,
             ),
             NavItem(
                 group,
@@ -39,7 +39,7 @@ class ReportsConfig(AppConfig):
                 P.REPORTS_EXPORT,
                 _("Per-county summary for the 2-hour 初报"),
                 "📋",
-                22,
+                102,
             ),
             NavItem(
                 group,
@@ -48,7 +48,7 @@ class ReportsConfig(AppConfig):
                 P.REPORTS_COUNTS,
                 _("De-identified counts by hazard, city and day"),
                 "📊",
-                23,
+                103,
             ),
             NavItem(
                 group,
@@ -57,7 +57,7 @@ class ReportsConfig(AppConfig):
                 P.REPORTS_ROUTING,
                 _("Which unit receives which county's reports"),
                 "🧭",
-                24,
+                104,
             ),
         ):
             register(item)

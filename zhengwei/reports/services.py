@@ -497,7 +497,7 @@ def report_ack(
     with transaction.atomic():
         _lock(report)
         _require(actor, P.REPORTS_TRIAGE, report)
-        if report.first_ack_at is not None and report.channel != Channel.PHONE:
+        if report.first_ack_at is not None:
             raise IllegalTransition(_("The report has already been acknowledged."))
         if report.state in workflow.DONE_STATES:
             raise IllegalTransition(_("The report is already finished."))

@@ -44,8 +44,9 @@ def enqueue(account: SimAccount, event: str, xml: bytes, delay_seconds: float) -
 def _send(delivery: SimDelivery) -> None:
     conf = limits()["callback"]
     account = delivery.account
-    fields = parse_message(delivery.xml.encode("utf-8")).raw
-    request = build_request(account, fields, openid=str(fields.get("FromUserName") or ""))
+    xml = delivery.xml.encode("utf-8")
+    sender = parse_message(xml).from_user
+    request = build_request(account, xml=xml, openid=sender)
     error, status = "", None
     for attempt in range(1, int(conf["attempts"]) + 1):
         delivery.attempts = attempt

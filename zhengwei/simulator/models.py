@@ -191,8 +191,15 @@ CONTENT_TYPES = {
 }
 
 
+class MaterialManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(permanent=True)
+
+
 class SimMaterial(SimMedia):
     """Permanent material, the same table seen through ``permanent=True``."""
+
+    objects = MaterialManager()
 
     class Meta:
         proxy = True

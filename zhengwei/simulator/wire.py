@@ -33,16 +33,21 @@ def crypto_for(account: SimAccount) -> WXCrypto:
 
 def build_request(
     account: SimAccount,
-    fields: dict[str, Any],
+    fields: dict[str, Any] | None = None,
     *,
+    xml: bytes | None = None,
     openid: str | None = None,
     timestamp: int | None = None,
     nonce: str | None = None,
 ) -> CallbackRequest:
-    """The POST WeChat sends for one message or event, as the account's mode requires:
-    ``signature`` always; in compatible and safe mode also ``encrypt_type=aes`` and a
-    ``msg_signature`` over the ciphertext (compatible mode keeps the plain fields beside it)."""
-    xml = build_message_xml(fields)
+    """The POST WeChat sends for one message or event (``fields``, or ready-made ``xml``), as the
+    account's mode requires: ``signature`` always; in compatible and safe mode also
+    ``encrypt_type=aes`` and a ``msg_signature`` over the ciphertext (compatible mode keeps the
+    plain fields beside it)."""
+    if xml is None:
+        xml = build_message_xml(fields or {})
+    elif fields is None and account.mode == Mode.COMPATIBLE:
+        fields = parse_envelope(xml)
     ts = str(timestamp if timestamp is not None else int(timezone.now().timestamp()))
     nonce = nonce or str(secrets.randbelow(9_000_000_000) + 1_000_000_000)
     params = {

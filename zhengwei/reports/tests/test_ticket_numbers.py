@@ -32,13 +32,13 @@ def test_the_prefix_is_configurable(world, settings):
     assert re.match(r"^MH\d{8}-0001$", receive(world).ticket)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_ticket_is_drawn_only_inside_the_reports_transaction():
     with pytest.raises(RuntimeError):
         next_ticket()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_writers_never_get_the_same_number():
     if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(":memory"):
         pytest.skip("needs a database file shared by connections")

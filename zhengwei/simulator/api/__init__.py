@@ -151,9 +151,11 @@ def api_view(request: HttpRequest, path: str) -> HttpResponse:
         with transaction.atomic(using=alias()):
             result = ep.func(call)
     except ApiError as exc:
-        if exc.code not in (0,):
-            log.info("sim api %s -> %s", ep.path, exc.code)
+        log.info("sim api %s -> %s", ep.path, exc.code)
         result = exc.payload()
+    except Exception:  # a bug here must look like WeChat's "system error", not an HTML 500
+        log.exception("sim api %s crashed", ep.path)
+        result = ApiError(-1).payload()
     if isinstance(result, HttpResponse):
         return result
     return json_response(result)

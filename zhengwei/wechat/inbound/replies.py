@@ -37,8 +37,11 @@ def _load(account_id: int) -> _Rules:
 
     exact: dict[str, str] = {}
     contains: list[tuple[str, str]] = []
-    for kw, match, text in KeywordReply.objects.filter(account_id=account_id, active=True)\
-            .order_by("id").values_list("keyword", "match", "reply_text"):
+    for kw, match, text in (
+        KeywordReply.objects.filter(account_id=account_id, active=True)
+        .order_by("id")
+        .values_list("keyword", "match", "reply_text")
+    ):
         key = _normalise(kw)
         if not key:
             continue

@@ -134,7 +134,9 @@ def preview(m: InboundMessage, *, personal: bool) -> str:
     if key == "publishjobfinish":
         info = m.fields.get("PublishEventInfo") or {}
         if isinstance(info, dict):
-            return f"publish_id {info.get('publish_id', '')} · status {info.get('publish_status', '')}"
+            return (
+                f"publish_id {info.get('publish_id', '')} · status {info.get('publish_status', '')}"
+            )
         return ""
     if key == "templatesendjobfinish":
         return f("Status")

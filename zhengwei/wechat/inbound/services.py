@@ -2,9 +2,9 @@
 
 Processing: the stored row is the queue. ``inbound_process_pending`` claims rows with one
 conditional UPDATE (only rows still claimable move, each claim gets its own token, so two workers
-can never hold the same row), then runs the dispatch handlers of each claimed row in one
-transaction together with the conditional "processed" mark. Handlers' database effects therefore
-commit exactly once: a worker that dies mid-way commits nothing, and its claim is taken over after
+can never hold the same row), then runs the dispatch handlers of each claimed row in the same
+transaction as its conditional "processed" mark. Handlers' database effects therefore commit
+exactly once: a worker that dies mid-way commits nothing, and its claim is taken over after
 WECHAT_PROCESSING_TIMEOUT. Processing is system work on behalf of no person, so it is not audited
 per message (the row itself is the record); people's changes to replies are.
 """
@@ -61,9 +61,9 @@ def inbound_claim(*, limit: int = 100) -> tuple[str, list[InboundMessage]]:
     """Claim up to ``limit`` stored deliveries for this worker (oldest first)."""
     now = timezone.now()
     ids = list(
-        InboundMessage.objects.filter(_claimable(now)).order_by("id").values_list("id", flat=True)[
-            :limit
-        ]
+        InboundMessage.objects.filter(_claimable(now))
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
     )
     if not ids:
         return "", []
@@ -82,49 +82,61 @@ def inbound_claim(*, limit: int = 100) -> tuple[str, list[InboundMessage]]:
     return token, claimed
 
 
-def inbound_process(message: InboundMessage, *, token: str) -> bool:
-    """Run the handlers of one claimed delivery. True when it was processed."""
-    try:
-        with transaction.atomic():
-            for handler in handlers_for(message.kind, message.msg_type, message.event):
-                handler(message)
-            done = InboundMessage.objects.filter(
-                pk=message.pk, claim_token=token, state=State.PROCESSING
-            ).update(state=State.PROCESSED, processed_at=timezone.now(), error="")
-            if not done:
-                raise _LostClaim
-            publish_on_commit(
-                "wechat.message_received",
-                account_id=message.account_id,
-                message_id=message.pk,
-                from_user=message.from_user,
-                kind=message.kind,
-                msg_type=message.msg_type,
-                # "event" names the domain event itself in zhengwei.lib.events, hence event_name.
-                event_name=message.event,
-            )
-        return True
-    except _LostClaim:
-        log.warning("inbound message %s was claimed by another worker; rolled back", message.pk)
-        return False
-    except Exception as exc:
-        log.exception("inbound message %s failed", message.pk)
-        error = "".join(traceback.format_exception_only(exc)).strip()
-        InboundMessage.objects.filter(pk=message.pk, claim_token=token).update(
-            state=State.FAILED, error=error[-2000:]
-        )
-        return False
+def inbound_process(messages: list[InboundMessage], *, token: str) -> int:
+    """Run the handlers of claimed deliveries; returns how many were processed.
+
+    One transaction for the batch (one commit instead of one per message), a savepoint per
+    message: a handler that raises rolls back only its own message's effects, which is then
+    marked failed. Events are published once the batch has committed."""
+    done = 0
+    with transaction.atomic():
+        for message in messages:
+            try:
+                with transaction.atomic():
+                    _run_handlers(message, token)
+                done += 1
+            except _LostClaim:
+                log.warning("inbound message %s was claimed by another worker", message.pk)
+            except Exception as exc:
+                log.exception("inbound message %s failed", message.pk)
+                error = "".join(traceback.format_exception_only(exc)).strip()
+                InboundMessage.objects.filter(pk=message.pk, claim_token=token).update(
+                    state=State.FAILED, error=error[-2000:]
+                )
+    return done
 
 
-def inbound_process_pending(*, limit: int = 100, max_rounds: int = 50) -> int:
+def _run_handlers(message: InboundMessage, token: str) -> None:
+    for handler in handlers_for(message.kind, message.msg_type, message.event):
+        handler(message)
+    # Conditional: a worker whose claim was taken over (it was too slow) must not commit.
+    done = InboundMessage.objects.filter(
+        pk=message.pk, claim_token=token, state=State.PROCESSING
+    ).update(state=State.PROCESSED, processed_at=timezone.now(), error="")
+    if not done:
+        raise _LostClaim
+    publish_on_commit(
+        "wechat.message_received",
+        account_id=message.account_id,
+        message_id=message.pk,
+        from_user=message.from_user,
+        kind=message.kind,
+        msg_type=message.msg_type,
+        # "event" names the domain event itself in zhengwei.lib.events, hence event_name.
+        event_name=message.event,
+    )
+
+
+def inbound_process_pending(*, limit: int = 50, max_rounds: int = 100) -> int:
     """Claim and process stored deliveries until none is left (or ``max_rounds`` batches).
-    Returns how many were processed. Safe to run in any number of processes at once."""
+    Returns how many were processed. Safe to run in any number of processes at once.
+    Batches stay small because on SQLite a batch holds the single write lock."""
     done = 0
     for _ in range(max_rounds):
         token, batch = inbound_claim(limit=limit)
         if not batch:
             break
-        done += sum(inbound_process(m, token=token) for m in batch)
+        done += inbound_process(batch, token=token)
     return done
 
 
@@ -211,7 +223,9 @@ def _delete(actor, obj, allowed: list[str], action: str) -> None:
 
 @transaction.atomic
 def keyword_reply_create(*, actor, account, **data: Any) -> KeywordReply:
-    return _save(actor, KeywordReply(account=account), data, KEYWORD_FIELDS, "wechat.keyword.create")
+    return _save(
+        actor, KeywordReply(account=account), data, KEYWORD_FIELDS, "wechat.keyword.create"
+    )
 
 
 @transaction.atomic
@@ -226,7 +240,9 @@ def keyword_reply_delete(*, actor, reply: KeywordReply) -> None:
 
 @transaction.atomic
 def menu_click_reply_create(*, actor, account, **data: Any) -> MenuClickReply:
-    return _save(actor, MenuClickReply(account=account), data, MENU_FIELDS, "wechat.menu_reply.create")
+    return _save(
+        actor, MenuClickReply(account=account), data, MENU_FIELDS, "wechat.menu_reply.create"
+    )
 
 
 @transaction.atomic

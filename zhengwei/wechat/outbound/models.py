@@ -30,6 +30,9 @@ class AccessToken(models.Model):
     force_refresh_day = models.DateField(null=True, blank=True)
     force_refresh_count = models.PositiveSmallIntegerField(default=0)
     last_force_refresh_at = models.DateTimeField(null=True, blank=True)
+    # The refresh lease (tokens._claim_lease) when Redis is not configured.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    lease_owner = models.CharField(max_length=32, blank=True)
 
     class Meta:
         verbose_name = _("access token")

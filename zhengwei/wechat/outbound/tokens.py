@@ -4,9 +4,9 @@ The first production failure of WeChat integrations is each worker fetching its 
 on the classic endpoint, invalidating everybody else's (reference wechat.md §0.3, §6.1). Here:
 
 - the token lives in the database (AccessToken), read by every process;
-- only one process refreshes, under a lock: a Redis lock when REDIS_URL is set, otherwise the
-  AccessToken row itself (SELECT … FOR UPDATE on PostgreSQL; on SQLite the IMMEDIATE
-  transaction serialises writers);
+- only one process refreshes, under a lock: a Redis lock when REDIS_URL is set, otherwise a
+  lease on the AccessToken row claimed with a conditional UPDATE (no transaction is held open
+  across the HTTP call);
 - whoever gets the lock re-reads the row first, so processes that queued behind a refresh reuse
   its token instead of fetching again;
 - ``invalidate`` (after 40001/40014/42001) is compare-and-refresh: it refreshes only if the
@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
+import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from zhengwei.orgs.models import WeChatAccount
@@ -62,8 +65,12 @@ def invalidate(account: WeChatAccount, bad_token: str) -> str:
 
 @contextlib.contextmanager
 def _exclusive(account: WeChatAccount, conf: dict) -> Iterator[AccessToken]:
-    """Hold the account's refresh lock and yield its AccessToken row, freshly read."""
-    try:  # the row must exist before it can be locked
+    """Hold the account's refresh lock and yield its AccessToken row, freshly read.
+
+    No database transaction stays open during the HTTP call: on SQLite that would lock the
+    whole database (every callback write) for as long as WeChat takes to answer.
+    """
+    try:  # the row must exist before it can be claimed
         with transaction.atomic():
             AccessToken.objects.get_or_create(account=account, defaults={"mode": _mode()})
     except IntegrityError:
@@ -80,14 +87,42 @@ def _exclusive(account: WeChatAccount, conf: dict) -> Iterator[AccessToken]:
         if not lock.acquire():
             raise TokenLockTimeout(endpoint="token")
         try:
-            with transaction.atomic():
-                yield AccessToken.objects.get(account=account)
+            yield AccessToken.objects.get(account=account)
         finally:
             with contextlib.suppress(redis.exceptions.LockError):
                 lock.release()  # expired under a very slow fetch: the next refresher goes on
     else:
-        with transaction.atomic():
-            yield AccessToken.objects.select_for_update().get(account=account)
+        owner = _claim_lease(account, conf)
+        try:
+            yield AccessToken.objects.get(account=account)
+        finally:
+            AccessToken.objects.filter(account=account, lease_owner=owner).update(
+                lease_until=None, lease_owner=""
+            )
+
+
+def _claim_lease(account: WeChatAccount, conf: dict) -> str:
+    """Claim the refresh lease with one conditional UPDATE; wait while someone else holds it.
+
+    The lease expires by itself (lock_ttl_seconds), so a process killed mid-fetch cannot block
+    the account forever.
+    """
+    owner = uuid.uuid4().hex
+    deadline = time.monotonic() + conf["lock_wait_seconds"]
+    while True:
+        now = timezone.now()
+        claimed = (
+            AccessToken.objects.filter(account=account)
+            .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+            .update(
+                lease_until=now + timedelta(seconds=conf["lock_ttl_seconds"]), lease_owner=owner
+            )
+        )
+        if claimed:
+            return owner
+        if time.monotonic() > deadline:
+            raise TokenLockTimeout(endpoint="token")
+        time.sleep(0.05)
 
 
 def _refresh(account: WeChatAccount, *, bad: str | None) -> str:

@@ -75,7 +75,9 @@ def test_a_failed_commit_fails_the_whole_batch_so_nothing_is_acknowledged(commit
 
 def test_rejections_are_written_without_making_the_request_wait(committer):
     account = WeChatAccountFactory()
-    committer.reject(CallbackRejection(reason="bad_signature", status=403, path="/x", ip="10.0.0.1"))
+    committer.reject(
+        CallbackRejection(reason="bad_signature", status=403, path="/x", ip="10.0.0.1")
+    )
     committer.save(_row(account.pk, "after"))  # the writer took the rejection in this round
     deadline = time.monotonic() + 5
     while not CallbackRejection.objects.exists() and time.monotonic() < deadline:

@@ -70,7 +70,9 @@ def test_the_duty_officer_sees_coordinates_and_photo_links(stored, client_for, w
 
 
 @pytest.mark.parametrize("role", ["operator", "editor", "auditor"])
-def test_roles_without_personal_data_see_locations_and_photos_masked(stored, client_for, world, role):
+def test_roles_without_personal_data_see_locations_and_photos_masked(
+    stored, client_for, world, role
+):
     page = client_for(world[role]).get(URL).content.decode()
     assert "26.0745" not in page and "五四路" not in page.replace("五四路积水半米深", "")
     assert "secret-photo.jpg" not in page and "MEDIA_SECRET" not in page

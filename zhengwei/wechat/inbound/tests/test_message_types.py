@@ -22,7 +22,13 @@ MESSAGES = {
     "voice": {"MediaId": "m2", "Format": "amr", "Recognition": "水漫过路面了", "MsgId": 3},
     "video": {"MediaId": "m3", "ThumbMediaId": "t3", "MsgId": 4},
     "shortvideo": {"MediaId": "m4", "ThumbMediaId": "t4", "MsgId": 5},
-    "location": {"Location_X": "26.07", "Location_Y": "119.30", "Scale": "15", "Label": "福州市鼓楼区", "MsgId": 6},
+    "location": {
+        "Location_X": "26.07",
+        "Location_Y": "119.30",
+        "Scale": "15",
+        "Label": "福州市鼓楼区",
+        "MsgId": 6,
+    },
     "link": {"Title": "积水", "Description": "d", "Url": "http://example.com", "MsgId": 7},
 }
 
@@ -34,21 +40,49 @@ EVENTS = {
     "CLICK": {"EventKey": "REPORT_DISASTER"},
     "VIEW": {"EventKey": "https://example.com/h5"},
     "scancode_push": {"EventKey": "s1", "ScanCodeInfo": {"ScanType": "qrcode", "ScanResult": "1"}},
-    "scancode_waitmsg": {"EventKey": "s2", "ScanCodeInfo": {"ScanType": "qrcode", "ScanResult": "2"}},
-    "pic_sysphoto": {"EventKey": "p1", "SendPicsInfo": {"Count": 1, "PicList": [{"PicMd5Sum": "aa"}]}},
-    "pic_photo_or_album": {"EventKey": "p2", "SendPicsInfo": {"Count": 1, "PicList": [{"PicMd5Sum": "bb"}]}},
-    "pic_weixin": {"EventKey": "p3", "SendPicsInfo": {"Count": 1, "PicList": [{"PicMd5Sum": "cc"}]}},
+    "scancode_waitmsg": {
+        "EventKey": "s2",
+        "ScanCodeInfo": {"ScanType": "qrcode", "ScanResult": "2"},
+    },
+    "pic_sysphoto": {
+        "EventKey": "p1",
+        "SendPicsInfo": {"Count": 1, "PicList": [{"PicMd5Sum": "aa"}]},
+    },
+    "pic_photo_or_album": {
+        "EventKey": "p2",
+        "SendPicsInfo": {"Count": 1, "PicList": [{"PicMd5Sum": "bb"}]},
+    },
+    "pic_weixin": {
+        "EventKey": "p3",
+        "SendPicsInfo": {"Count": 1, "PicList": [{"PicMd5Sum": "cc"}]},
+    },
     "location_select": {
         "EventKey": "loc",
-        "SendLocationInfo": {"Location_X": "26.07", "Location_Y": "119.30", "Scale": "15", "Label": "鼓楼", "Poiname": "省防汛办"},
+        "SendLocationInfo": {
+            "Location_X": "26.07",
+            "Location_Y": "119.30",
+            "Scale": "15",
+            "Label": "鼓楼",
+            "Poiname": "省防汛办",
+        },
     },
-    "MASSSENDJOBFINISH": {"MsgID": "1000001625", "Status": "err(30003)", "TotalCount": 0, "FilterCount": 0, "SentCount": 0, "ErrorCount": 0},
+    "MASSSENDJOBFINISH": {
+        "MsgID": "1000001625",
+        "Status": "err(30003)",
+        "TotalCount": 0,
+        "FilterCount": 0,
+        "SentCount": 0,
+        "ErrorCount": 0,
+    },
     "PUBLISHJOBFINISH": {
         "PublishEventInfo": {
             "publish_id": "2247503051",
             "publish_status": 0,
             "article_id": "b5O2OUs25HBxRceL7hfReg-U9QGeq9zQjiDvy",
-            "article_detail": {"count": 1, "item": [{"idx": 1, "article_url": "https://mp.weixin.qq.com/s/x"}]},
+            "article_detail": {
+                "count": 1,
+                "item": [{"idx": 1, "article_url": "https://mp.weixin.qq.com/s/x"}],
+            },
         }
     },
     "TEMPLATESENDJOBFINISH": {"MsgID": "200163836", "Status": "success"},
@@ -78,8 +112,16 @@ def test_every_event_is_stored_as_a_typed_record(client, account, event):
 
 
 def test_nested_event_payloads_keep_their_structure(client, account):
-    post(client, account, _head(account, "event", Event="location_select", **EVENTS["location_select"]))
-    post(client, account, _head(account, "event", Event="PUBLISHJOBFINISH", **EVENTS["PUBLISHJOBFINISH"]))
+    post(
+        client,
+        account,
+        _head(account, "event", Event="location_select", **EVENTS["location_select"]),
+    )
+    post(
+        client,
+        account,
+        _head(account, "event", Event="PUBLISHJOBFINISH", **EVENTS["PUBLISHJOBFINISH"]),
+    )
     post(client, account, _head(account, "event", Event="pic_weixin", **EVENTS["pic_weixin"]))
     by_event = {m.event: m for m in InboundMessage.objects.all()}
     assert by_event["location_select"].fields["SendLocationInfo"]["Poiname"] == "省防汛办"
@@ -92,17 +134,27 @@ def test_an_unknown_message_type_is_stored_not_dropped(client, account):
     fields = _head(account, "miniprogrampage", Title="小程序", AppId="wxapp", MsgId=99)
     assert post(client, account, fields).status_code == 200
     stored = InboundMessage.objects.get()
-    assert (stored.msg_type, stored.known, stored.fields["Title"]) == ("miniprogrampage", False, "小程序")
+    assert (stored.msg_type, stored.known, stored.fields["Title"]) == (
+        "miniprogrampage",
+        False,
+        "小程序",
+    )
 
 
 def test_an_unknown_event_is_stored_not_dropped(client, account):
     fields = _head(account, "event", Event="subscribe_msg_popup_event", Extra="x")
     assert post(client, account, fields).status_code == 200
     stored = InboundMessage.objects.get()
-    assert (stored.kind, stored.event, stored.known) == ("event", "subscribe_msg_popup_event", False)
+    assert (stored.kind, stored.event, stored.known) == (
+        "event",
+        "subscribe_msg_popup_event",
+        False,
+    )
 
 
 def test_two_citizens_with_the_same_msgid_are_two_messages(client, account):
     post(client, account, _head(account, "text", Content="a", MsgId=5))
-    post(client, account, {**_head(account, "text", Content="b", MsgId=5), "FromUserName": "oOther"})
+    post(
+        client, account, {**_head(account, "text", Content="b", MsgId=5), "FromUserName": "oOther"}
+    )
     assert InboundMessage.objects.count() == 2

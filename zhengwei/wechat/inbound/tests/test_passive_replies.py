@@ -9,7 +9,9 @@ from zhengwei.wechat.inbound.tests.helpers import OPENID, post, text_fields
 
 
 def _keyword(account, keyword, text, match="exact"):
-    return KeywordReply.objects.create(account=account, keyword=keyword, match=match, reply_text=text)
+    return KeywordReply.objects.create(
+        account=account, keyword=keyword, match=match, reply_text=text
+    )
 
 
 def test_a_keyword_reply_is_encrypted_and_wechatpy_can_read_it(client, account):
@@ -42,7 +44,9 @@ def test_contains_matches_prefer_the_longest_keyword_and_exact_wins(client, plai
     _keyword(plain_account, "台风", "精确：台风", match="exact")
 
     def answer(text):
-        return wxxml.xml_to_dict(post(client, plain_account, text_fields(plain_account, text)).content)
+        return wxxml.xml_to_dict(
+            post(client, plain_account, text_fields(plain_account, text)).content
+        )
 
     assert answer("最新台风路径是什么")["Content"] == "台风路径图"
     assert answer("台风来了吗")["Content"] == "台风信息"
@@ -56,7 +60,9 @@ def test_an_inactive_keyword_does_not_answer(client, plain_account):
 
 
 def test_a_menu_click_gets_its_reply(client, plain_account):
-    MenuClickReply.objects.create(account=plain_account, event_key="FLOOD_NOW", reply_text="汛情实况：…")
+    MenuClickReply.objects.create(
+        account=plain_account, event_key="FLOOD_NOW", reply_text="汛情实况：…"
+    )
     fields = {
         "ToUserName": plain_account.original_id,
         "FromUserName": OPENID,

@@ -104,7 +104,9 @@ def test_a_failing_handler_rolls_back_and_the_message_is_retried_later(
     assert AuditEntry.objects.filter(action="test.side_effect").count() == 1
 
 
-def test_a_message_that_keeps_failing_stops_after_the_attempt_limit(client, account, registered, settings):
+def test_a_message_that_keeps_failing_stops_after_the_attempt_limit(
+    client, account, registered, settings
+):
     settings.WECHAT_PROCESS_RETRY_DELAY = 0
     registered(on_any(), lambda m: 1 / 0)
     post(client, account, text_fields(account))
@@ -130,15 +132,17 @@ def test_a_claim_abandoned_by_a_dead_worker_is_taken_over_and_the_late_worker_ro
     old_token, (message,) = inbound_claim()
     InboundMessage.objects.update(claimed_at=timezone.now() - timedelta(hours=1))
     assert inbound_process_pending() == 1  # taken over
-    assert inbound_process(message, token=old_token) is False  # the slow worker loses
+    assert inbound_process([message], token=old_token) == 0  # the slow worker loses
     assert AuditEntry.objects.filter(action="test.side_effect").count() == 1
 
 
-def test_processing_publishes_message_received(client, account, published, django_capture_on_commit_callbacks):
+def test_processing_publishes_message_received(
+    client, account, published, django_capture_on_commit_callbacks
+):
     post(client, account, text_fields(account))
     with django_capture_on_commit_callbacks(execute=True):
         inbound_process_pending()
-    (name, payload), = published
+    ((name, payload),) = published
     message = InboundMessage.objects.get()
     assert name == "wechat.message_received"
     assert payload == {
@@ -155,11 +159,32 @@ def test_job_finish_events_are_published_with_their_payload(
     client, account, published, django_capture_on_commit_callbacks
 ):
     base = {"ToUserName": account.original_id, "CreateTime": int(time.time()), "MsgType": "event"}
-    post(client, account, {**base, "FromUserName": "mphelper", "Event": "PUBLISHJOBFINISH",
-                           "PublishEventInfo": {"publish_id": "2247503051", "publish_status": 2,
-                                                "fail_idx": [1, 2]}})
-    post(client, account, {**base, "FromUserName": "oAdmin", "Event": "MASSSENDJOBFINISH",
-                           "MsgID": "1000001625", "Status": "send success", "SentCount": 9})
+    post(
+        client,
+        account,
+        {
+            **base,
+            "FromUserName": "mphelper",
+            "Event": "PUBLISHJOBFINISH",
+            "PublishEventInfo": {
+                "publish_id": "2247503051",
+                "publish_status": 2,
+                "fail_idx": [1, 2],
+            },
+        },
+    )
+    post(
+        client,
+        account,
+        {
+            **base,
+            "FromUserName": "oAdmin",
+            "Event": "MASSSENDJOBFINISH",
+            "MsgID": "1000001625",
+            "Status": "send success",
+            "SentCount": 9,
+        },
+    )
     with django_capture_on_commit_callbacks(execute=True):
         inbound_process_pending()
     by_name = {name: payload for name, payload in published}
@@ -179,3 +204,21 @@ def test_the_worker_command_drains_the_stored_messages(client, account, capsys):
     call_command("wechat_worker", "--once")
     assert "processed 1" in capsys.readouterr().out
     assert InboundMessage.objects.get().state == "processed"
+
+
+def test_one_failing_message_does_not_undo_the_others_in_its_batch(client, account, registered):
+    def picky(message):
+        audit_record(action="test.side_effect", object_id=message.fields["Content"])
+        if message.fields["Content"] == "bad":
+            raise ValueError("cannot handle")
+
+    registered(on_any(), picky)
+    for text in ("good 1", "bad", "good 2"):
+        post(client, account, text_fields(account, text))
+    assert inbound_process_pending() == 2
+    states = dict(InboundMessage.objects.values_list("fields__Content", "state"))
+    assert states == {"good 1": "processed", "bad": "failed", "good 2": "processed"}
+    marks = set(
+        AuditEntry.objects.filter(action="test.side_effect").values_list("object_id", flat=True)
+    )
+    assert marks == {"good 1", "good 2"}

@@ -83,7 +83,9 @@ def test_a_garbled_inner_message_gets_a_400(client, account):
 
 
 def test_an_unknown_account_gets_a_404(client, db):
-    response = client.get("/wechat/callback/gh_000000000000/?signature=x&timestamp=1&nonce=2&echostr=e")
+    response = client.get(
+        "/wechat/callback/gh_000000000000/?signature=x&timestamp=1&nonce=2&echostr=e"
+    )
     assert response.status_code == 404
     assert CallbackRejection.objects.get().reason == "unknown_account"
 
@@ -101,7 +103,9 @@ def test_the_timestamp_window_is_configurable(client, account, settings):
 
 
 def test_missing_signature_parameters_are_refused(client, account):
-    response = client.post(f"/wechat/callback/{account.original_id}/", data=b"<xml/>", content_type="text/xml")
+    response = client.post(
+        f"/wechat/callback/{account.original_id}/", data=b"<xml/>", content_type="text/xml"
+    )
     assert response.status_code == 403
     assert _reason() == "missing_params"
 

@@ -1,4 +1,5 @@
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from zhengwei.audit.models import AuditEntry
@@ -22,7 +23,10 @@ def test_the_operator_adds_a_keyword_reply_that_answers_at_once(world, client_fo
     entry = AuditEntry.objects.get(action="wechat.keyword.create")
     assert entry.actor == world["operator"]
     answer = post(client, world.account, text_fields(world.account, "今天闽江水位怎样"))
-    assert wxxml.xml_to_dict(crypto_for(world.account).decrypt_reply(answer.content))["Content"] == "闽江水位正常。"
+    assert (
+        wxxml.xml_to_dict(crypto_for(world.account).decrypt_reply(answer.content))["Content"]
+        == "闽江水位正常。"
+    )
 
 
 def test_the_operator_edits_and_deletes_a_menu_click_reply(world, client_for):
@@ -39,7 +43,9 @@ def test_the_operator_edits_and_deletes_a_menu_click_reply(world, client_for):
     rule.refresh_from_db()
     assert rule.reply_text == "今日汛情实况"
     update = AuditEntry.objects.get(action="wechat.menu_reply.update")
-    assert update.before == {"reply_text": "汛情实况"} and update.after == {"reply_text": "今日汛情实况"}
+    assert update.before == {"reply_text": "汛情实况"} and update.after == {
+        "reply_text": "今日汛情实况"
+    }
     operator.post(reverse("wechat_inbound:menu_delete", args=[rule.pk]))
     assert not MenuClickReply.objects.exists()
     assert AuditEntry.objects.filter(action="wechat.menu_reply.delete").exists()
@@ -66,8 +72,10 @@ def test_other_roles_see_the_replies_but_cannot_change_them(world, client_for, r
         {"keyword": "x", "match": "exact", "reply_text": "y"},
     )
     assert new.status_code == 403
-    with pytest.raises(Exception):
-        services.keyword_reply_create(actor=world[role], account=world.account, keyword="x", reply_text="y")
+    with pytest.raises(PermissionDenied):
+        services.keyword_reply_create(
+            actor=world[role], account=world.account, keyword="x", reply_text="y"
+        )
     assert KeywordReply.objects.count() == 1
 
 

@@ -56,10 +56,26 @@ def servers(transactional_db):  # after the test database exists, so its name is
         port = _free_port()
         procs.append(
             subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "zhengwei.wechat.inbound.tests.storm_app:application",
-                 "--bind", f"127.0.0.1:{port}", "--workers", "1", "--worker-class", "gthread",
-                 "--threads", "8", "--log-level", "warning"],
-                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "zhengwei.wechat.inbound.tests.storm_app:application",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    "1",
+                    "--worker-class",
+                    "gthread",
+                    "--threads",
+                    "8",
+                    "--log-level",
+                    "warning",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
             )
         )
         urls.append(f"http://127.0.0.1:{port}")
@@ -101,7 +117,8 @@ def test_a_retry_storm_over_two_processes_stores_once_and_acts_once(servers):
     assert [r.status_code for r in responses] == [200, 200, 200]
     # Every delivery, first or retry, carries the same passive reply.
     replies = {
-        wxxml.xml_to_dict(crypto_for(account).decrypt_reply(r.content))["Content"] for r in responses
+        wxxml.xml_to_dict(crypto_for(account).decrypt_reply(r.content))["Content"]
+        for r in responses
     }
     assert replies == {"今日雨情：小雨"}
     assert InboundMessage.objects.count() == 1
@@ -117,7 +134,9 @@ def test_many_messages_each_delivered_twice_to_both_processes_are_each_handled_o
     jobs += [(servers[(i + 1) % 2], r) for i, r in enumerate(requests_)]
     with ThreadPoolExecutor(16) as pool:
         statuses = list(
-            pool.map(lambda j: requests.post(j[0] + j[1][0], data=j[1][1], timeout=10).status_code, jobs)
+            pool.map(
+                lambda j: requests.post(j[0] + j[1][0], data=j[1][1], timeout=10).status_code, jobs
+            )
         )
     assert statuses == [200] * 60
     assert InboundMessage.objects.count() == 30

@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=0.2, help="idle poll, seconds")
-        parser.add_argument("--batch", type=int, default=200)
+        parser.add_argument("--batch", type=int, default=50)
         parser.add_argument("--once", action="store_true", help="drain once and exit")
 
     def handle(self, *args, interval, batch, once, **options):
