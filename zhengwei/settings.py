@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "zhengwei.audit",
     "zhengwei.console",
     "zhengwei.demo",
+    "zhengwei.scheduler",
     "zhengwei.reports",
     "zhengwei.wechat.inbound",
     "zhengwei.wechat.outbound",
@@ -326,6 +327,27 @@ MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
 MAP_TILE_DATUM = env_str("MAP_TILE_DATUM", "wgs84")
 if MAP_TILE_DATUM not in {"wgs84", "gcj02"}:
     raise ConfigError("MAP_TILE_DATUM must be 'wgs84' or 'gcj02'")
+
+# --- Periodic work --------------------------------------------------------------------------
+# Management commands run by `manage.py run_scheduler` (started by ./run), seconds between rounds.
+# JSON in SCHEDULED_COMMANDS replaces the table; production may use cron instead (docs/deploy.md).
+SCHEDULED_COMMANDS: dict[str, int] = {
+    "reports_tick": 60,
+    "interactions_tick": 60,
+    "wechat_periodic": 300,
+    "prune_audit": 86400,
+}
+if env_str("SCHEDULED_COMMANDS"):
+    import json as _json
+
+    try:
+        SCHEDULED_COMMANDS = {
+            str(k): int(v) for k, v in _json.loads(env_str("SCHEDULED_COMMANDS")).items()
+        }
+    except (ValueError, AttributeError) as exc:
+        raise ConfigError(
+            f"SCHEDULED_COMMANDS must be a JSON object of name: seconds ({exc})"
+        ) from None
 
 LOGGING = {
     "version": 1,

@@ -40,3 +40,13 @@ register(
     TEMPLATES_VIEW, OFFICE_REPLIERS | {Role.OFFICE_REVIEWER, Role.AUDITOR, Role.SYSTEM_ADMIN}
 )
 register(TEMPLATES_MANAGE, {Role.OFFICE_LEADER, Role.DUTY_LEADER})
+
+
+def conversation_visible(user, conversation) -> bool:
+    """Disaster conversations, and those that became reports, stay with the office: they hold
+    where a citizen is and what happened to them (行踪轨迹, PIPL art. 28)."""
+    from zhengwei.orgs.models import OrgKind
+
+    if getattr(user, "org_kind", None) == OrgKind.CONTRACTOR:
+        return conversation.effective_category != "disaster" and conversation.state != "converted"
+    return True

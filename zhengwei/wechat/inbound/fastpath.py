@@ -66,7 +66,11 @@ def _client_ip(environ) -> str | None:
 def _respond(start_response, response: Response):
     start_response(
         f"{response.status} {_REASONS.get(response.status, 'Error')}",
-        [("Content-Type", response.content_type), ("Content-Length", str(len(response.body)))],
+        [
+            ("Content-Type", response.content_type),
+            ("Content-Length", str(len(response.body))),
+            ("X-Content-Type-Options", "nosniff"),  # echostr is reflected input
+        ],
     )
     return [response.body]
 

@@ -1,0 +1,47 @@
+"""Listeners on other apps' domain events (subscribed in InteractionsConfig.ready).
+
+They run after the other app's transaction committed, in the same process. Each calls a service;
+a failure is logged by zhengwei.lib.events and does not disturb the publisher.
+"""
+
+from __future__ import annotations
+
+from zhengwei.lib.events import subscribe
+
+
+def on_report_step(*, event: str, step_id: int, has_public_note: bool = True, **payload) -> None:
+    from zhengwei.interactions import services
+
+    services.citizen_notify_step(step_id=step_id)
+
+
+def on_report_merged(
+    *,
+    event: str,
+    parent_id: int,
+    merged_ids=(),
+    notify_report_ids=(),
+    **payload,
+) -> None:
+    """Merged reports get their own duplicate step (and message); reports that followed an earlier
+    merge to the new parent get none, so they are told here."""
+    from zhengwei.interactions import services
+
+    followers = set(notify_report_ids) - set(merged_ids) - {parent_id}
+    if followers:
+        services.citizen_notify_merged(report_ids=sorted(followers), parent_id=parent_id)
+
+
+def on_comments(*, event: str, account_id: int, user_comment_ids=(), **payload) -> None:
+    from zhengwei.interactions import services
+    from zhengwei.orgs.models import WeChatAccount
+
+    account = WeChatAccount.objects.filter(pk=account_id).first()
+    if account is not None:
+        services.conversation_receive_comments(account=account, user_comment_ids=user_comment_ids)
+
+
+def connect() -> None:
+    subscribe("report.step_added", on_report_step)
+    subscribe("report.merged", on_report_merged)
+    subscribe("wechat_comment.received", on_comments)

@@ -1,0 +1,215 @@
+"""Thin views of the 互动 inbox: parse, call a selector or a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from zhengwei.access.policy import may
+from zhengwei.interactions import policy as P
+from zhengwei.interactions import selectors, services
+from zhengwei.interactions.models import Category, Channel, ConversationState, ReplyDraft
+from zhengwei.orgs.models import OrgKind, User
+from zhengwei.reports.models import Hazard
+from zhengwei.reports.models import State as ReportState
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [m for msgs in exc.message_dict.values() for m in msgs]
+    return list(exc.messages)
+
+
+@login_required
+def inbox(request):
+    account = selectors.account_for(request.user, request.GET.get("account"))
+    filters = {
+        "state": request.GET.get("state", "open"),
+        "category": request.GET.get("category", ""),
+        "channel": request.GET.get("channel", ""),
+        "mine": request.GET.get("mine", ""),
+        "overdue": request.GET.get("overdue", ""),
+    }
+    qs = selectors.conversation_list(user=request.user, account=account, filters=filters)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    personal = selectors.sees_personal(request.user, account)
+    rows = [
+        (c, selectors.shown(c.preview, personal=personal), c.overdue()) for c in page.object_list
+    ]
+    context = {
+        "account": account,
+        "page": page,
+        "rows": rows,
+        "filters": filters,
+        "categories": Category.choices,
+        "channels": Channel.choices,
+        "counts": selectors.inbox_counts(user=request.user, account=account),
+        "pending": selectors.pending_drafts(user=request.user, account=account)[:20],
+        "returned": selectors.my_returned_drafts(user=request.user, account=account),
+        "now": timezone.now(),
+    }
+    if getattr(request, "htmx", False):
+        return render(request, "interactions/_rows.html", context)
+    return render(request, "interactions/inbox.html", context)
+
+
+@login_required
+def conversation(request, pk: int):
+    conv = selectors.conversation_get(user=request.user, pk=pk)
+    user, account = request.user, conv.account
+    office = user.org_kind != OrgKind.CONTRACTOR
+    return render(
+        request,
+        "interactions/conversation.html",
+        {
+            "c": conv,
+            "account": account,
+            "thread": selectors.conversation_thread(user=user, conversation=conv),
+            "openid": selectors.short_openid(conv.openid),
+            "overdue": conv.overdue(),
+            "categories": Category.choices,
+            "hazards": Hazard.choices,
+            "people": selectors.assignable_people(account=account, conversation=conv),
+            "can_handle": may(user, P.INBOX_HANDLE, conv),
+            "can_assign": may(user, P.INBOX_ASSIGN, conv),
+            "can_send": office and may(user, P.REPLY_SEND, conv),
+            "can_draft": may(user, P.REPLY_DRAFT, conv),
+            "can_approve": office and may(user, P.REPLY_APPROVE, conv),
+            "can_convert": may(user, P.INBOX_CONVERT, conv),
+            "suggested_hazard": _suggested_hazard(conv),
+            "open": conv.is_open,
+            "States": ConversationState,
+        },
+    )
+
+
+def _suggested_hazard(conv) -> str:
+    from zhengwei.interactions import classify
+
+    return classify.suggest_hazard(" ".join(i.text for i in conv.items.all()))
+
+
+@login_required
+@require_POST
+def conversation_act(request, pk: int, verb: str):
+    conv = selectors.conversation_get(user=request.user, pk=pk)
+    p, user = request.POST, request.user
+    try:
+        match verb:
+            case "classify":
+                services.conversation_classify(
+                    actor=user, conversation=conv, category=p.get("category", "")
+                )
+            case "assign":
+                assignee = None
+                if p.get("assignee"):
+                    assignee = get_object_or_404(User, pk=p["assignee"])
+                services.conversation_assign(actor=user, conversation=conv, assignee=assignee)
+            case "send":
+                services.reply_send(actor=user, conversation=conv, text=p.get("text", ""))
+            case "draft":
+                services.reply_draft_submit(actor=user, conversation=conv, text=p.get("text", ""))
+            case "resolve":
+                services.conversation_resolve(actor=user, conversation=conv, note=p.get("note", ""))
+            case "reopen":
+                services.conversation_reopen(actor=user, conversation=conv, note=p.get("note", ""))
+            case "convert":
+                report = services.conversation_convert(
+                    actor=user,
+                    conversation=conv,
+                    hazard=p.get("hazard", ""),
+                    lives_in_danger=bool(p.get("lives_in_danger")),
+                    description=p.get("description", ""),
+                )
+                messages.success(
+                    request, _("Report %(ticket)s created.") % {"ticket": report.ticket}
+                )
+                return redirect("reports:detail", ticket=report.ticket)
+            case _:
+                raise Http404
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    except PermissionDenied:
+        messages.error(request, _("You do not have permission for this action."))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("interactions:conversation", pk=conv.pk)
+
+
+@login_required
+@require_POST
+def draft_act(request, pk: int, verb: str):
+    draft = get_object_or_404(ReplyDraft.objects.select_related("conversation__account"), pk=pk)
+    selectors.conversation_get(user=request.user, pk=draft.conversation_id)
+    p, user = request.POST, request.user
+    try:
+        match verb:
+            case "approve":
+                services.reply_approve(
+                    actor=user, draft=draft, comment=p.get("comment", ""), text=p.get("text")
+                )
+            case "return":
+                services.reply_return(actor=user, draft=draft, comment=p.get("comment", ""))
+            case "revise":
+                services.reply_draft_revise(actor=user, draft=draft, text=p.get("text", ""))
+            case "withdraw":
+                services.reply_draft_withdraw(actor=user, draft=draft)
+            case "retry":
+                services.reply_retry(actor=user, draft=draft)
+            case _:
+                raise Http404
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    except PermissionDenied:
+        messages.error(request, _("You do not have permission for this action."))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("interactions:conversation", pk=draft.conversation_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def templates(request):
+    account = selectors.account_for(
+        request.user, request.GET.get("account") or request.POST.get("account"), P.TEMPLATES_VIEW
+    )
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        state = request.POST.get("state", "")
+        try:
+            services.reply_template_save(
+                actor=request.user,
+                account=account,
+                state=state,
+                text=request.POST.get("text", ""),
+                active=bool(request.POST.get("active")),
+            )
+        except ValidationError as exc:
+            errors[state] = _errors(exc)
+        else:
+            messages.success(
+                request,
+                _("Template for “%(state)s” saved.") % {"state": ReportState(state).label},
+            )
+            return redirect("interactions:templates")
+    return render(
+        request,
+        "interactions/templates.html",
+        {
+            "account": account,
+            "rows": selectors.reply_templates(user=request.user, account=account),
+            "can_edit": may(request.user, P.TEMPLATES_MANAGE, account),
+            "errors": errors,
+            "placeholders": "{ticket} {hazard} {unit} {deadline} {due} {next_step} {emergency} "
+            "{status_url} {note}",
+        },
+    )

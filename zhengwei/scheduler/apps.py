@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SchedulerConfig(AppConfig):
+    name = "zhengwei.scheduler"
+    label = "scheduler"
+    verbose_name = "定时任务"

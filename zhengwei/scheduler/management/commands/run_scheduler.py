@@ -1,0 +1,24 @@
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from zhengwei.scheduler.runner import jobs, run_due
+
+
+class Command(BaseCommand):
+    help = "Run the periodic commands of SCHEDULED_COMMANDS when due (safe to run several)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="run what is due, then exit")
+        parser.add_argument("--tick", type=float, default=5.0, help="seconds between checks")
+
+    def handle(self, *args, once: bool, tick: float, **options):
+        self.stdout.write("scheduler: " + ", ".join(f"{n} every {s}s" for n, s in jobs().items()))
+        while True:
+            for name in run_due():
+                self.stdout.write(f"ran {name}")
+            if once:
+                return
+            close_old_connections()
+            time.sleep(tick)
