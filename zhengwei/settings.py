@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "zhengwei.wechat.inbound",
     "zhengwei.wechat.outbound",
     "zhengwei.simulator",
+    "zhengwei.duty",
+    "zhengwei.interactions",
 ]
 
 MIDDLEWARE = [
@@ -327,6 +329,22 @@ MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
 MAP_TILE_DATUM = env_str("MAP_TILE_DATUM", "wgs84")
 if MAP_TILE_DATUM not in {"wgs84", "gcj02"}:
     raise ConfigError("MAP_TILE_DATUM must be 'wgs84' or 'gcj02'")
+
+# --- Citizen interaction and the duty console (zhengwei.interactions, zhengwei.duty; guides in
+# docs/guide/interactions.md and docs/guide/duty-console.md) ---------------------------------
+# The site's address as citizens reach it, for links sent in chat (H5 form, status page).
+PUBLIC_URL = env_str("PUBLIC_URL", f"http://localhost:{env_int('PORT', 8000, minimum=1)}")
+# A citizen's location, photos, voice and text this close together build one chat report draft.
+REPORT_CHAT_WINDOW_MINUTES = env_int("REPORT_CHAT_WINDOW_MINUTES", 30, minimum=1)
+# CLICK keys of the 「我报灾情」 menu button that start a draft and answer with instructions.
+REPORT_CHAT_MENU_KEYS = env_list("REPORT_CHAT_MENU_KEYS", ["REPORT", "SIM_REPORT_GUIDE"])
+# A "1".."5" in chat counts as the rating asked for after resolution for this long.
+REPORT_RATING_WINDOW_HOURS = env_int("REPORT_RATING_WINDOW_HOURS", 48, minimum=1)
+# First-response and resolution deadlines per inbox class, minutes, as JSON merged over the
+# defaults in zhengwei/interactions/conf.py, e.g. '{"complaint": {"first_response": 60}}'.
+INTERACTION_DEADLINES = env_str("INTERACTION_DEADLINES", "")
+# How often an open duty console asks for changes (milliseconds).
+DUTY_POLL_MS = env_int("DUTY_POLL_MS", 1000, minimum=250)
 
 # --- Periodic work --------------------------------------------------------------------------
 # Management commands run by `manage.py run_scheduler` (started by ./run), seconds between rounds.

@@ -158,7 +158,7 @@ def _words(message, text: str, kind: str) -> None:
     rating = classify.rating_in(text)
     if rating and services.citizen_rate_from_chat(actor=citizen, account=account, rating=rating):
         return
-    if classify.is_one_of(text, conf.REJECT_WORDS) and services.citizen_reject_from_chat(
+    if classify.starts_with_one_of(text, conf.REJECT_WORDS) and services.citizen_reject_from_chat(
         actor=citizen, account=account, text=text
     ):
         return

@@ -59,6 +59,11 @@ def is_one_of(text: str, words) -> bool:
     return bool(said) and said in {normalise(w) for w in words}
 
 
+def starts_with_one_of(text: str, words) -> bool:
+    said = normalise(text)
+    return bool(said) and any(said.startswith(normalise(w)) for w in words)
+
+
 def rating_in(text: str) -> int | None:
     """A bare 1..5 (also ５, or "5分" / "5星")."""
     said = normalise(text).translate(str.maketrans("１２３４５", "12345"))

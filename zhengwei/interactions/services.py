@@ -658,14 +658,33 @@ def _new_conversation(
 def conversation_receive_message(*, message, text: str, kind: str) -> Conversation:
     """A citizen's message that is not part of a report (system, from the dispatch handler):
     appended to their open conversation, or the start of a new one."""
-    at = message.received_at or timezone.now()
-    auto = bool(message.reply_xml)
+    return conversation_receive(
+        account=message.account,
+        openid=message.from_user,
+        text=text,
+        kind=kind,
+        at=message.received_at or timezone.now(),
+        inbound_message=message,
+        auto_reply=_reply_text(message.reply_xml),
+    )
+
+
+def conversation_receive(
+    *,
+    account: WeChatAccount,
+    openid: str,
+    text: str,
+    kind: str,
+    at: datetime,
+    inbound_message=None,
+    auto_reply: str = "",
+) -> Conversation:
     with transaction.atomic():
         conversation = (
             Conversation.objects.select_for_update()
             .filter(
-                account_id=message.account_id,
-                openid=message.from_user,
+                account=account,
+                openid=openid,
                 channel=Channel.MESSAGE,
                 state__in=[ConversationState.NEW, ConversationState.OPEN],
             )
@@ -675,12 +694,12 @@ def conversation_receive_message(*, message, text: str, kind: str) -> Conversati
         created = conversation is None
         if created:
             conversation = _new_conversation(
-                account=message.account,
+                account=account,
                 channel=Channel.MESSAGE,
-                openid=message.from_user,
+                openid=openid,
                 text=text,
                 at=at,
-                auto_replied=auto,
+                auto_replied=bool(auto_reply),
             )
             _conv_step(conversation, StepKind.RECEIVED, actor=CITIZEN, at=at)
         else:
@@ -692,10 +711,10 @@ def conversation_receive_message(*, message, text: str, kind: str) -> Conversati
             conversation.save()
         InboxItem.objects.create(
             conversation=conversation,
-            inbound_message=message,
+            inbound_message=inbound_message,
             kind=kind,
             text=(text or "")[:2000],
-            auto_reply=_reply_text(message.reply_xml),
+            auto_reply=auto_reply,
             at=at,
         )
         _publish("conversation.received", conversation, created=created)

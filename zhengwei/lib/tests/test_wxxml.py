@@ -11,6 +11,7 @@ from zhengwei.lib.wxxml import (
     XMLRejected,
     build_message_xml,
     dedupe_key,
+    parse_xml,
     parse_envelope,
     parse_message,
     render_image_reply,
@@ -648,3 +649,17 @@ def test_the_builder_writes_strings_as_cdata_and_numbers_bare():
 def test_the_builder_refuses_tag_names_that_are_not_xml_names():
     with pytest.raises(ValueError):
         build_message_xml({"A><B": "x"})
+
+
+def test_it_refuses_an_entity_bomb_hidden_in_utf16():
+    bomb = (
+        '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE xml [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><xml><Content>&b;</Content></xml>'
+    ).encode("utf-16")
+    with pytest.raises(XMLRejected):
+        parse_xml(bomb)
+
+
+def test_it_parses_ordinary_messages_on_the_fast_path():
+    root = parse_xml(b"<xml><Content><![CDATA[<!-- not a doctype -->]]></Content></xml>")
+    assert root.find("Content").text == "<!-- not a doctype -->"

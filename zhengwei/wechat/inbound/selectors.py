@@ -11,8 +11,13 @@ from django.utils.translation import gettext as _
 
 from zhengwei.access.policy import Action, accounts_of, may, require
 from zhengwei.orgs.models import WeChatAccount
-from zhengwei.wechat.inbound.models import InboundMessage, KeywordReply, MenuClickReply
-from zhengwei.wechat.inbound.policy import MESSAGES_VIEW, REPLIES_VIEW
+from zhengwei.wechat.inbound.models import (
+    CallbackRejection,
+    InboundMessage,
+    KeywordReply,
+    MenuClickReply,
+)
+from zhengwei.wechat.inbound.policy import MESSAGES_VIEW, REJECTIONS_VIEW, REPLIES_VIEW
 
 PAGE = 50
 
@@ -48,6 +53,14 @@ def message_list(
     if before:
         qs = qs.filter(pk__lt=before)
     return qs.order_by("-received_at", "-id")[:PAGE]
+
+
+def rejection_list(*, user, account: WeChatAccount, limit: int = 20) -> list[CallbackRejection]:
+    """Recent refusals for this account (unknown-account ones have no account and are not shown
+    here: they are scans, visible in the log)."""
+    if not may(user, REJECTIONS_VIEW, account):
+        return []
+    return list(CallbackRejection.objects.filter(account=account).order_by("-at")[:limit])
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,7 @@ def messages(request):
         "older": found[-1].pk if len(found) == selectors.PAGE else None,
         # Poll only on the newest page: older pages do not change.
         "poll": before is None,
+        "rejections": selectors.rejection_list(user=user, account=account),
     }
     if request.htmx and request.GET.get("partial"):
         return render(request, "wechat_inbound/_message_rows.html", context)

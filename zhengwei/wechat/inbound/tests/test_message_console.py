@@ -108,3 +108,18 @@ def test_unknown_types_and_states_are_shown(world, client, client_for):
     post(client, account, fields)
     page = client_for(world["duty_officer"]).get(URL).content.decode()
     assert "miniprogrampage" in page
+
+
+def test_administrators_see_refused_requests_with_their_reason_and_source(
+    world, client, client_for
+):
+    account = world.account
+    bad = client.get(
+        f"/wechat/callback/{account.original_id}/?signature=00&timestamp=1&nonce=2&echostr=x",
+        REMOTE_ADDR="192.0.2.44",
+    )
+    assert bad.status_code == 403
+    page = client_for(world["system_admin"]).get(URL).content.decode()
+    assert 'data-testid="rejections"' in page and "192.0.2.44" in page and "签名错误" in page
+    duty = client_for(world["duty_officer"]).get(URL).content.decode()
+    assert 'data-testid="rejections"' not in duty

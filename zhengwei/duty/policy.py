@@ -1,0 +1,17 @@
+"""Who may use the duty console (registered in the one policy; imported from ready()).
+
+The console shows reports with their places, descriptions and photos as they arrive: personal
+data, so it is office-only. The map reuses reports' ``reports.view`` (scoped by the reports
+selectors) and the dashboard ``reports.metrics.view`` (de-identified figures).
+"""
+
+from __future__ import annotations
+
+from zhengwei.access.policy import register
+from zhengwei.orgs.models import Role
+
+DUTY_CONSOLE = "duty.console.view"
+
+register(
+    DUTY_CONSOLE, {Role.DUTY_OFFICER, Role.DUTY_LEADER, Role.OFFICE_LEADER}, personal_data=True
+)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from zhengwei.duty import views
+
+app_name = "duty"
+urlpatterns = [
+    path("duty/", views.console, name="console"),
+    path("duty/changes/", views.changes, name="changes"),
+    path("duty/reports/<str:ticket>/<slug:verb>/", views.report_act, name="report_act"),
+    path("duty/map/", views.map_page, name="map"),
+    path("duty/map/reports.geojson", views.map_data, name="map_data"),
+    path("duty/metrics/", views.metrics_page, name="metrics"),
+    path("duty/metrics/data.json", views.metrics_data, name="metrics_data"),
+]
