@@ -1017,9 +1017,10 @@ def _clean_reply(text: str) -> str:
     return text
 
 
-def _speaks_for_office(actor: User, conversation: Conversation) -> bool:
-    """Office members with the send action speak for the government; nobody else does."""
-    return actor.org_kind != OrgKind.CONTRACTOR and may(actor, P.REPLY_SEND, conversation)
+def _speaks_for_office(actor: User, conversation: Conversation, action: str) -> bool:
+    """Office members holding ``action`` (send, or approve) speak for the government; nobody
+    else does, whatever role they hold."""
+    return actor.org_kind != OrgKind.CONTRACTOR and may(actor, action, conversation)
 
 
 def reply_draft_submit(
@@ -1090,7 +1091,7 @@ def reply_send(*, actor: User, conversation: Conversation, text: str, now=None) 
     with transaction.atomic():
         _lock(conversation)
         _check(actor, P.REPLY_SEND, conversation)
-        if not _speaks_for_office(actor, conversation):
+        if not _speaks_for_office(actor, conversation, P.REPLY_SEND):
             raise _denied()
         if not conversation.is_open:
             raise IllegalMove(_("The conversation is finished; reopen it first."))
@@ -1114,7 +1115,7 @@ def reply_approve(
     with transaction.atomic():
         conversation = _lock(draft.conversation)
         _check(actor, P.REPLY_APPROVE, conversation)
-        if not _speaks_for_office(actor, conversation):
+        if not _speaks_for_office(actor, conversation, P.REPLY_APPROVE):
             raise _denied()
         if not conversation.is_open:
             raise IllegalMove(_("The conversation is finished; reopen it first."))
@@ -1150,7 +1151,7 @@ def reply_return(*, actor: User, draft: ReplyDraft, comment: str, now=None) -> R
     with transaction.atomic():
         conversation = draft.conversation
         _check(actor, P.REPLY_APPROVE, conversation)
-        if not _speaks_for_office(actor, conversation):
+        if not _speaks_for_office(actor, conversation, P.REPLY_APPROVE):
             raise _denied()
         draft.move_to(ReplyState.RETURNED)
         draft.save(update_fields=["state"])
@@ -1177,7 +1178,7 @@ def reply_return(*, actor: User, draft: ReplyDraft, comment: str, now=None) -> R
 def reply_retry(*, actor: User, draft: ReplyDraft, now=None) -> ReplyDraft:
     with transaction.atomic():
         _check(actor, P.REPLY_APPROVE, draft.conversation)
-        if not _speaks_for_office(actor, draft.conversation):
+        if not _speaks_for_office(actor, draft.conversation, P.REPLY_APPROVE):
             raise _denied()
         draft.move_to(ReplyState.APPROVED)
         draft.error = ""

@@ -54,6 +54,35 @@ EXPECTED = {
     "audit.export":         ".  .  .  .  .  x  .  .  .  .  .  .",
     "personal_data.view":   "x  .  x  x  .  .  .  .  .  .  .  x",
     "otp.enrol":            "x  x  x  x  x  x  x  x  x  x  x  x",
+    # reports (issue 4)
+    "reports.view":                 "x  .  x  x  .  x  .  .  .  .  .  x",
+    "reports.create":               ".  .  x  x  .  .  .  .  .  .  .  x",
+    "reports.triage":               ".  .  x  x  .  .  .  .  .  .  .  .",
+    "reports.dispatch":             ".  .  x  x  .  .  .  .  .  .  .  .",
+    "reports.work":                 ".  .  x  x  .  .  .  .  .  .  .  x",
+    "reports.close":                "x  .  x  x  .  .  .  .  .  .  .  .",
+    "reports.escalate":             "x  .  x  x  .  .  .  .  .  .  .  x",
+    "reports.personal_data.view":   "x  .  x  x  .  .  .  .  .  .  .  x",
+    "reports.photo_original.view":  "x  .  x  x  .  .  .  .  .  .  .  .",
+    "reports.export":               "x  .  x  x  .  x  .  .  .  .  .  .",
+    "reports.counts.view":          "x  x  x  x  x  x  x  x  x  x  x  x",
+    "reports.metrics.view":         "x  .  x  x  .  x  x  x  .  .  .  x",
+    "reports.routing.manage":       ".  .  x  .  .  .  x  .  .  .  .  .",
+    "reports.api_keys.manage":      ".  .  .  .  .  .  x  .  .  .  .  .",
+    # WeChat inbound and outbound (issue 3)
+    "wechat.messages.view":         "x  x  x  x  x  x  x  .  x  .  x  .",
+    "wechat.replies.view":          "x  x  x  x  x  x  x  x  x  .  x  .",
+    "wechat.replies.manage":        ".  .  .  .  .  .  .  .  .  .  x  .",
+    "wechat.rejections.view":       ".  .  .  .  .  x  x  .  .  .  .  .",
+    "wechat.menu.manage":           ".  .  .  .  .  .  x  .  .  .  x  .",
+    "wechat.customer_message.send": "x  .  x  x  .  .  .  .  .  .  x  .",
+    "wechat.customer_message.send_personal":
+                                    "x  .  x  x  .  .  .  .  .  .  .  .",
+    "wechat.mass_send":             "x  .  .  .  .  .  x  .  .  .  x  .",
+    "wechat.comment.view":          "x  x  x  x  .  x  x  x  x  .  x  .",
+    "wechat.comment.manage":        "x  .  .  .  .  .  x  .  x  .  x  .",
+    "wechat.stats.view":            "x  x  x  x  x  x  x  x  x  x  x  .",
+    "wechat.api_log.view":          ".  .  .  .  .  x  x  .  .  .  .  .",
 }
 # fmt: on
 
