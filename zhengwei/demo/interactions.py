@@ -31,7 +31,11 @@ def seed(out=print) -> None:
 
     def receive(openid, text, minutes_ago, kind="text"):
         return services.conversation_receive(
-            account=account, openid=openid, text=text, kind=kind, at=now - timedelta(minutes=minutes_ago)
+            account=account,
+            openid=openid,
+            text=text,
+            kind=kind,
+            at=now - timedelta(minutes=minutes_ago),
         )
 
     # An inquiry; the contractor's operator drafted the answer, the office has not approved it yet.
@@ -46,7 +50,9 @@ def seed(out=print) -> None:
 
     # A complaint the duty officer answered directly (queued until the citizen writes again).
     complaint = receive(
-        "oDEMOcitizen0000000000012", "投诉：闽侯县上街镇排涝泵站一直没人管，电话13905910002打不通！", 140
+        "oDEMOcitizen0000000000012",
+        "投诉：闽侯县上街镇排涝泵站一直没人管，电话13905910002打不通！",
+        140,
     )
     services.reply_send(
         actor=duty,

@@ -12,7 +12,6 @@ from zhengwei.interactions.models import (
     ReviewOutcome,
 )
 from zhengwei.interactions.tests.helpers import Phone, sent_texts
-from zhengwei.wechat.outbound import services as outbound
 from zhengwei.wechat.outbound.models import Comment
 
 pytestmark = pytest.mark.django_db
@@ -128,6 +127,3 @@ def test_a_refused_comment_reply_is_kept_as_failed_and_can_be_retried(
     draft = services.reply_retry(actor=world["office_leader"], draft=draft)
     assert draft.state == ReplyState.SENT
 
-
-def test_the_comment_services_of_outbound_are_used_not_bypassed(world):
-    assert callable(outbound.comment_reply)

@@ -9,12 +9,11 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        from zhengwei.demo import orgs
+        from zhengwei.demo import interactions, orgs, reports, wechat
 
-        orgs.seed(out=lambda m: self.stdout.write(m))
-        # Later capabilities append their demo modules here.
-        __import__("zhengwei.demo.reports", fromlist=["seed"]).seed(out=self.stdout.write)
-        __import__("zhengwei.demo.interactions", fromlist=["seed"]).seed(out=self.stdout.write)
+        # Each capability adds its demo module here, in dependency order.
+        for module in (orgs, wechat, reports, interactions):
+            module.seed(out=self.stdout.write)
         self.stdout.write(self.style.SUCCESS(f"演示账号（密码均为 {c.DEMO_PASSWORD}）："))
         for username, name, _org, _role, title in c.PEOPLE:
             self.stdout.write(f"  {username:<10} {name}  {title}")
