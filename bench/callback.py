@@ -70,6 +70,9 @@ WRK_TIMEOUT = os.environ.get("BENCH_TIMEOUT", "5s")
 # Before each server: wait up to BENCH_QUIET_WAIT s for other processes to use < BENCH_QUIET_PCT %.
 QUIET_PCT = _env_int("BENCH_QUIET_PCT", 10)
 QUIET_WAIT = _env_int("BENCH_QUIET_WAIT", 180)
+# zhengwei's entry point and gunicorn worker class (gthread uses BENCH_ZHENGWEI_THREADS).
+ZW_APP = os.environ.get("BENCH_ZHENGWEI_APP", "zhengwei.wsgi:application")
+ZW_WORKER = os.environ.get("BENCH_ZHENGWEI_WORKER", "gthread")
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 PG_DB = "zhengwei_bench"
 NAIVE_DB = "zhengwei_bench_naive"
@@ -391,22 +394,28 @@ def gunicorn_argv(python: Path, app: str, worker: str, threads: int = 1) -> list
     ]
     if worker == "gthread":
         argv += ["--worker-class", "gthread", "--threads", str(threads)]
+    elif worker != "sync":
+        argv += ["--worker-class", worker]
     return argv
 
 
 def build_targets(peer_py: Path) -> list[Target]:
     peers_env = dict(os.environ)
     peers_env.update(BENCH_KEYS_ENV)
-    zw_cfg = f"gthread, {WORKERS}×{ZW_THREADS} threads"
+    zw_worker = ZW_WORKER
+    zw_cfg = (
+        f"gthread, {WORKERS}×{ZW_THREADS} threads" if zw_worker == "gthread"
+        else f"{zw_worker}, {WORKERS} workers"
+    )
     targets = [
         Target(
             "zhengwei-pg", "zhengwei (PostgreSQL)", zw_cfg,
-            gunicorn_argv(MAIN_PY, "zhengwei.wsgi:application", "gthread", ZW_THREADS),
+            gunicorn_argv(MAIN_PY, ZW_APP, zw_worker, ZW_THREADS),
             ROOT, zhengwei_env(pg_dsn(PG_DB)), stores="pg",
         ),
         Target(
             "zhengwei-sqlite", "zhengwei (SQLite)", zw_cfg,
-            gunicorn_argv(MAIN_PY, "zhengwei.wsgi:application", "gthread", ZW_THREADS),
+            gunicorn_argv(MAIN_PY, ZW_APP, zw_worker, ZW_THREADS),
             ROOT, zhengwei_env(f"sqlite:///{SQLITE_FILE}"), stores="sqlite",
         ),
     ]

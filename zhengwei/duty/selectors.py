@@ -84,9 +84,9 @@ def photo_index(ids) -> dict[int, list[int]]:
     """report id → its photo ids, in order (one query)."""
     out: dict[int, list[int]] = {}
     for pk, report_id in (
-        ReportPhoto.objects.filter(report_id__in=list(ids)).order_by("id").values_list(
-            "pk", "report_id"
-        )
+        ReportPhoto.objects.filter(report_id__in=list(ids))
+        .order_by("id")
+        .values_list("pk", "report_id")
     ):
         out.setdefault(report_id, []).append(pk)
     return out
@@ -186,7 +186,7 @@ def map_features(*, user, account, filters: dict[str, str], now=None) -> dict[st
     )
     features = []
     for r in rows:
-        lng, lat = (geo.wgs84_to_gcj02(r.lng, r.lat) if gcj else (r.lng, r.lat))
+        lng, lat = geo.wgs84_to_gcj02(r.lng, r.lat) if gcj else (r.lng, r.lat)
         features.append(
             {
                 "type": "Feature",
@@ -206,7 +206,8 @@ def map_features(*, user, account, filters: dict[str, str], now=None) -> dict[st
                     "description": r.description[:200],
                     "url": reverse("reports:detail", args=[r.ticket]),
                     "photos": [
-                        reverse("reports:photo", args=[pk, "display"]) for pk in photos.get(r.pk, [])
+                        reverse("reports:photo", args=[pk, "display"])
+                        for pk in photos.get(r.pk, [])
                     ],
                 },
             }
@@ -239,6 +240,7 @@ NOTES = [
         "one of its units, not the contractor."
     ),
 ]
+
 
 def _minutes(seconds):
     return None if seconds is None else round(seconds / 60, 1)
@@ -294,8 +296,9 @@ def dashboard(*, user, account, days: int = 7, trend_days: int = 14, now=None) -
         )
     by_state = {str(State(s).label): n for s, n in m["counts"]["by_state"].items()}
     hazards = Counter(
-        Report.objects.filter(account=account, created_at__gte=start, created_at__lt=now)
-        .values_list("hazard", flat=True)
+        Report.objects.filter(
+            account=account, created_at__gte=start, created_at__lt=now
+        ).values_list("hazard", flat=True)
     )
     by_hazard = {str(Hazard(h).label): hazards.get(h, 0) for h in Hazard.values}
     return {

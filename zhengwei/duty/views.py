@@ -184,8 +184,11 @@ def changes(request):
         new_cursor = found.cursor
         by_id = selectors.reports_by_id(user=request.user, account=account, ids=found.report_ids)
         rows = [by_id[pk] for pk in found.report_ids if pk in by_id]
-        report_items = [{"id": pk, "dom_id": f"report-{pk}", "remove": True} for pk in
-                        found.report_ids if pk not in by_id]
+        report_items = [
+            {"id": pk, "dom_id": f"report-{pk}", "remove": True}
+            for pk in found.report_ids
+            if pk not in by_id
+        ]
         conversations = (
             selectors.console_conversations(
                 user=request.user, account=account, ids=found.conversation_ids
@@ -207,7 +210,11 @@ def changes(request):
     for c in conversations:
         if c.is_open:
             conv_items.append(
-                {"id": c.pk, "dom_id": f"conv-{c.pk}", "html": _conversation_html(request, c, personal)}
+                {
+                    "id": c.pk,
+                    "dom_id": f"conv-{c.pk}",
+                    "html": _conversation_html(request, c, personal),
+                }
             )
         else:
             conv_items.append({"id": c.pk, "dom_id": f"conv-{c.pk}", "remove": True})

@@ -121,7 +121,9 @@ class ReplyTemplate(models.Model):
         verbose_name = _("reply template")
         verbose_name_plural = _("reply templates")
         constraints = [
-            models.UniqueConstraint(fields=["account", "state"], name="interactions_template_unique")
+            models.UniqueConstraint(
+                fields=["account", "state"], name="interactions_template_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -272,7 +274,7 @@ class Conversation(models.Model):
         return self.state in (ConversationState.NEW, ConversationState.OPEN)
 
     def overdue(self, now=None) -> str:
-        """"first_response", "resolution" or "" (on time or finished)."""
+        """ "first_response", "resolution" or "" (on time or finished)."""
         if not self.is_open:
             return ""
         now = now or timezone.now()
@@ -295,7 +297,11 @@ class InboxItem(models.Model):
         related_name="+",
     )
     comment = models.ForeignKey(
-        "wechat_outbound.Comment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "wechat_outbound.Comment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     kind = models.CharField(max_length=16)  # text, voice, link, comment, draft
     text = models.TextField(blank=True)
@@ -333,9 +339,7 @@ class ReplyDraft(models.Model):
         ReplyState.WITHDRAWN: set(),
     }
 
-    conversation = models.ForeignKey(
-        Conversation, on_delete=models.CASCADE, related_name="replies"
-    )
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="replies")
     text = models.TextField(_("reply"), max_length=600)
     state = models.CharField(
         _("state"), max_length=10, choices=ReplyState.choices, default=ReplyState.PENDING
@@ -386,7 +390,9 @@ class ReplyReview(models.Model):
     """One office review of a reply draft."""
 
     draft = models.ForeignKey(ReplyDraft, on_delete=models.CASCADE, related_name="reviews")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     outcome = models.CharField(_("outcome"), max_length=10, choices=ReviewOutcome.choices)
     comment = models.TextField(_("comment"), blank=True, max_length=1000)
     at = models.DateTimeField(_("time"), default=timezone.now)

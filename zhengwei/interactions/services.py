@@ -33,7 +33,7 @@ from datetime import datetime
 import requests
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,7 +50,6 @@ from zhengwei.interactions.models import (
     Conversation,
     ConversationState,
     ConversationStep,
-    DraftStart,
     DraftState,
     InboxItem,
     NoticeKind,
@@ -136,12 +135,25 @@ def chat_draft_open(
     current = chat_draft_current(account=account, openid=actor.openid, now=now)
     if current is not None:
         return current, False
-    with transaction.atomic():
-        draft = ChatDraft.objects.create(
-            account=account, openid=actor.openid, started_how=how, started_at=now, updated_at=now
+    try:
+        with transaction.atomic():
+            draft = ChatDraft.objects.create(
+                account=account,
+                openid=actor.openid,
+                started_how=how,
+                started_at=now,
+                updated_at=now,
+            )
+            audit_record(
+                actor_name=CITIZEN, action="chat_draft.start", obj=draft, after={"how": how}
+            )
+            publish_on_commit("chat_draft.started", draft_id=draft.pk, account_id=account.pk)
+    except IntegrityError:
+        # Another worker opened it a moment ago for the same citizen (one collecting draft each).
+        draft = ChatDraft.objects.get(
+            account=account, openid=actor.openid, state=DraftState.COLLECTING
         )
-        audit_record(actor_name=CITIZEN, action="chat_draft.start", obj=draft, after={"how": how})
-        publish_on_commit("chat_draft.started", draft_id=draft.pk, account_id=account.pk)
+        return draft, False
     return draft, True
 
 
@@ -348,27 +360,39 @@ def chat_draft_attach_photos(*, draft_id: int) -> int:
             obj=draft,
             after={"attached": len(good), "errors": len(errors)},
         )
+    refused = len(draft.photos) - len(good)
+    if refused:
+        citizen_chat_reply(
+            account=draft.account,
+            openid=draft.openid,
+            text=wording.photos_refused(refused, draft.report.ticket),
+        )
     return len(good)
 
 
 def _download(client, photo: dict, errors: list[str]) -> bytes | None:
+    """The photo's bytes: media/get with the account's token, else the PicUrl (both came in the
+    signed callback). An error is noted only when neither worked."""
     limit = getattr(settings, "REPORT_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+    problems = []
     if photo.get("media_id"):
         try:
             data = client.media_get(photo["media_id"])
             if isinstance(data, bytes) and data:
                 return data
         except WeChatError as exc:
-            errors.append(f"media/get: {exc}"[:200])
+            problems.append(f"media/get: {exc}")
     url = photo.get("pic_url") or ""
     if url.startswith(("http://", "https://")):
         try:
             with requests.get(url, timeout=settings.WECHAT_HTTP_TIMEOUT, stream=True) as resp:
                 resp.raise_for_status()
                 data = resp.raw.read(limit + 1, decode_content=True)
-            return data if data else None
+            if data:
+                return data
         except (requests.RequestException, OSError) as exc:
-            errors.append(f"PicUrl: {type(exc).__name__}"[:200])
+            problems.append(f"PicUrl: {type(exc).__name__}")
+    errors.append(("; ".join(problems) or "no media id or PicUrl")[:200])
     return None
 
 
@@ -865,8 +889,11 @@ def conversation_assign(
         if assignee is not None:
             if not may(assignee, P.REPLY_DRAFT, conversation.account):
                 raise ValidationError(
-                    {"assignee": [_("%(who)s cannot answer citizens on this account.") % {
-                        "who": assignee}]}
+                    {
+                        "assignee": [
+                            _("%(who)s cannot answer citizens on this account.") % {"who": assignee}
+                        ]
+                    }
                 )
             if actor.org_kind == OrgKind.CONTRACTOR and assignee.org_kind != OrgKind.CONTRACTOR:
                 raise ValidationError(
@@ -888,7 +915,9 @@ def conversation_assign(
         )
         b, a = diff(before, snapshot(conversation, AUDIT_FIELDS))
         audit_record(actor=actor, action="conversation.assign", obj=conversation, before=b, after=a)
-        _publish("conversation.assigned", conversation, assignee_id=assignee.pk if assignee else None)
+        _publish(
+            "conversation.assigned", conversation, assignee_id=assignee.pk if assignee else None
+        )
     return conversation
 
 
@@ -1210,7 +1239,9 @@ def _deliver(draft: ReplyDraft, *, actor: User, now: datetime) -> ReplyDraft:
             error = _("Nobody involved may reply to comments on this account.")
         else:
             try:
-                outbound.comment_reply(actor=sender, comment=conversation.comment, content=draft.text)
+                outbound.comment_reply(
+                    actor=sender, comment=conversation.comment, content=draft.text
+                )
             except (WeChatError, PermissionDenied, ValidationError) as exc:
                 error = str(exc)[:300]
     with transaction.atomic():
@@ -1312,9 +1343,7 @@ def conversations_escalate_overdue(*, now=None) -> list[tuple[int, int]]:
                 StepKind.ESCALATED,
                 actor=SYSTEM,
                 note=_("Overdue: the %(which)s deadline has passed.")
-                % {
-                    "which": _("first-response") if which == "first_response" else _("resolution")
-                },
+                % {"which": _("first-response") if which == "first_response" else _("resolution")},
                 data={"level": level, "deadline": which, "notify": targets},
                 at=now,
             )
@@ -1327,4 +1356,3 @@ def conversations_escalate_overdue(*, now=None) -> list[tuple[int, int]]:
             _publish("conversation.escalated", conversation, level=level, notify_user_ids=targets)
             done.append((conversation.pk, level))
     return done
-

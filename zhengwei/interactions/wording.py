@@ -37,7 +37,10 @@ DEFAULTS = {
         ),
         True,
     ),
-    S.TRIAGED: (gettext_lazy("Your report {ticket} has been checked by the duty officer. {note}"), False),
+    S.TRIAGED: (
+        gettext_lazy("Your report {ticket} has been checked by the duty officer. {note}"),
+        False,
+    ),
     S.DISPATCHED: (
         gettext_lazy(
             "Your report {ticket} has been passed to {unit}, which will deal with it by {due}. {note}"
@@ -205,3 +208,10 @@ def merged_notice(report, parent) -> str:
         "Your report %(ticket)s concerns the same event as %(parent)s; they are handled together "
         "and you will be told of the progress."
     ) % {"ticket": report.ticket, "parent": parent.ticket}
+
+
+def photos_refused(count: int, ticket: str) -> str:
+    return _(
+        "%(count)d of your photos could not be added to report %(ticket)s (not a JPEG, PNG or "
+        "WebP photo, too large, or no longer available). Send them again if they matter."
+    ) % {"count": count, "ticket": ticket}

@@ -146,3 +146,15 @@ def test_a_citizen_flooding_the_account_is_stopped_without_losing_the_draft(
     assert Report.objects.count() == 1
     assert ChatDraft.objects.filter(state=DraftState.COLLECTING).count() == 1
     assert "110" in sent_texts(wechat)[-1]
+
+
+def test_a_file_that_is_not_a_photo_is_refused_and_the_citizen_is_told(phone, wechat):
+    wechat.route("/cgi-bin/media/get", lambda request: b"%PDF-1.7 not a photo")
+    phone.location()
+    phone.photos(["media-pdf"])
+    phone.text("确认")
+    report = Report.objects.get()
+    draft = ChatDraft.objects.get()
+    assert report.photos.count() == 0 and draft.photos_attached == 0
+    assert draft.photo_errors and "JPEG" in draft.photo_errors[0]
+    assert sent_texts(wechat)[-1] == wording.photos_refused(1, report.ticket)

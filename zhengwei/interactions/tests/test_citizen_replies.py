@@ -46,10 +46,20 @@ def test_the_ticket_and_the_unit_reach_the_citizen_and_silent_states_stay_silent
     world, report, wechat, django_capture_on_commit_callbacks
 ):
     duty = world["duty_officer"]
-    act(django_capture_on_commit_callbacks, reports.report_triage, actor=duty, report=report,
-        priority="P1")
-    act(django_capture_on_commit_callbacks, reports.report_dispatch, actor=duty, report=report,
-        unit=world.unit)
+    act(
+        django_capture_on_commit_callbacks,
+        reports.report_triage,
+        actor=duty,
+        report=report,
+        priority="P1",
+    )
+    act(
+        django_capture_on_commit_callbacks,
+        reports.report_dispatch,
+        actor=duty,
+        report=report,
+        unit=world.unit,
+    )
     texts = sent_texts(wechat)
     # received (the ticket) and dispatched; "triaged" is switched off by default.
     assert len(texts) == 2
@@ -60,24 +70,38 @@ def test_the_ticket_and_the_unit_reach_the_citizen_and_silent_states_stay_silent
 def test_the_officers_acknowledgement_is_told_to_the_citizen(
     world, report, wechat, django_capture_on_commit_callbacks
 ):
-    act(django_capture_on_commit_callbacks, reports.report_ack, actor=world["duty_officer"],
-        report=report)
+    act(
+        django_capture_on_commit_callbacks,
+        reports.report_ack,
+        actor=world["duty_officer"],
+        report=report,
+    )
     assert sent_texts(wechat)[-1] == wording.default_note("ack", report)
 
 
 def test_an_officers_own_note_is_sent_even_when_the_state_has_no_message(
     world, report, wechat, django_capture_on_commit_callbacks
 ):
-    act(django_capture_on_commit_callbacks, reports.report_triage, actor=world["duty_officer"],
-        report=report, priority="P2", public_note="请注意安全，勿涉水通行。")
+    act(
+        django_capture_on_commit_callbacks,
+        reports.report_triage,
+        actor=world["duty_officer"],
+        report=report,
+        priority="P2",
+        public_note="请注意安全，勿涉水通行。",
+    )
     assert sent_texts(wechat)[-1] == "请注意安全，勿涉水通行。"
 
 
 def test_a_message_sent_by_an_officer_carries_the_officer(
     world, report, django_capture_on_commit_callbacks
 ):
-    act(django_capture_on_commit_callbacks, reports.report_ack, actor=world["duty_officer"],
-        report=report)
+    act(
+        django_capture_on_commit_callbacks,
+        reports.report_ack,
+        actor=world["duty_officer"],
+        report=report,
+    )
     ack = CitizenNotice.objects.filter(report=report).order_by("id").last()
     assert ack.outbound.created_by == world["duty_officer"]
     first = CitizenNotice.objects.filter(report=report).order_by("id").first()
@@ -119,7 +143,9 @@ def test_不满意_reopens_the_report_and_sends_it_to_the_duty_leader(
     assert report.ticket in sent_texts(wechat)[-1]
 
 
-def test_reports_without_a_wechat_reporter_send_nothing(world, wechat, django_capture_on_commit_callbacks):
+def test_reports_without_a_wechat_reporter_send_nothing(
+    world, wechat, django_capture_on_commit_callbacks
+):
     act(
         django_capture_on_commit_callbacks,
         reports.report_receive,
@@ -161,10 +187,20 @@ def test_the_office_rewords_a_state_and_the_next_citizen_reads_the_new_words(
         text="【福建防汛】{ticket} 已转 {unit}。{note}",
         active=True,
     )
-    act(django_capture_on_commit_callbacks, reports.report_triage, actor=world["duty_officer"],
-        report=report, priority="P1")
-    act(django_capture_on_commit_callbacks, reports.report_dispatch, actor=world["duty_officer"],
-        report=report, unit=world.unit)
+    act(
+        django_capture_on_commit_callbacks,
+        reports.report_triage,
+        actor=world["duty_officer"],
+        report=report,
+        priority="P1",
+    )
+    act(
+        django_capture_on_commit_callbacks,
+        reports.report_dispatch,
+        actor=world["duty_officer"],
+        report=report,
+        unit=world.unit,
+    )
     assert sent_texts(wechat)[-1] == f"【福建防汛】{report.ticket} 已转 {world.unit.name}。"
 
 
@@ -201,9 +237,19 @@ def test_a_reporter_whose_report_followed_a_merge_is_told_too(
         )
 
     a, b, c = chat_report("oA"), chat_report("oB"), chat_report("oC")
-    act(django_capture_on_commit_callbacks, reports.report_merge, actor=duty, parent=b,
-        duplicates=[c])
-    act(django_capture_on_commit_callbacks, reports.report_merge, actor=duty, parent=a,
-        duplicates=[b])
+    act(
+        django_capture_on_commit_callbacks,
+        reports.report_merge,
+        actor=duty,
+        parent=b,
+        duplicates=[c],
+    )
+    act(
+        django_capture_on_commit_callbacks,
+        reports.report_merge,
+        actor=duty,
+        parent=a,
+        duplicates=[b],
+    )
     # c followed b to a without a step of its own: its reporter still hears of it.
     assert any(a.ticket in t for t in sent_texts(wechat, "oC"))

@@ -57,18 +57,19 @@ def test_an_answered_conversation_runs_on_the_resolution_deadline(
     with django_capture_on_commit_callbacks(execute=True):
         services.reply_send(actor=world["duty_officer"], conversation=conversation, text="已转办")
     conversation.refresh_from_db()
-    assert services.conversations_escalate_overdue(
-        now=conversation.first_response_due + timedelta(hours=1)
-    ) == []
+    assert (
+        services.conversations_escalate_overdue(
+            now=conversation.first_response_due + timedelta(hours=1)
+        )
+        == []
+    )
     escalated = services.conversations_escalate_overdue(
         now=conversation.resolution_due + timedelta(minutes=1)
     )
     assert escalated == [(conversation.pk, 1)]
 
 
-def test_resolved_conversations_are_not_escalated_and_the_tick_runs_both_jobs(
-    world, conversation
-):
+def test_resolved_conversations_are_not_escalated_and_the_tick_runs_both_jobs(world, conversation):
     services.conversation_resolve(actor=world["duty_officer"], conversation=conversation)
     Conversation.objects.filter(pk=conversation.pk).update(
         first_response_due=timezone.now() - timedelta(days=9)

@@ -71,11 +71,21 @@ def test_article_comments_polled_from_wechat_become_conversations(
         actor=world["operator"], account=world.account, msg_data_id=MSG_DATA_ID, title="台风防御"
     )
     comments = [
-        {"user_comment_id": 1, "openid": "oReader1", "create_time": 1790000000,
-         "content": "建议多发布各县避灾点信息", "comment_type": 0},
-        {"user_comment_id": 2, "openid": "oReader2", "create_time": 1790000100,
-         "content": "已经看到，谢谢", "comment_type": 0,
-         "reply": {"content": "感谢关注", "create_time": 1790000200}},
+        {
+            "user_comment_id": 1,
+            "openid": "oReader1",
+            "create_time": 1790000000,
+            "content": "建议多发布各县避灾点信息",
+            "comment_type": 0,
+        },
+        {
+            "user_comment_id": 2,
+            "openid": "oReader2",
+            "create_time": 1790000100,
+            "content": "已经看到，谢谢",
+            "comment_type": 0,
+            "reply": {"content": "感谢关注", "create_time": 1790000200},
+        },
     ]
     wechat.route("/cgi-bin/comment/list", {"errcode": 0, "total": 2, "comment": comments})
     with django_capture_on_commit_callbacks(execute=True):
@@ -107,9 +117,7 @@ def test_the_contractor_sees_phone_numbers_masked_and_never_a_disaster(world, ph
     assert "13905910002" in duty_page.content.decode()
 
 
-def test_assignment_goes_to_people_who_can_answer_and_the_contractor_assigns_its_own(
-    world, phone
-):
+def test_assignment_goes_to_people_who_can_answer_and_the_contractor_assigns_its_own(world, phone):
     phone.text("请问避灾点在哪里？")
     conversation = Conversation.objects.get()
     services.conversation_assign(
@@ -137,6 +145,4 @@ def test_people_of_another_account_see_nothing(world, phone):
     with pytest.raises(PermissionDenied):
         selectors.conversation_list(user=world.outsider, account=world.account)
     with pytest.raises(PermissionDenied):
-        services.conversation_resolve(
-            actor=world.outsider, conversation=Conversation.objects.get()
-        )
+        services.conversation_resolve(actor=world.outsider, conversation=Conversation.objects.get())

@@ -17,8 +17,13 @@ def conversation(client, world, django_capture_on_commit_callbacks):
 
 @pytest.mark.parametrize(
     ("role", "status"),
-    [("duty_officer", 200), ("operator", 200), ("auditor", 200), ("writer", 403),
-     ("unit_officer", 403)],
+    [
+        ("duty_officer", 200),
+        ("operator", 200),
+        ("auditor", 200),
+        ("writer", 403),
+        ("unit_officer", 403),
+    ],
 )
 def test_the_inbox_opens_for_the_roles_that_answer_citizens(world, client_for, role, status):
     assert client_for(world[role]).get("/inbox/").status_code == status
@@ -43,7 +48,10 @@ def test_the_operator_submits_a_draft_and_the_duty_officer_approves_it_on_the_pa
 def test_the_inbox_filters_by_class_and_overdue(world, client_for, conversation):
     client = client_for(world["duty_officer"])
     assert f'data-id="{conversation.pk}"' in client.get("/inbox/?category=inquiry").content.decode()
-    assert f'data-id="{conversation.pk}"' not in client.get("/inbox/?category=complaint").content.decode()
+    assert (
+        f'data-id="{conversation.pk}"'
+        not in client.get("/inbox/?category=complaint").content.decode()
+    )
     assert f'data-id="{conversation.pk}"' not in client.get("/inbox/?overdue=1").content.decode()
 
 

@@ -7,7 +7,7 @@
   if (!el || !window.L) return;
   var form = document.getElementById("map-filters");
   var countEl = document.querySelector("[data-map-count]");
-  var map = L.map(el, { preferCanvas: true, attributionControl: !!el.dataset.tiles });
+  var map = L.map(el, { preferCanvas: true, maxZoom: 18, attributionControl: !!el.dataset.tiles });
   map.setView([26.0, 118.3], 7);
   window.zwMap = { map: map, loaded: 0, markers: 0 };
   var colours = { P0: "#dc3545", P1: "#fd7e14", P2: "#0d6efd", P3: "#6c757d" };

@@ -17,6 +17,13 @@
     window.zwMetrics.drawn += 1;
   }
 
+  // A log axis cannot draw 0 (an instant automatic receipt): draw it at 0.01 and label it 0.
+  function logItem(v, color) {
+    return { value: v == null ? null : Math.max(v, 0.01), raw: v, itemStyle: { color: color } };
+  }
+
+  function rawLabel(p) { return p.data && p.data.raw != null ? p.data.raw : L.lNodata; }
+
   function bars(names, median, p90, opts) {
     return Object.assign({
       tooltip: { trigger: "axis" },
@@ -25,8 +32,8 @@
       xAxis: { type: "value", name: L.lMinutes },
       yAxis: { type: "category", data: names, inverse: true },
       series: [
-        { name: L.lMedian, type: "bar", data: median, label: { show: true, position: "right" }, itemStyle: { color: "#0b5394" } },
-        { name: L.lP90, type: "bar", data: p90, label: { show: true, position: "right" }, itemStyle: { color: "#9fc5e8" } }
+        { name: L.lMedian, type: "bar", data: median.map(function (v) { return logItem(v, "#0b5394"); }), label: { show: true, position: "right", formatter: rawLabel }, itemStyle: { color: "#0b5394" } },
+        { name: L.lP90, type: "bar", data: p90.map(function (v) { return logItem(v, "#9fc5e8"); }), label: { show: true, position: "right", formatter: rawLabel }, itemStyle: { color: "#9fc5e8" } }
       ]
     }, opts || {});
   }
@@ -34,7 +41,21 @@
   fetch(L.url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (d) {
     var t = d.times;
     var first = t.time_to_first_ack;
-    chart("chart-headline", bars([L.lFirstAck], [first.median_min], [first.p90_min], { legend: { data: [L.lMedian, L.lP90], top: 0 } }));
+    chart("chart-headline", {
+      tooltip: { trigger: "axis" },
+      grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+      xAxis: { type: "category", data: [L.lMedian, L.lP90] },
+      yAxis: { type: "value", name: L.lMinutes },
+      series: [{
+        type: "bar",
+        barWidth: "45%",
+        data: [
+          { value: first.median_min, itemStyle: { color: "#0b5394" } },
+          { value: first.p90_min, itemStyle: { color: "#9fc5e8" } }
+        ],
+        label: { show: true, position: "top", formatter: function (p) { return p.value == null ? L.lNodata : p.value; } }
+      }]
+    });
     var note = root.querySelector("[data-headline-note]");
     if (note) note.textContent = "n = " + first.n + (first.n ? "" : " · " + L.lNodata);
 
