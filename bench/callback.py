@@ -7,7 +7,7 @@ server is gunicorn with 2 workers on loopback; the load is wrk with 64 connectio
 through pre-generated, signed and encrypted safe-mode requests with unique MsgIds.
 
 Environment overrides (defaults in brackets): BENCH_DURATION [20] and BENCH_WARMUP [3] seconds,
-BENCH_CONNECTIONS [64], BENCH_WORKERS [2], BENCH_ZHENGWEI_THREADS [8], BENCH_PEER_THREADS [4],
+BENCH_CONNECTIONS [64], BENCH_WORKERS [2], BENCH_ZHENGWEI_THREADS [16], BENCH_PEER_THREADS [4],
 BENCH_WRK_THREADS [1], BENCH_REQUESTS [150000], BENCH_TARGETS [all, comma-separated names],
 BENCH_PG_URL [postgres://postgres@127.0.0.1:5432], BENCH_TIMEOUT [5s, WeChat's deadline].
 `--update-docs` also replaces the results table in docs/performance.md.
@@ -62,13 +62,13 @@ DURATION = _env_int("BENCH_DURATION", 20)
 WARMUP = _env_int("BENCH_WARMUP", 3)
 CONNECTIONS = _env_int("BENCH_CONNECTIONS", 64)
 WORKERS = _env_int("BENCH_WORKERS", 2)
-ZW_THREADS = _env_int("BENCH_ZHENGWEI_THREADS", 8)
+ZW_THREADS = _env_int("BENCH_ZHENGWEI_THREADS", 16)
 PEER_THREADS = _env_int("BENCH_PEER_THREADS", 4)
 WRK_THREADS = _env_int("BENCH_WRK_THREADS", 1)
 N_REQUESTS = _env_int("BENCH_REQUESTS", 150_000)
 WRK_TIMEOUT = os.environ.get("BENCH_TIMEOUT", "5s")
 # Before each server: wait up to BENCH_QUIET_WAIT s for other processes to use < BENCH_QUIET_PCT %.
-QUIET_PCT = _env_int("BENCH_QUIET_PCT", 10)
+QUIET_PCT = _env_int("BENCH_QUIET_PCT", 20)
 QUIET_WAIT = _env_int("BENCH_QUIET_WAIT", 180)
 # zhengwei's entry point and gunicorn worker class (gthread uses BENCH_ZHENGWEI_THREADS).
 ZW_APP = os.environ.get("BENCH_ZHENGWEI_APP", "zhengwei.wsgi:application")
@@ -109,8 +109,18 @@ def ensure_peer_venv() -> Path:
     if not stamp.exists() or stamp.read_text().strip() != digest:
         log("installing peers from bench/peers/requirements.txt")
         pip = subprocess.run(
-            [str(py), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", str(req)],
-            capture_output=True, text=True,
+            [
+                str(py),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "-r",
+                str(req),
+            ],
+            capture_output=True,
+            text=True,
         )
         if pip.returncode:
             sys.exit(f"pip install failed:\n{pip.stdout}{pip.stderr}")
@@ -164,7 +174,10 @@ def setup_zhengwei_db(database_url: str) -> None:
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     subprocess.run([*manage, "createcachetable"], cwd=ROOT, env=env, check=True)
     subprocess.run(
-        [str(MAIN_PY), str(BENCH / "seed_account.py")], cwd=ROOT, env=env, check=True,
+        [str(MAIN_PY), str(BENCH / "seed_account.py")],
+        cwd=ROOT,
+        env=env,
+        check=True,
         stdout=subprocess.DEVNULL,
     )
 
@@ -184,7 +197,9 @@ def setup_naive_db() -> None:
     recreate_pg_database(NAIVE_DB)
     subprocess.run(
         [str(MAIN_PY), "manage.py", "migrate", "--run-syncdb", "-v", "0"],
-        cwd=PEERS / "naive_django", env=naive_env(), check=True,
+        cwd=PEERS / "naive_django",
+        env=naive_env(),
+        check=True,
     )
 
 
@@ -340,14 +355,23 @@ def wait_for_quiet(limit_pct: float, max_wait: float) -> float:
     """Wait (up to max_wait seconds) until the machine is mostly idle, so that the benchmark
     does not measure someone else's work; returns the busy share seen last (percent)."""
     deadline = time.time() + max_wait
+    said = 0.0
     while True:
         b0, t0 = _machine_busy_seconds()
         time.sleep(2)
         b1, t1 = _machine_busy_seconds()
         busy = 100 * (b1 - b0) / max(1e-9, t1 - t0)
-        if busy <= limit_pct or time.time() >= deadline:
+        if busy <= limit_pct:
             return busy
-        log(f"  machine busy ({busy:.0f}% CPU used by other processes); waiting")
+        if time.time() >= deadline:
+            log(f"  machine still busy ({busy:.0f}% CPU); measuring anyway")
+            return busy
+        if time.time() - said > 30:
+            said = time.time()
+            log(
+                f"  machine busy ({busy:.0f}% CPU used by other processes); waiting up to "
+                f"{deadline - time.time():.0f} s for it to calm down"
+            )
 
 
 class CpuMeter:
@@ -355,7 +379,7 @@ class CpuMeter:
     measured run, and how busy the whole machine was: the other processes' share shows whether
     anything else competed with the benchmark."""
 
-    def __init__(self, server: "Server", pg_db: str | None) -> None:
+    def __init__(self, server: Server, pg_db: str | None) -> None:
         self.server, self.pg_db = server, pg_db
 
     def _pids(self) -> tuple[list[int], list[int]]:
@@ -389,8 +413,16 @@ class CpuMeter:
 
 def gunicorn_argv(python: Path, app: str, worker: str, threads: int = 1) -> list[str]:
     argv = [
-        str(python), "-m", "gunicorn", app, "--workers", str(WORKERS), "--log-level", "warning",
-        "--backlog", "2048",
+        str(python),
+        "-m",
+        "gunicorn",
+        app,
+        "--workers",
+        str(WORKERS),
+        "--log-level",
+        "warning",
+        "--backlog",
+        "2048",
     ]
     if worker == "gthread":
         argv += ["--worker-class", "gthread", "--threads", str(threads)]
@@ -404,38 +436,59 @@ def build_targets(peer_py: Path) -> list[Target]:
     peers_env.update(BENCH_KEYS_ENV)
     zw_worker = ZW_WORKER
     zw_cfg = (
-        f"gthread, {WORKERS}×{ZW_THREADS} threads" if zw_worker == "gthread"
+        f"gthread, {WORKERS}×{ZW_THREADS} threads"
+        if zw_worker == "gthread"
         else f"{zw_worker}, {WORKERS} workers"
     )
     targets = [
         Target(
-            "zhengwei-pg", "zhengwei (PostgreSQL)", zw_cfg,
+            "zhengwei-pg",
+            "zhengwei (PostgreSQL)",
+            zw_cfg,
             gunicorn_argv(MAIN_PY, ZW_APP, zw_worker, ZW_THREADS),
-            ROOT, zhengwei_env(pg_dsn(PG_DB)), stores="pg",
+            ROOT,
+            zhengwei_env(pg_dsn(PG_DB)),
+            stores="pg",
         ),
         Target(
-            "zhengwei-sqlite", "zhengwei (SQLite)", zw_cfg,
+            "zhengwei-sqlite",
+            "zhengwei (SQLite)",
+            zw_cfg,
             gunicorn_argv(MAIN_PY, ZW_APP, zw_worker, ZW_THREADS),
-            ROOT, zhengwei_env(f"sqlite:///{SQLITE_FILE}"), stores="sqlite",
+            ROOT,
+            zhengwei_env(f"sqlite:///{SQLITE_FILE}"),
+            stores="sqlite",
         ),
     ]
     for worker in ("sync", "gthread"):
-        cfg = f"sync, {WORKERS} workers" if worker == "sync" else f"gthread, {WORKERS}×{PEER_THREADS}"
+        cfg = (
+            f"sync, {WORKERS} workers" if worker == "sync" else f"gthread, {WORKERS}×{PEER_THREADS}"
+        )
         targets += [
             Target(
-                f"werobot-{worker}", "WeRoBot 1.13.1", cfg,
+                f"werobot-{worker}",
+                "WeRoBot 1.13.1",
+                cfg,
                 gunicorn_argv(peer_py, "werobot_app:application", worker, PEER_THREADS),
-                PEERS, peers_env,
+                PEERS,
+                peers_env,
             ),
             Target(
-                f"flask-{worker}", "Flask + wechatpy 2.0.0a26", cfg,
+                f"flask-{worker}",
+                "Flask + wechatpy 2.0.0a26",
+                cfg,
                 gunicorn_argv(peer_py, "flask_wechatpy_app:app", worker, PEER_THREADS),
-                PEERS, peers_env,
+                PEERS,
+                peers_env,
             ),
             Target(
-                f"naive-{worker}", "naive Django (INSERT/msg, PostgreSQL)", cfg,
+                f"naive-{worker}",
+                "naive Django (INSERT/msg, PostgreSQL)",
+                cfg,
                 gunicorn_argv(MAIN_PY, "naive.wsgi:application", worker, PEER_THREADS),
-                PEERS / "naive_django", naive_env(), stores="naive",
+                PEERS / "naive_django",
+                naive_env(),
+                stores="naive",
             ),
         ]
     wanted = os.environ.get("BENCH_TARGETS", "").strip()
@@ -443,8 +496,10 @@ def build_targets(peer_py: Path) -> list[Target]:
         names = [n.strip() for n in wanted.split(",") if n.strip()]
         unknown = set(names) - {t.name for t in targets}
         if unknown:
-            sys.exit(f"unknown BENCH_TARGETS: {', '.join(sorted(unknown))}; "
-                     f"known: {', '.join(t.name for t in targets)}")
+            sys.exit(
+                f"unknown BENCH_TARGETS: {', '.join(sorted(unknown))}; "
+                f"known: {', '.join(t.name for t in targets)}"
+            )
         targets = [t for t in targets if t.name in names]
     return targets
 
@@ -465,8 +520,12 @@ class Server:
         argv = [*self.target.argv, "--bind", f"127.0.0.1:{self.port}"]
         self.log_file = self.log_path.open("w")
         self.proc = subprocess.Popen(
-            argv, cwd=self.target.cwd, env=self.target.env, stdout=self.log_file,
-            stderr=subprocess.STDOUT, start_new_session=True,
+            argv,
+            cwd=self.target.cwd,
+            env=self.target.env,
+            stdout=self.log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.time() + 60
         ts, nonce = str(int(time.time())), "12345"
@@ -484,7 +543,9 @@ class Server:
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
             time.sleep(0.2)
-        raise RuntimeError(f"{self.target.name} did not answer URL verification; see {self.log_path}")
+        raise RuntimeError(
+            f"{self.target.name} did not answer URL verification; see {self.log_path}"
+        )
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
@@ -549,7 +610,9 @@ class Store:
 
     def counts(self, first: int, last: int) -> tuple[int, int]:
         table, from_col, id_col, extra = self._table()
-        cast = f"CAST({id_col} AS BIGINT)" if self.kind != "sqlite" else f"CAST({id_col} AS INTEGER)"
+        cast = (
+            f"CAST({id_col} AS BIGINT)" if self.kind != "sqlite" else f"CAST({id_col} AS INTEGER)"
+        )
         where = f"{id_col} IS NOT NULL AND {id_col} <> '' AND {cast} BETWEEN %s AND %s {extra}"
         rows = self._query(f"SELECT COUNT(*) FROM {table} WHERE {where}", (first, last))[0][0]
         dups = self._query(
@@ -562,7 +625,12 @@ class Store:
 
 # Where zhengwei keeps inbound messages (zhengwei.wechat.inbound.models.InboundMessage; the bench
 # database holds one account, so no account filter is needed).
-ZHENGWEI_STORE: tuple[str, str, str, str] = ("wechat_inbound_inboundmessage", "from_user", "msg_id", "")
+ZHENGWEI_STORE: tuple[str, str, str, str] = (
+    "wechat_inbound_inboundmessage",
+    "from_user",
+    "msg_id",
+    "",
+)
 
 
 # ------------------------------------------------------------------------------ load
@@ -570,9 +638,19 @@ ZHENGWEI_STORE: tuple[str, str, str, str] = ("wechat_inbound_inboundmessage", "f
 
 def run_wrk(server: Server, reqfile: Path, seconds: int) -> tuple[dict, str]:
     argv = [
-        "wrk", f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency",
-        "--timeout", WRK_TIMEOUT, "-s", str(BENCH / "callback.lua"), server.base + "/",
-        "--", str(reqfile), str(WRK_THREADS),
+        "wrk",
+        f"-t{WRK_THREADS}",
+        f"-c{CONNECTIONS}",
+        f"-d{seconds}s",
+        "--latency",
+        "--timeout",
+        WRK_TIMEOUT,
+        "-s",
+        str(BENCH / "callback.lua"),
+        server.base + "/",
+        "--",
+        str(reqfile),
+        str(WRK_THREADS),
     ]
     before = os.times()
     out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
@@ -602,6 +680,7 @@ def bench_target(target: Target, maker: RequestMaker) -> dict:
     store = Store(target.stores) if target.stores else None
     crypto = maker.crypto
 
+    idle_busy = wait_for_quiet(QUIET_PCT, QUIET_WAIT)
     # Fresh timestamps for this server: generate its requests right before it runs.
     warm_file, run_file = RESULTS / "warmup.reqs", RESULTS / "requests.reqs"
     t0 = time.time()
@@ -609,7 +688,6 @@ def bench_target(target: Target, maker: RequestMaker) -> dict:
     first, last = maker.write(run_file, N_REQUESTS)
     log(f"  generated {N_REQUESTS:,} unique requests in {time.time() - t0:.1f}s")
 
-    idle_busy = wait_for_quiet(QUIET_PCT, QUIET_WAIT)
     server = Server(target)
     server.start()
     try:
@@ -635,7 +713,10 @@ def bench_target(target: Target, maker: RequestMaker) -> dict:
         cpu = meter.stop(stats["wrk_cpu_s"])
         if pg_db:
             commits = pg_commits(pg_db) - commits0
-            result_commits = {"commits": commits, "rows_per_commit": stats["requests"] / max(1, commits)}
+            result_commits = {
+                "commits": commits,
+                "rows_per_commit": stats["requests"] / max(1, commits),
+            }
         else:
             result_commits = {}
         (LOGS / f"{target.name}.wrk.txt").write_text(text)
@@ -646,7 +727,9 @@ def bench_target(target: Target, maker: RequestMaker) -> dict:
         n_done = max(1, stats["requests"])
         result["cpu_app_ms"] = cpu["cpu_app_s"] * 1000 / n_done
         result["cpu_db_ms"] = cpu["cpu_db_s"] * 1000 / n_done
-        result["others_pct"] = 100 * cpu["cpu_other_s"] / max(1e-9, cpu["cpu_wall_s"] * (os.cpu_count() or 1))
+        result["others_pct"] = (
+            100 * cpu["cpu_other_s"] / max(1e-9, cpu["cpu_wall_s"] * (os.cpu_count() or 1))
+        )
         result["reply"] = kinds[0] if len(set(kinds)) == 1 else ", ".join(kinds)
         result["bad_signature_status"] = bad_status
         result["rps"] = stats["requests"] / (stats["duration_us"] / 1e6)
@@ -654,7 +737,9 @@ def bench_target(target: Target, maker: RequestMaker) -> dict:
         result["socket_errors"] = errors
         result["ok"] = stats["requests"] - stats["status"]
         if stats["wrapped"]:
-            log(f"  WARNING: wrk ran out of unique requests ({stats['wrapped']} wraps); raise BENCH_REQUESTS")
+            log(
+                f"  WARNING: wrk ran out of unique requests ({stats['wrapped']} wraps); raise BENCH_REQUESTS"
+            )
         if store:
             time.sleep(1.0)  # let requests still in flight when wrk stopped finish
             stored, dups = store.counts(first, last)
@@ -695,7 +780,8 @@ def bench_target(target: Target, maker: RequestMaker) -> dict:
             f"dup {result['dups']}; after replay {result['stored_after_replay']:,}"
             f"/{result['issued']:,} issued, dup {result['dups_after_replay']}, "
             f"replay non-200 {result['replay_errors']}/{result['replayed']}"
-            if store else ""
+            if store
+            else ""
         )
     )
     return result
@@ -716,7 +802,9 @@ def versions(peer_py: Path | None) -> dict[str, str]:
     v = {"Python": platform.python_version()}
     v.update(pkg_versions(MAIN_PY, ["Django", "gunicorn", "psycopg", "cryptography", "defusedxml"]))
     if peer_py:
-        peer = pkg_versions(peer_py, ["WeRoBot", "wechatpy", "Flask", "gunicorn", "bottle", "xmltodict"])
+        peer = pkg_versions(
+            peer_py, ["WeRoBot", "wechatpy", "Flask", "gunicorn", "bottle", "xmltodict"]
+        )
         v.update({f"{k} (peers)" if k == "gunicorn" else k: val for k, val in peer.items()})
     try:
         import psycopg
@@ -730,6 +818,28 @@ def versions(peer_py: Path | None) -> dict[str, str]:
     except Exception:  # noqa: BLE001
         pass
     v["SQLite"] = sqlite3.sqlite_version
+    try:  # read-only: which code was measured
+        head = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(ROOT),
+                "status",
+                "--porcelain",
+                "--",
+                "zhengwei/wechat/inbound",
+                "zhengwei/wsgi.py",
+                "zhengwei/lib",
+            ],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        v["zhengwei commit"] = head + (" (callback files modified since)" if dirty else "")
+    except OSError:
+        pass
     v["wrk"] = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split(" [")[0]
     return v
 
@@ -810,8 +920,8 @@ def report(targets: list[Target], peer_py: Path | None, started: datetime) -> st
         table(targets),
         "",
         "Ratios are to the best WeRoBot and the best naive-Django row of this run. "
-        "\"stored / 2xx\": rows stored for the measured requests vs requests answered 200; "
-        "\"after retry replay\": each wrk thread's first and last "
+        '"stored / 2xx": rows stored for the measured requests vs requests answered 200; '
+        '"after retry replay": each wrk thread\'s first and last '
         f"{REPLAY_TAIL} requests are re-sent as WeChat retries (the first because wrk consumes it "
         "to check the script without sending it), after which every issued request must be stored "
         "exactly once.",
@@ -844,7 +954,9 @@ def update_docs(tbl: str, md_name: str) -> None:
         return
     head, rest = text.split(DOCS_START, 1)
     _, tail = rest.split(DOCS_END, 1)
-    DOCS.write_text(f"{head}{DOCS_START}\n{tbl}\n\n(from `bench/results/{md_name}`)\n{DOCS_END}{tail}")
+    DOCS.write_text(
+        f"{head}{DOCS_START}\n{tbl}\n\n(from `bench/results/{md_name}`)\n{DOCS_END}{tail}"
+    )
     log("docs/performance.md updated")
 
 

@@ -174,20 +174,46 @@ class Stack:
         common = ["--worker-class", "gthread", "--log-level", "warning"]
         self._start(
             "web",
-            [gunicorn, "zhengwei.wsgi:application", "--bind", f"127.0.0.1:{WEB_PORT}",
-             "--workers", str(WORKERS), "--threads", str(THREADS), *common],
+            [
+                gunicorn,
+                "zhengwei.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{WEB_PORT}",
+                "--workers",
+                str(WORKERS),
+                "--threads",
+                str(THREADS),
+                *common,
+            ],
         )
         self._start(
             "simulator",
-            [gunicorn, "zhengwei.wsgi:application", "--bind", f"127.0.0.1:{SIM_PORT}",
-             "--workers", "1", "--threads", "8", *common],
+            [
+                gunicorn,
+                "zhengwei.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{SIM_PORT}",
+                "--workers",
+                "1",
+                "--threads",
+                "8",
+                *common,
+            ],
             ZHENGWEI_ROLE="simulator",
         )
         for n in range(TASK_WORKERS):
             self._start(
                 f"worker{n}",
-                [str(PY), str(ROOT / "manage.py"), "db_worker", "--queue-name", "*",
-                 "--interval", TASK_INTERVAL, "--no-startup-delay"],
+                [
+                    str(PY),
+                    str(ROOT / "manage.py"),
+                    "db_worker",
+                    "--queue-name",
+                    "*",
+                    "--interval",
+                    TASK_INTERVAL,
+                    "--no-startup-delay",
+                ],
             )
         for url in (f"{WEB}/signin/", f"{SIM}/sim/"):
             self._wait(url)
@@ -206,7 +232,7 @@ class Stack:
         raise RuntimeError(f"{url} did not answer")
 
     def stop(self) -> None:
-        for _name, proc, out in self.procs:
+        for _name, proc, _out in self.procs:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGTERM)
         for _name, proc, out in self.procs:
@@ -252,9 +278,7 @@ class Console:
         while not self.stop_event.is_set():
             started = time.monotonic()
             try:
-                answer = self.http.get(
-                    f"{WEB}/duty/changes/?cursor={self.cursor}", timeout=30
-                )
+                answer = self.http.get(f"{WEB}/duty/changes/?cursor={self.cursor}", timeout=30)
                 self.polls += 1
                 if answer.status_code == 200:
                     data = answer.json()
@@ -337,11 +361,8 @@ def main() -> int:
     try:
         log(f"{N_REPORTS} citizens follow the account")
         with ThreadPoolExecutor(SENDERS) as pool:
-            citizens = list(
-                pool.map(lambda i: Citizen.new(nickname=f"压测{i}"), range(N_REPORTS))
-            )
+            citizens = list(pool.map(lambda i: Citizen.new(nickname=f"压测{i}"), range(N_REPORTS)))
         photos = [sample_photo(seed=i) for i in range(5)]
-        baseline = Report.objects.count()
         console = Console()
         console.sign_in()
         console.start()
@@ -393,9 +414,7 @@ def main() -> int:
                 "report_id", flat=True
             )
         )
-        confirmed = ChatDraft.objects.filter(
-            openid__in=openids, state=DraftState.CONFIRMED
-        ).count()
+        confirmed = ChatDraft.objects.filter(openid__in=openids, state=DraftState.CONFIRMED).count()
         stored_callbacks = InboundMessage.objects.filter(from_user__in=openids).count()
         # Server time: the 确认 message stored → its report created.
         confirm_at = dict(

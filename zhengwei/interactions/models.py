@@ -183,7 +183,7 @@ class Category(models.TextChoices):
     INQUIRY = "inquiry", _("Inquiry")
     COMPLAINT = "complaint", _("Complaint")
     SUGGESTION = "suggestion", _("Suggestion")
-    DISASTER = "disaster", _("Disaster report")
+    DISASTER = "disaster", _("Disaster")
     OTHER = "other", _("Other")
 
 

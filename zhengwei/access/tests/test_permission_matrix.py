@@ -83,6 +83,17 @@ EXPECTED = {
     "wechat.comment.manage":        "x  .  .  .  .  .  x  .  x  .  x  .",
     "wechat.stats.view":            "x  x  x  x  x  x  x  x  x  x  x  .",
     "wechat.api_log.view":          ".  .  .  .  .  x  x  .  .  .  .  .",
+    # citizen interaction and the duty console (issue 4)
+    "interactions.inbox.view":      "x  x  x  x  .  x  .  x  .  .  x  .",
+    "interactions.inbox.handle":    "x  x  x  x  .  .  .  .  .  .  x  .",
+    "interactions.inbox.assign":    "x  .  x  x  .  .  .  x  .  .  .  .",
+    "interactions.inbox.convert":   ".  .  x  x  .  .  .  .  .  .  .  .",
+    "interactions.reply.draft":     "x  x  x  x  .  .  .  .  .  .  x  .",
+    "interactions.reply.send":      "x  .  x  x  .  .  .  .  .  .  .  .",
+    "interactions.reply.approve":   "x  x  x  x  .  .  .  .  .  .  .  .",
+    "interactions.templates.view":  "x  x  x  x  .  x  x  .  .  .  .  .",
+    "interactions.templates.manage": "x  .  x  .  .  .  .  .  .  .  .  .",
+    "duty.console.view":            "x  .  x  x  .  .  .  .  .  .  .  .",
 }
 # fmt: on
 

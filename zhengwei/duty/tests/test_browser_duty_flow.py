@@ -16,7 +16,7 @@ import pytest
 
 from zhengwei.demo.constants import DEMO_PASSWORD
 from zhengwei.reports.models import Report, State
-from zhengwei.testing.browser import CHROMIUM_ARGS, VIEWPORT, screenshot, sign_in
+from zhengwei.testing.browser import screenshot, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -80,7 +80,6 @@ def test_a_report_from_the_phone_reaches_the_console_live_and_the_reply_reaches_
 ):
     from zhengwei.simulator.citizen import Citizen
 
-    assert CHROMIUM_ARGS and VIEWPORT  # the shared fixtures launched Debian's Chromium
     citizen = Citizen.new(nickname="林女士")
 
     # The duty officer has the console open, with sound and notifications on.
@@ -94,8 +93,11 @@ def test_a_report_from_the_phone_reaches_the_console_live_and_the_reply_reaches_
     # The citizen reports from the phone: 我报灾情 → instructions, location, photo, text, 确认.
     phone = _phone_page(browser, stage, citizen.openid)
     phone.get_by_role("button", name="≡ 我报灾情").click()
-    _send(phone, phone.locator(".menu-pop:not([hidden])").get_by_role("button", name="报灾须知"),
-          "menu")
+    _send(
+        phone,
+        phone.locator(".menu-pop:not([hidden])").get_by_role("button", name="报灾须知"),
+        "menu",
+    )
     phone.wait_for_selector("text=/h5/report/")  # the passive instructions, with the form link
     _menu(phone, "≡ 我报灾情", "发送位置")
     phone.locator("#panel-location select[name=place]").select_option("1")  # 闽侯县甘蔗街道
@@ -125,13 +127,19 @@ def test_a_report_from_the_phone_reaches_the_console_live_and_the_reply_reaches_
     assert page.evaluate("window.zwDuty.beeps") >= 1
     assert "甘蔗街道桥下积水齐腰深" in card.inner_text()
     card.locator("img").wait_for()  # the photo, fetched from WeChat after confirmation
+    page.wait_for_function(
+        "Array.from(document.querySelectorAll('.duty-thumb img'))"
+        ".every(i => i.complete && i.naturalWidth > 0)"
+    )
     report.refresh_from_db()
     assert report.first_seen_by.username == "duty"  # seen first by the office
     screenshot(page, "duty-console")
 
     # One click dispatches it (by the county routing rule), one more replies to the citizen.
     card.get_by_test_id("dispatch").click()
-    page.locator(f'[data-ticket="{ticket}"] [data-testid=state]').filter(has_text="已派单").wait_for()
+    page.locator(f'[data-ticket="{ticket}"] [data-testid=state]').filter(
+        has_text="已派单"
+    ).wait_for()
     report.refresh_from_db()
     assert report.state == State.DISPATCHED and report.first_ack_at is not None
     card.get_by_test_id("reply-text").fill("抢险队已出发，预计20分钟到达，请勿涉水。")

@@ -18,7 +18,7 @@ def test_a_published_draft_finishes_with_publishjobfinish_at_the_callback(
     api, draft, account, settings
 ):
     settings.SIMULATOR_LIMITS = {
-        "publish": {"delay_seconds": 0.3},
+        "publish": {"delay_seconds": 1.5},  # long enough to see "publishing" on a busy machine
         "deliveries": {"poll_seconds": 0.1},
     }
     crypto = WXCrypto(account.token, account.aes_key, account.app_id)

@@ -122,7 +122,7 @@ def mass_message_send(
 # --- customer-service messages -------------------------------------------------------------
 def customer_message_send(
     *,
-    actor: User,
+    actor: User | None,
     account: WeChatAccount,
     openid: str,
     msgtype: str,
@@ -131,12 +131,17 @@ def customer_message_send(
     reference: str = "",
 ) -> OutboundMessage:
     """Queue a message to one citizen: sent now if their window is open, otherwise as soon as
-    they write again (WeChat allows nothing else)."""
-    require(
-        actor,
-        policy.CUSTOMER_MESSAGE_SEND_PERSONAL if personal else policy.CUSTOMER_MESSAGE_SEND,
-        account,
-    )
+    they write again (WeChat allows nothing else).
+
+    ``actor=None`` is the platform itself: automatic notices (a ticket number, a state change)
+    that follow from a step someone was already allowed to take.
+    """
+    if actor is not None:
+        require(
+            actor,
+            policy.CUSTOMER_MESSAGE_SEND_PERSONAL if personal else policy.CUSTOMER_MESSAGE_SEND,
+            account,
+        )
     require_capability(account, Capability.CUSTOMER_SERVICE)
     if msgtype not in limits.get("customer_service")["msgtypes"]:
         raise ValidationError(_("Unknown message type %(type)s.") % {"type": msgtype})
@@ -157,6 +162,7 @@ def customer_message_send(
         )
         audit_record(
             actor=actor,
+            actor_name="" if actor is not None else "system",
             action="outbound_message.create",
             obj=message,
             after={"state": message.state, "msgtype": msgtype, "reference": reference},

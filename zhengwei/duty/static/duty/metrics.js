@@ -17,9 +17,8 @@
     window.zwMetrics.drawn += 1;
   }
 
-  // A log axis cannot draw 0 (an instant automatic receipt): draw it at 0.01 and label it 0.
-  function logItem(v, color) {
-    return { value: v == null ? null : Math.max(v, 0.01), raw: v, itemStyle: { color: color } };
+  function item(v, color) {
+    return { value: v, raw: v, itemStyle: { color: color } };
   }
 
   function rawLabel(p) { return p.data && p.data.raw != null ? p.data.raw : L.lNodata; }
@@ -32,8 +31,8 @@
       xAxis: { type: "value", name: L.lMinutes },
       yAxis: { type: "category", data: names, inverse: true },
       series: [
-        { name: L.lMedian, type: "bar", data: median.map(function (v) { return logItem(v, "#0b5394"); }), label: { show: true, position: "right", formatter: rawLabel }, itemStyle: { color: "#0b5394" } },
-        { name: L.lP90, type: "bar", data: p90.map(function (v) { return logItem(v, "#9fc5e8"); }), label: { show: true, position: "right", formatter: rawLabel }, itemStyle: { color: "#9fc5e8" } }
+        { name: L.lMedian, type: "bar", data: median.map(function (v) { return item(v, "#0b5394"); }), label: { show: true, position: "right", formatter: rawLabel }, itemStyle: { color: "#0b5394" } },
+        { name: L.lP90, type: "bar", data: p90.map(function (v) { return item(v, "#9fc5e8"); }), label: { show: true, position: "right", formatter: rawLabel }, itemStyle: { color: "#9fc5e8" } }
       ]
     }, opts || {});
   }
@@ -43,7 +42,7 @@
     var first = t.time_to_first_ack;
     chart("chart-headline", {
       tooltip: { trigger: "axis" },
-      grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: [L.lMedian, L.lP90] },
       yAxis: { type: "value", name: L.lMinutes },
       series: [{
@@ -65,7 +64,7 @@
       names.map(function (n, i) { return n + " (n=" + t[keys[i]].n + ")"; }),
       keys.map(function (k) { return t[k].median_min; }),
       keys.map(function (k) { return t[k].p90_min; }),
-      { xAxis: { type: "log", name: L.lMinutes, logBase: 10, min: 0.01 } }
+      {}
     ));
 
     var r = d.rates;
