@@ -120,6 +120,19 @@ def accounts_of(user) -> list[WeChatAccount]:
     return list(seen.values())
 
 
+def account_chosen(accounts: list[WeChatAccount], pk: str | int | None) -> WeChatAccount:
+    """The account ``pk`` names among ``accounts`` (those a page lets the person work on), the
+    first when none is named; PermissionDenied when there is none or it is not among them."""
+    if not accounts:
+        raise PermissionDenied
+    if pk in (None, ""):
+        return accounts[0]
+    for account in accounts:
+        if str(account.pk) == str(pk):
+            return account
+    raise PermissionDenied
+
+
 def roles_summary(user) -> str:
     labels = sorted({Role(r).label for r in roles_of(user)}, key=str)
     return "、".join(str(label) for label in labels)

@@ -13,14 +13,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zhengwei.access.policy import accounts_of, may
+from zhengwei.access.policy import account_chosen, accounts_of, may
 from zhengwei.duty import policy as P
 from zhengwei.duty.models import Change
 from zhengwei.interactions import selectors as inbox
@@ -41,15 +40,7 @@ def accounts_for(user, action: str = P.DUTY_CONSOLE) -> list:
 
 
 def account_for(user, pk=None, action: str = P.DUTY_CONSOLE):
-    accounts = accounts_for(user, action)
-    if not accounts:
-        raise PermissionDenied
-    if pk in (None, ""):
-        return accounts[0]
-    for account in accounts:
-        if str(account.pk) == str(pk):
-            return account
-    raise PermissionDenied
+    return account_chosen(accounts_for(user, action), pk)
 
 
 # --- the console -------------------------------------------------------------------------------

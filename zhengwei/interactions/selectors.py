@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from zhengwei.access.policy import Action, accounts_of, may, require
+from zhengwei.access.policy import Action, account_chosen, accounts_of, may, require
 from zhengwei.interactions import classify, wording
 from zhengwei.interactions import policy as P
 from zhengwei.interactions.models import (
@@ -38,15 +37,7 @@ def accounts_for(user, action: str = P.INBOX_VIEW) -> list[WeChatAccount]:
 
 
 def account_for(user, pk=None, action: str = P.INBOX_VIEW) -> WeChatAccount:
-    accounts = accounts_for(user, action)
-    if not accounts:
-        raise PermissionDenied
-    if pk in (None, ""):
-        return accounts[0]
-    for account in accounts:
-        if str(account.pk) == str(pk):
-            return account
-    raise PermissionDenied
+    return account_chosen(accounts_for(user, action), pk)
 
 
 def _disaster() -> Q:

@@ -61,8 +61,8 @@ from zhengwei.interactions.models import (
     StepKind,
 )
 from zhengwei.lib.events import publish_on_commit
-from zhengwei.orgs.models import OrgKind, Role, RoleGrant, User, WeChatAccount
-from zhengwei.orgs.selectors import on_duty
+from zhengwei.orgs.models import OrgKind, User, WeChatAccount
+from zhengwei.orgs.selectors import escalation_targets
 from zhengwei.reports import ratelimit
 from zhengwei.reports import services as reports
 from zhengwei.reports.actors import Citizen
@@ -107,6 +107,17 @@ def _denied() -> PermissionDenied:
 def _own(actor, draft: ChatDraft) -> None:
     if not isinstance(actor, Citizen) or not actor.openid or actor.openid != draft.openid:
         raise _denied()
+
+
+def _require_collecting(draft: ChatDraft) -> None:
+    if draft.state != DraftState.COLLECTING:
+        raise IllegalMove(_("The report has already been submitted or discarded."))
+
+
+def _own_collecting(actor, draft: ChatDraft) -> None:
+    """The citizen's own draft, still collecting."""
+    _own(actor, draft)
+    _require_collecting(draft)
 
 
 def _fresh(draft: ChatDraft, now: datetime) -> bool:
@@ -165,9 +176,7 @@ def _touch(draft: ChatDraft, now: datetime, fields: list[str]) -> None:
 def chat_draft_add_location(
     *, actor: Citizen, draft: ChatDraft, lat: float, lng: float, label: str = "", now=None
 ) -> ChatDraft:
-    _own(actor, draft)
-    if draft.state != DraftState.COLLECTING:
-        raise IllegalMove(_("The report has already been submitted or discarded."))
+    _own_collecting(actor, draft)
     if not (-90 <= lat <= 90 and -180 <= lng <= 180):
         raise ValidationError(_("The location is outside the valid range."))
     draft.lat, draft.lng = lat, lng
@@ -181,9 +190,7 @@ def chat_draft_add_photo(
     *, actor: Citizen, draft: ChatDraft, media_id: str, pic_url: str, message_id: int, now=None
 ) -> bool:
     """Add one photo; False when the draft already holds the most a report takes."""
-    _own(actor, draft)
-    if draft.state != DraftState.COLLECTING:
-        raise IllegalMove(_("The report has already been submitted or discarded."))
+    _own_collecting(actor, draft)
     if any(p.get("message_id") == message_id for p in draft.photos):
         return True
     if len(draft.photos) >= MAX_DRAFT_PHOTOS:
@@ -199,9 +206,7 @@ def chat_draft_add_photo(
 def chat_draft_add_text(
     *, actor: Citizen, draft: ChatDraft, text: str, kind: str, message_id: int, now=None
 ) -> ChatDraft:
-    _own(actor, draft)
-    if draft.state != DraftState.COLLECTING:
-        raise IllegalMove(_("The report has already been submitted or discarded."))
+    _own_collecting(actor, draft)
     text = (text or "").strip()[:1000]
     if text and len(draft.texts) < MAX_DRAFT_TEXTS:
         draft.texts = [*draft.texts, {"kind": kind, "text": text, "message_id": message_id}]
@@ -215,10 +220,8 @@ def chat_draft_confirm(
     """确认: the draft becomes a report (channel chat). The ticket number reaches the citizen as
     the report's first step (see citizen_notify_step); the photos follow by a task.
     ``submitted_at``: when the citizen sent 确认 (the clock of every acknowledgement metric)."""
-    _own(actor, draft)
+    _own_collecting(actor, draft)
     now = now or timezone.now()
-    if draft.state != DraftState.COLLECTING:
-        raise IllegalMove(_("The report has already been submitted or discarded."))
     if draft.is_empty:
         raise ValidationError(wording.draft_empty())
     if not ratelimit.hit(ratelimit.keys_for(openid=actor.openid)):
@@ -227,8 +230,7 @@ def chat_draft_confirm(
     with transaction.atomic():
         list(ChatDraft.objects.select_for_update().filter(pk=draft.pk).values_list("pk"))
         draft.refresh_from_db()
-        if draft.state != DraftState.COLLECTING:
-            raise IllegalMove(_("The report has already been submitted or discarded."))
+        _require_collecting(draft)
         report = reports.report_receive(
             actor=actor,
             account=draft.account,
@@ -271,10 +273,8 @@ def chat_draft_confirm(
 
 
 def chat_draft_cancel(*, actor: Citizen, draft: ChatDraft, now=None) -> ChatDraft:
-    _own(actor, draft)
+    _own_collecting(actor, draft)
     now = now or timezone.now()
-    if draft.state != DraftState.COLLECTING:
-        raise IllegalMove(_("The report has already been submitted or discarded."))
     with transaction.atomic():
         draft.state = DraftState.ABANDONED
         draft.abandoned_at = now
@@ -501,7 +501,8 @@ def citizen_notify_merged(*, report_ids: list[int], parent_id: int) -> int:
 
 
 def _rating_notice(account: WeChatAccount, openid: str, now: datetime) -> CitizenNotice | None:
-    return (
+    """The citizen's rating request still waiting for an answer, about a report (or None)."""
+    notice = (
         CitizenNotice.objects.select_related("report")
         .filter(
             account=account,
@@ -513,6 +514,12 @@ def _rating_notice(account: WeChatAccount, openid: str, now: datetime) -> Citize
         .order_by("-created_at", "-id")
         .first()
     )
+    return notice if notice is not None and notice.report is not None else None
+
+
+def _answer(notice: CitizenNotice, answer: str, now: datetime) -> None:
+    notice.answered_at, notice.answer = now, answer
+    notice.save(update_fields=["answered_at", "answer"])
 
 
 def _chat_reply(account: WeChatAccount, openid: str, text: str, reference: str, report=None):
@@ -546,7 +553,7 @@ def citizen_rate_from_chat(
     """A "1".."5" answering the rating request; False when none is pending (not a rating)."""
     now = now or timezone.now()
     notice = _rating_notice(account, actor.openid, now)
-    if notice is None or notice.report is None:
+    if notice is None:
         return False
     with transaction.atomic():
         try:
@@ -556,8 +563,7 @@ def citizen_rate_from_chat(
             text = wording.rating_thanks(rating)
         except IllegalTransition:
             text = wording.already_rated()
-        notice.answered_at, notice.answer = now, str(rating)
-        notice.save(update_fields=["answered_at", "answer"])
+        _answer(notice, str(rating), now)
         try:
             _chat_reply(account, actor.openid, text, f"report:{notice.report_id}", notice.report)
         except (PrivilegeError, WeChatError) as exc:
@@ -571,15 +577,14 @@ def citizen_reject_from_chat(
     """不满意 after a resolution: the report is reopened and supervised (督办)."""
     now = now or timezone.now()
     notice = _rating_notice(account, actor.openid, now)
-    if notice is None or notice.report is None:
+    if notice is None:
         return False
     with transaction.atomic():
         try:
             reports.report_citizen_reject_closure(actor=actor, report=notice.report, reason=text)
         except IllegalTransition:
             return False
-        notice.answered_at, notice.answer = now, "reject"
-        notice.save(update_fields=["answered_at", "answer"])
+        _answer(notice, "reject", now)
     return True
 
 
@@ -1293,20 +1298,6 @@ def _deliver(draft: ReplyDraft, *, actor: User, now: datetime) -> ReplyDraft:
 
 
 # --- deadlines --------------------------------------------------------------------------------
-def _escalation_targets(account: WeChatAccount, level: int, at: datetime) -> list[int]:
-    role = Role.DUTY_LEADER if level <= 1 else Role.OFFICE_LEADER
-    holders = set(
-        RoleGrant.objects.filter(account=account, role=role, user__is_active=True).values_list(
-            "user_id", flat=True
-        )
-    )
-    if role == Role.DUTY_LEADER:
-        rostered = {s.user_id for s in on_duty(organisation=account.office, at=at)} & holders
-        if rostered:
-            return sorted(rostered)
-    return sorted(holders)
-
-
 def _target_level(conversation: Conversation, now: datetime) -> tuple[int, str]:
     category = conversation.effective_category
     if conversation.first_response_at is None:
@@ -1337,7 +1328,7 @@ def conversations_escalate_overdue(*, now=None) -> list[tuple[int, int]]:
             conversation.escalation_level = level
             conversation.escalated_at = now
             conversation.save()
-            targets = _escalation_targets(conversation.account, level, now)
+            targets = escalation_targets(account=conversation.account, level=level, at=now)
             _conv_step(
                 conversation,
                 StepKind.ESCALATED,

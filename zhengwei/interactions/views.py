@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +27,23 @@ def _errors(exc: ValidationError) -> list[str]:
     if hasattr(exc, "error_dict"):
         return [m for msgs in exc.message_dict.values() for m in msgs]
     return list(exc.messages)
+
+
+def _attempt(request, act: Callable[[], HttpResponse | None]) -> HttpResponse | None:
+    """Run a console action: its refusals become error messages; when it gives no response of
+    its own, it says "Done." (the caller then redirects back)."""
+    try:
+        response = act()
+    except ValidationError as exc:
+        for message in _errors(exc):
+            messages.error(request, message)
+    except PermissionDenied:
+        messages.error(request, _("You do not have permission for this action."))
+    else:
+        if response is None:
+            messages.success(request, _("Done."))
+        return response
+    return None
 
 
 @login_required
@@ -101,7 +120,8 @@ def _suggested_hazard(conv) -> str:
 def conversation_act(request, pk: int, verb: str):
     conv = selectors.conversation_get(user=request.user, pk=pk)
     p, user = request.POST, request.user
-    try:
+
+    def act() -> HttpResponse | None:
         match verb:
             case "classify":
                 services.conversation_classify(
@@ -134,14 +154,9 @@ def conversation_act(request, pk: int, verb: str):
                 return redirect("reports:detail", ticket=report.ticket)
             case _:
                 raise Http404
-    except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
-    except PermissionDenied:
-        messages.error(request, _("You do not have permission for this action."))
-    else:
-        messages.success(request, _("Done."))
-    return redirect("interactions:conversation", pk=conv.pk)
+        return None
+
+    return _attempt(request, act) or redirect("interactions:conversation", pk=conv.pk)
 
 
 @login_required
@@ -150,7 +165,8 @@ def draft_act(request, pk: int, verb: str):
     draft = get_object_or_404(ReplyDraft.objects.select_related("conversation__account"), pk=pk)
     selectors.conversation_get(user=request.user, pk=draft.conversation_id)
     p, user = request.POST, request.user
-    try:
+
+    def act() -> None:
         match verb:
             case "approve":
                 services.reply_approve(
@@ -166,14 +182,8 @@ def draft_act(request, pk: int, verb: str):
                 services.reply_retry(actor=user, draft=draft)
             case _:
                 raise Http404
-    except ValidationError as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
-    except PermissionDenied:
-        messages.error(request, _("You do not have permission for this action."))
-    else:
-        messages.success(request, _("Done."))
-    return redirect("interactions:conversation", pk=draft.conversation_id)
+
+    return _attempt(request, act) or redirect("interactions:conversation", pk=draft.conversation_id)
 
 
 @login_required

@@ -8,7 +8,15 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from zhengwei.access.policy import Action, accounts_of, may
-from zhengwei.orgs.models import DutyShift, Organisation, RoleGrant, RoleRule, User, WeChatAccount
+from zhengwei.orgs.models import (
+    DutyShift,
+    Organisation,
+    Role,
+    RoleGrant,
+    RoleRule,
+    User,
+    WeChatAccount,
+)
 
 
 def _visible_org_ids(user: User) -> set[int]:
@@ -82,6 +90,22 @@ def on_duty(*, organisation: Organisation, at: datetime | None = None) -> list[D
         .filter(organisation=organisation, starts_at__lte=at, ends_at__gt=at, user__is_active=True)
         .order_by("post", "starts_at")
     )
+
+
+def escalation_targets(*, account: WeChatAccount, level: int, at: datetime) -> list[int]:
+    """Whom an escalation to ``level`` alerts (user ids): at level 1 the duty leaders on duty (all
+    duty leaders when none is rostered), above it the office leaders (no permission check)."""
+    role = Role.DUTY_LEADER if level <= 1 else Role.OFFICE_LEADER
+    holders = set(
+        RoleGrant.objects.filter(account=account, role=role, user__is_active=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    if role == Role.DUTY_LEADER:
+        rostered = {s.user_id for s in on_duty(organisation=account.office, at=at)} & holders
+        if rostered:
+            return sorted(rostered)
+    return sorted(holders)
 
 
 def grants_for(*, account: WeChatAccount) -> QuerySet[RoleGrant]:

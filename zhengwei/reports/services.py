@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from django.conf import settings
@@ -41,7 +41,7 @@ from zhengwei.access.policy import require, roles_of
 from zhengwei.audit.services import audit_record, diff, snapshot
 from zhengwei.lib.events import publish_on_commit
 from zhengwei.orgs.models import Organisation, OrgKind, Role, RoleGrant, User, WeChatAccount
-from zhengwei.orgs.selectors import on_duty
+from zhengwei.orgs.selectors import escalation_targets, on_duty
 from zhengwei.reports import geo, links, notices, phones, workflow
 from zhengwei.reports import policy as P
 from zhengwei.reports.actors import SYSTEM, ApiClient, Citizen
@@ -142,6 +142,22 @@ def _require_unit_or_duty(actor, report: Report) -> None:
         raise _denied()
 
 
+def _require_assigned_unit(actor, report: Report) -> None:
+    _require(actor, P.REPORTS_WORK, report)
+    if not _in_assigned_unit(actor, report):
+        raise _denied()
+
+
+def _require_office(actor, report: Report) -> None:
+    _require(actor, P.REPORTS_CLOSE, report)
+    if not _is_office(actor, report):
+        raise _denied()
+
+
+def _require_triage(actor, report: Report) -> None:
+    _require(actor, P.REPORTS_TRIAGE, report)
+
+
 def _step(
     report: Report,
     kind: str,
@@ -214,6 +230,65 @@ def _move(
     return step
 
 
+def _advance(
+    report: Report,
+    to_state: str,
+    kind: str,
+    *,
+    actor,
+    now: datetime,
+    action: str,
+    acknowledge: bool,
+    changes: dict | None = None,
+    public_note: str = "",
+    default_note: bool = False,
+    internal_note: str = "",
+    data: dict | None = None,
+    audit_note: str = "",
+) -> ReportStep:
+    """One handling step on a locked report: check the move, acknowledge (if asked), set
+    ``changes``, move with its step (the kind's default public note when ``default_note`` and none
+    is given) and audit it as ``action``."""
+    workflow.check_move(report.state, to_state)
+    before = snapshot(report, AUDIT_FIELDS)
+    if acknowledge:
+        _ensure_ack(report, actor, now)
+    for field, value in (changes or {}).items():
+        setattr(report, field, value)
+    if default_note and not public_note:
+        public_note = notices.default(kind, report)
+    step = _move(
+        report,
+        to_state,
+        kind,
+        actor=actor,
+        now=now,
+        public_note=public_note,
+        internal_note=internal_note,
+        data=data,
+    )
+    _audit(actor, action, report, before, note=audit_note)
+    return step
+
+
+def _handle(
+    report: Report,
+    to_state: str,
+    kind: str,
+    *,
+    actor,
+    now: datetime,
+    authorize: Callable[[object, Report], None],
+    **step,
+) -> Report:
+    """Lock the report, ``authorize(actor, report)``, then ``_advance`` it, in one transaction."""
+    with transaction.atomic():
+        _lock(report)
+        authorize(actor, report)
+        _advance(report, to_state, kind, actor=actor, now=now, **step)
+    return report
+
+
 def _ensure_ack(report: Report, actor, now: datetime) -> None:
     """The first handling by a duty officer acknowledges the report (the headline metric)."""
     if report.first_ack_at is not None or not _is_duty(actor, report):
@@ -254,20 +329,6 @@ def _unit_officer_on_duty(unit: Organisation, account: WeChatAccount, at: dateti
         ).exists():
             return shift.user
     return None
-
-
-def _escalation_targets(account: WeChatAccount, level: int, at: datetime) -> list[int]:
-    role = Role.DUTY_LEADER if level <= 1 else Role.OFFICE_LEADER
-    holders = set(
-        RoleGrant.objects.filter(account=account, role=role, user__is_active=True).values_list(
-            "user_id", flat=True
-        )
-    )
-    if role == Role.DUTY_LEADER:
-        rostered = {s.user_id for s in on_duty(organisation=account.office, at=at)} & holders
-        if rostered:
-            return sorted(rostered)
-    return sorted(holders)
 
 
 # --- intake --------------------------------------------------------------------------------
@@ -541,25 +602,25 @@ def report_triage(
     with transaction.atomic():
         _lock(report)
         _require(actor, P.REPORTS_TRIAGE, report)
-        workflow.check_move(report.state, State.TRIAGED)
-        before = snapshot(report, AUDIT_FIELDS)
-        _ensure_ack(report, actor, now)
-        report.priority = priority
-        if hazard:
-            report.hazard = hazard
-        report.triaged_at = report.triaged_at or now
-        report.due_at = workflow.due_at(priority, _clock_start(report))
-        _move(
+        hazard = hazard or report.hazard
+        _advance(
             report,
             State.TRIAGED,
             StepKind.TRIAGE,
             actor=actor,
             now=now,
+            action="report.triage",
+            acknowledge=True,
+            changes={
+                "priority": priority,
+                "hazard": hazard,
+                "triaged_at": report.triaged_at or now,
+                "due_at": workflow.due_at(priority, _clock_start(report)),
+            },
             public_note=public_note,
             internal_note=internal_note,
-            data={"priority": priority, "hazard": report.hazard},
+            data={"priority": priority, "hazard": hazard},
         )
-        _audit(actor, "report.triage", report, before)
         publish_on_commit(
             "report.triaged",
             report_id=report.pk,
@@ -600,20 +661,23 @@ def report_dispatch(
             or not unit.is_active
         ):
             raise ValidationError(_("%(unit)s is not a unit of this office.") % {"unit": unit})
-        before = snapshot(report, AUDIT_FIELDS)
-        _ensure_ack(report, actor, now)
         assignee = _unit_officer_on_duty(unit, report.account, now)
-        report.assigned_unit = unit
-        report.assignee = assignee
-        report.dispatched_at = report.dispatched_at or now
-        report.signed_at = None
-        _move(
+        _advance(
             report,
             State.DISPATCHED,
             StepKind.DISPATCH,
             actor=actor,
             now=now,
-            public_note=public_note or notices.default(StepKind.DISPATCH, report),
+            action="report.dispatch",
+            acknowledge=True,
+            changes={
+                "assigned_unit": unit,
+                "assignee": assignee,
+                "dispatched_at": report.dispatched_at or now,
+                "signed_at": None,
+            },
+            public_note=public_note,
+            default_note=True,
             internal_note=internal_note,
             data={
                 "unit": unit.pk,
@@ -623,7 +687,6 @@ def report_dispatch(
                 "nobody_on_duty": assignee is None,
             },
         )
-        _audit(actor, "report.dispatch", report, before)
         publish_on_commit(
             "report.dispatched",
             report_id=report.pk,
@@ -640,26 +703,19 @@ def report_sign(
 ) -> Report:
     """签收: an officer of the assigned unit takes charge."""
     now = now or timezone.now()
-    with transaction.atomic():
-        _lock(report)
-        _require(actor, P.REPORTS_WORK, report)
-        if not _in_assigned_unit(actor, report):
-            raise _denied()
-        workflow.check_move(report.state, State.SIGNED)
-        before = snapshot(report, AUDIT_FIELDS)
-        report.assignee = actor
-        report.signed_at = now
-        _move(
-            report,
-            State.SIGNED,
-            StepKind.SIGN,
-            actor=actor,
-            now=now,
-            public_note=notices.default(StepKind.SIGN, report),
-            internal_note=internal_note,
-        )
-        _audit(actor, "report.sign", report, before)
-    return report
+    return _handle(
+        report,
+        State.SIGNED,
+        StepKind.SIGN,
+        actor=actor,
+        now=now,
+        authorize=_require_assigned_unit,
+        action="report.sign",
+        acknowledge=False,
+        changes={"assignee": actor, "signed_at": now},
+        default_note=True,
+        internal_note=internal_note,
+    )
 
 
 def report_contact(
@@ -716,22 +772,18 @@ def report_progress(
     now = now or timezone.now()
     if not (public_note or internal_note).strip():
         raise ValidationError(_("Say what is being done."))
-    with transaction.atomic():
-        _lock(report)
-        _require_unit_or_duty(actor, report)
-        workflow.check_move(report.state, State.IN_PROGRESS)
-        before = snapshot(report, AUDIT_FIELDS)
-        _move(
-            report,
-            State.IN_PROGRESS,
-            StepKind.PROGRESS,
-            actor=actor,
-            now=now,
-            public_note=public_note,
-            internal_note=internal_note,
-        )
-        _audit(actor, "report.progress", report, before)
-    return report
+    return _handle(
+        report,
+        State.IN_PROGRESS,
+        StepKind.PROGRESS,
+        actor=actor,
+        now=now,
+        authorize=_require_unit_or_duty,
+        action="report.progress",
+        acknowledge=False,
+        public_note=public_note,
+        internal_note=internal_note,
+    )
 
 
 def report_resolve(
@@ -743,24 +795,20 @@ def report_resolve(
     now: datetime | None = None,
 ) -> Report:
     now = now or timezone.now()
-    with transaction.atomic():
-        _lock(report)
-        _require_unit_or_duty(actor, report)
-        workflow.check_move(report.state, State.RESOLVED)
-        before = snapshot(report, AUDIT_FIELDS)
-        _ensure_ack(report, actor, now)
-        report.resolved_at = now
-        _move(
-            report,
-            State.RESOLVED,
-            StepKind.RESOLVE,
-            actor=actor,
-            now=now,
-            public_note=public_note or notices.default(StepKind.RESOLVE, report),
-            internal_note=internal_note,
-        )
-        _audit(actor, "report.resolve", report, before)
-    return report
+    return _handle(
+        report,
+        State.RESOLVED,
+        StepKind.RESOLVE,
+        actor=actor,
+        now=now,
+        authorize=_require_unit_or_duty,
+        action="report.resolve",
+        acknowledge=True,
+        changes={"resolved_at": now},
+        public_note=public_note,
+        default_note=True,
+        internal_note=internal_note,
+    )
 
 
 def report_close(
@@ -772,25 +820,20 @@ def report_close(
     now: datetime | None = None,
 ) -> Report:
     now = now or timezone.now()
-    with transaction.atomic():
-        _lock(report)
-        _require(actor, P.REPORTS_CLOSE, report)
-        if not _is_office(actor, report):
-            raise _denied()
-        workflow.check_move(report.state, State.CLOSED)
-        before = snapshot(report, AUDIT_FIELDS)
-        report.closed_at = now
-        _move(
-            report,
-            State.CLOSED,
-            StepKind.CLOSE,
-            actor=actor,
-            now=now,
-            public_note=public_note or notices.default(StepKind.CLOSE, report),
-            internal_note=internal_note,
-        )
-        _audit(actor, "report.close", report, before)
-    return report
+    return _handle(
+        report,
+        State.CLOSED,
+        StepKind.CLOSE,
+        actor=actor,
+        now=now,
+        authorize=_require_office,
+        action="report.close",
+        acknowledge=False,
+        changes={"closed_at": now},
+        public_note=public_note,
+        default_note=True,
+        internal_note=internal_note,
+    )
 
 
 # --- honest outcomes -------------------------------------------------------------------------
@@ -830,22 +873,20 @@ def report_merge(
                 raise ValidationError(_("A report cannot be a duplicate of itself."))
             if report.account_id != root.account_id:
                 raise ValidationError(_("Only reports of the same account can be merged."))
-            workflow.check_move(report.state, State.DUPLICATE)
-            before = snapshot(report, AUDIT_FIELDS)
-            _ensure_ack(report, actor, now)
-            report.duplicate_of = root
-            report.closed_at = now
-            _move(
+            _advance(
                 report,
                 State.DUPLICATE,
                 StepKind.DUPLICATE,
                 actor=actor,
                 now=now,
-                public_note=public_note or notices.default(StepKind.DUPLICATE, report),
+                action="report.mark_duplicate",
+                acknowledge=True,
+                changes={"duplicate_of": root, "closed_at": now},
+                public_note=public_note,
+                default_note=True,
                 internal_note=internal_note,
                 data={"parent": root.ticket},
             )
-            _audit(actor, "report.mark_duplicate", report, before)
             # Reports merged into this one follow it to the root.
             for child in Report.objects.filter(duplicate_of=report):
                 child_before = snapshot(child, AUDIT_FIELDS)
@@ -911,27 +952,23 @@ def report_refer(
     to = (to or "").strip()
     if not to:
         raise ValidationError({"to": [_("Say where the report was referred to.")]})
-    with transaction.atomic():
-        _lock(report)
-        _require(actor, P.REPORTS_TRIAGE, report)
-        workflow.check_move(report.state, State.REFERRED)
-        before = snapshot(report, AUDIT_FIELDS)
-        _ensure_ack(report, actor, now)
-        report.closed_at = now
-        _move(
-            report,
-            State.REFERRED,
-            StepKind.REFER,
-            actor=actor,
-            now=now,
-            public_note=public_note
-            or _("Your report %(ticket)s is not a flood-control matter; it was passed to %(to)s.")
-            % {"ticket": report.ticket, "to": to},
-            internal_note=internal_note,
-            data={"to": to[:100]},
-        )
-        _audit(actor, "report.refer", report, before, note=to[:100])
-    return report
+    return _handle(
+        report,
+        State.REFERRED,
+        StepKind.REFER,
+        actor=actor,
+        now=now,
+        authorize=_require_triage,
+        action="report.refer",
+        acknowledge=True,
+        changes={"closed_at": now},
+        public_note=public_note
+        or _("Your report %(ticket)s is not a flood-control matter; it was passed to %(to)s.")
+        % {"ticket": report.ticket, "to": to},
+        internal_note=internal_note,
+        data={"to": to[:100]},
+        audit_note=to[:100],
+    )
 
 
 def report_reject(
@@ -947,25 +984,21 @@ def report_reject(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Give the reason for rejecting the report.")]})
-    with transaction.atomic():
-        _lock(report)
-        _require(actor, P.REPORTS_TRIAGE, report)
-        workflow.check_move(report.state, State.REJECTED)
-        before = snapshot(report, AUDIT_FIELDS)
-        _ensure_ack(report, actor, now)
-        report.closed_at = now
-        _move(
-            report,
-            State.REJECTED,
-            StepKind.REJECT,
-            actor=actor,
-            now=now,
-            public_note=public_note,
-            internal_note=reason,
-            data={"reason": reason[:200]},
-        )
-        _audit(actor, "report.reject", report, before, note=reason[:200])
-    return report
+    return _handle(
+        report,
+        State.REJECTED,
+        StepKind.REJECT,
+        actor=actor,
+        now=now,
+        authorize=_require_triage,
+        action="report.reject",
+        acknowledge=True,
+        changes={"closed_at": now},
+        public_note=public_note,
+        internal_note=reason,
+        data={"reason": reason[:200]},
+        audit_note=reason[:200],
+    )
 
 
 def report_reopen(*, actor, report: Report, reason: str, now: datetime | None = None) -> Report:
@@ -976,32 +1009,31 @@ def report_reopen(*, actor, report: Report, reason: str, now: datetime | None = 
         raise ValidationError({"reason": [_("Say why the report is reopened.")]})
     with transaction.atomic():
         _lock(report)
-        _require(actor, P.REPORTS_CLOSE, report)
-        if not _is_office(actor, report):
-            raise _denied()
+        _require_office(actor, report)
         _reopen(report, actor=actor, now=now, kind=StepKind.REOPEN, internal_note=reason)
     return report
 
 
 def _reopen(report: Report, *, actor, now: datetime, kind: str, internal_note: str) -> None:
-    workflow.check_move(report.state, State.REOPENED)
-    before = snapshot(report, AUDIT_FIELDS)
-    report.reopened_at = now
-    report.reopen_count += 1
-    report.resolved_at = None
-    report.closed_at = None
-    report.escalation_level = 0
-    report.due_at = workflow.due_at(report.priority, now)
-    _move(
+    _advance(
         report,
         State.REOPENED,
         kind,
         actor=actor,
         now=now,
-        public_note=notices.default(kind, report),
+        action="report.reopen",
+        acknowledge=False,
+        changes={
+            "reopened_at": now,
+            "reopen_count": report.reopen_count + 1,
+            "resolved_at": None,
+            "closed_at": None,
+            "escalation_level": 0,
+            "due_at": workflow.due_at(report.priority, now),
+        },
+        default_note=True,
         internal_note=internal_note,
     )
-    _audit(actor, "report.reopen", report, before)
     publish_on_commit(
         "report.reopened",
         report_id=report.pk,
@@ -1059,24 +1091,27 @@ def report_escalate(
         _lock(report)
         _require(actor, P.REPORTS_ESCALATE, report)
         if emergency:
-            workflow.check_move(report.state, State.ESCALATED)
-            before = snapshot(report, AUDIT_FIELDS)
-            _ensure_ack(report, actor, now)
-            report.priority = Priority.P0
-            report.due_at = min(report.due_at, workflow.due_at(Priority.P0, _clock_start(report)))
-            report.escalation_level = max(report.escalation_level, 1)
-            report.escalated_at = now
-            _move(
+            level = max(report.escalation_level, 1)
+            _advance(
                 report,
                 State.ESCALATED,
                 StepKind.ESCALATE,
                 actor=actor,
                 now=now,
+                action="report.escalate",
+                acknowledge=True,
+                changes={
+                    "priority": Priority.P0,
+                    "due_at": min(
+                        report.due_at, workflow.due_at(Priority.P0, _clock_start(report))
+                    ),
+                    "escalation_level": level,
+                    "escalated_at": now,
+                },
                 public_note=public_note,
                 internal_note=reason,
-                data={"level": report.escalation_level, "emergency": True},
+                data={"level": level, "emergency": True},
             )
-            _audit(actor, "report.escalate", report, before, note=reason[:200])
             _publish_escalated(report, now, emergency=True, automatic=False)
         else:
             _supervise(report, actor=actor, now=now, reason=reason, automatic=False)
@@ -1114,7 +1149,9 @@ def _publish_escalated(report: Report, now: datetime, *, emergency: bool, automa
         level=report.escalation_level,
         emergency=emergency,
         automatic=automatic,
-        notify_user_ids=_escalation_targets(report.account, report.escalation_level, now),
+        notify_user_ids=escalation_targets(
+            account=report.account, level=report.escalation_level, at=now
+        ),
         unit_id=report.assigned_unit_id,
     )
 

@@ -182,22 +182,10 @@ def _do(request, report: Report, verb: str) -> None:
             )
         case "sign":
             services.report_sign(actor=user, report=report, internal_note=internal)
-        case "contact":
-            services.report_contact(
-                actor=user, report=report, public_note=public, internal_note=internal
-            )
-        case "progress":
-            services.report_progress(
-                actor=user, report=report, public_note=public, internal_note=internal
-            )
-        case "resolve":
-            services.report_resolve(
-                actor=user, report=report, public_note=public, internal_note=internal
-            )
-        case "close":
-            services.report_close(
-                actor=user, report=report, public_note=public, internal_note=internal
-            )
+        case "contact" | "progress" | "resolve" | "close" | "note":
+            # The steps that take nothing but the two notes.
+            step = getattr(services, f"report_{verb}")
+            step(actor=user, report=report, public_note=public, internal_note=internal)
         case "duplicate":
             services.report_mark_duplicate(
                 actor=user,
@@ -235,10 +223,6 @@ def _do(request, report: Report, verb: str) -> None:
         case "rate":
             services.report_rate(
                 actor=user, report=report, rating=p.get("rating"), comment=internal
-            )
-        case "note":
-            services.report_note(
-                actor=user, report=report, public_note=public, internal_note=internal
             )
         case _:
             raise Http404

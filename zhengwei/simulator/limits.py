@@ -8,12 +8,11 @@ key by key, e.g. ``SIMULATOR_LIMITS='{"publish": {"delay_seconds": 0}}'``.
 
 from __future__ import annotations
 
-import copy
-import json
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+
+from zhengwei.lib.overrides import with_override
 
 MB = 1024 * 1024
 
@@ -125,23 +124,8 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-def _merge(base: dict, over: dict) -> dict:
-    for key, value in over.items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
-            _merge(base[key], value)
-        else:
-            base[key] = value
-    return base
-
-
 def limits() -> dict[str, Any]:
     """DEFAULTS with settings.SIMULATOR_LIMITS (a dict or a JSON string) merged over them."""
-    override = getattr(settings, "SIMULATOR_LIMITS", None) or {}
-    if isinstance(override, str):
-        try:
-            override = json.loads(override)
-        except ValueError as exc:
-            raise ImproperlyConfigured(f"SIMULATOR_LIMITS is not valid JSON: {exc}") from None
-    if not isinstance(override, dict):
-        raise ImproperlyConfigured("SIMULATOR_LIMITS must be a JSON object")
-    return _merge(copy.deepcopy(DEFAULTS), override)
+    return with_override(
+        DEFAULTS, getattr(settings, "SIMULATOR_LIMITS", None), name="SIMULATOR_LIMITS"
+    )

@@ -4,13 +4,13 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from zhengwei.access.policy import Action, require
-from zhengwei.console.forms import AccountForm, add_service_errors, detached
+from zhengwei.console.admin_views._common import submit
+from zhengwei.console.forms import AccountForm, detached
 from zhengwei.orgs import selectors, services
 from zhengwei.orgs.models import Role, WeChatAccount
 
@@ -73,17 +73,15 @@ def account_create(request):
     user = request.user
     require(user, Action.ACCOUNT_MANAGE)
     form = _form(request, user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            account = services.account_create(
-                actor=user, app_secret=form.cleaned_data["app_secret"], **form.service_data()
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("WeChat account “%(name)s” created.") % {"name": account})
-            return redirect("console:account_detail", pk=account.pk)
-    return render(
+
+    def save():
+        account = services.account_create(
+            actor=user, app_secret=form.cleaned_data["app_secret"], **form.service_data()
+        )
+        messages.success(request, _("WeChat account “%(name)s” created.") % {"name": account})
+        return redirect("console:account_detail", pk=account.pk)
+
+    return submit(request, form, save) or render(
         request,
         "console/accounts/form.html",
         {"form": form, "title": _("New WeChat account"), "account": None},
@@ -96,20 +94,18 @@ def account_edit(request, pk: int):
     user = request.user
     account = selectors.account_get(user=user, pk=pk, action=Action.ACCOUNT_MANAGE)
     form = _form(request, user, instance=detached(account))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.account_update(
-                actor=user,
-                account=account,
-                app_secret=form.cleaned_data["app_secret"],
-                **form.service_data(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("WeChat account “%(name)s” saved.") % {"name": account})
-            return redirect("console:account_detail", pk=account.pk)
-    return render(
+
+    def save():
+        services.account_update(
+            actor=user,
+            account=account,
+            app_secret=form.cleaned_data["app_secret"],
+            **form.service_data(),
+        )
+        messages.success(request, _("WeChat account “%(name)s” saved.") % {"name": account})
+        return redirect("console:account_detail", pk=account.pk)
+
+    return submit(request, form, save) or render(
         request,
         "console/accounts/form.html",
         {

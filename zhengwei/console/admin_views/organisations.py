@@ -2,15 +2,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from zhengwei.access.policy import Action, may, require
-from zhengwei.console.admin_views._common import paginate
-from zhengwei.console.forms import OrganisationForm, add_service_errors, detached, model_data
+from zhengwei.console.admin_views._common import paginate, submit
+from zhengwei.console.forms import OrganisationForm, detached, model_data
 from zhengwei.orgs import selectors, services
 from zhengwei.orgs.models import OrgKind
 
@@ -46,17 +45,15 @@ def organisation_create(request):
     form = OrganisationForm(
         request.POST or None, parent_choices=_parent_choices(user), creating=True
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            org = services.organisation_create(
-                actor=user, **model_data(form, OrganisationForm.Meta.fields)
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Organisation “%(name)s” created.") % {"name": org.name})
-            return redirect("console:organisation_list")
-    return render(
+
+    def save():
+        org = services.organisation_create(
+            actor=user, **model_data(form, OrganisationForm.Meta.fields)
+        )
+        messages.success(request, _("Organisation “%(name)s” created.") % {"name": org.name})
+        return redirect("console:organisation_list")
+
+    return submit(request, form, save) or render(
         request,
         "console/organisations/form.html",
         {"form": form, "title": _("New organisation"), "org": None},
@@ -70,17 +67,15 @@ def organisation_edit(request, pk: int):
     org = selectors.organisation_get(user=user, pk=pk, action=Action.ORG_MANAGE)
     parents = [p for p in _parent_choices(user) if p.pk != org.pk]
     form = OrganisationForm(request.POST or None, instance=detached(org), parent_choices=parents)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_update(
-                actor=user, organisation=org, **model_data(form, OrganisationForm.Meta.fields)
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Organisation “%(name)s” saved.") % {"name": org.name})
-            return redirect("console:organisation_list")
-    return render(
+
+    def save():
+        services.organisation_update(
+            actor=user, organisation=org, **model_data(form, OrganisationForm.Meta.fields)
+        )
+        messages.success(request, _("Organisation “%(name)s” saved.") % {"name": org.name})
+        return redirect("console:organisation_list")
+
+    return submit(request, form, save) or render(
         request,
         "console/organisations/form.html",
         {"form": form, "title": _("Edit organisation"), "org": org},

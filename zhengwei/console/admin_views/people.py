@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zhengwei.access.policy import Action, may, require
 from zhengwei.access.services import otp_required, signin_locked
-from zhengwei.console.admin_views._common import paginate
+from zhengwei.console.admin_views._common import paginate, submit
 from zhengwei.console.forms import (
     PERSON_FIELDS,
     GrantForm,
@@ -53,23 +53,21 @@ def person_create(request):
     user = request.user
     require(user, Action.PEOPLE_MANAGE)
     form = PersonCreateForm(request.POST or None, organisation_choices=_manageable_orgs(user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = services.user_create(
-                actor=user,
-                password=form.cleaned_data["password1"],
-                **model_data(form, PERSON_FIELDS),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("%(name)s can now sign in as “%(username)s”. Grant a role next.")
-                % {"name": person, "username": person.username},
-            )
-            return redirect("console:person_detail", pk=person.pk)
-    return render(
+
+    def save():
+        person = services.user_create(
+            actor=user,
+            password=form.cleaned_data["password1"],
+            **model_data(form, PERSON_FIELDS),
+        )
+        messages.success(
+            request,
+            _("%(name)s can now sign in as “%(username)s”. Grant a role next.")
+            % {"name": person, "username": person.username},
+        )
+        return redirect("console:person_detail", pk=person.pk)
+
+    return submit(request, form, save) or render(
         request,
         "console/people/form.html",
         {"form": form, "title": _("New person"), "person": None},
@@ -157,15 +155,13 @@ def person_edit(request, pk: int):
     person = selectors.person_get(user=user, pk=pk, action=Action.PEOPLE_MANAGE)
     orgs = _manageable_orgs(user)
     form = PersonForm(request.POST or None, instance=detached(person), organisation_choices=orgs)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.user_update(actor=user, user=person, **model_data(form, PERSON_FIELDS))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s saved.") % {"name": person})
-            return redirect("console:person_detail", pk=person.pk)
-    return render(
+
+    def save():
+        services.user_update(actor=user, user=person, **model_data(form, PERSON_FIELDS))
+        messages.success(request, _("%(name)s saved.") % {"name": person})
+        return redirect("console:person_detail", pk=person.pk)
+
+    return submit(request, form, save) or render(
         request,
         "console/people/form.html",
         {"form": form, "title": _("Edit person"), "person": person},

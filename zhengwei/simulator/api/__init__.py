@@ -12,10 +12,10 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -26,6 +26,8 @@ from zhengwei.simulator.limits import limits
 from zhengwei.simulator.models import SimAccount
 from zhengwei.simulator.privileges import allowed
 from zhengwei.simulator.router import alias
+
+M = TypeVar("M", bound=models.Model)
 
 log = logging.getLogger("zhengwei.simulator.api")
 
@@ -110,6 +112,15 @@ class Call:
         if not isinstance(value, kind):
             raise ApiError(47001, f"{name} has the wrong type")
         return value
+
+    def own(self, model: type[M], field: str) -> M:
+        """The account's ``model`` row whose ``field`` is the request's (a number); 40035 when
+        it has none."""
+        value = self.field(field, int)
+        row = model.objects.filter(account=self.account, **{field: value}).first()
+        if row is None:
+            raise ApiError(40035, f"unknown {field}")
+        return row
 
 
 def json_response(data: dict, status: int = 200) -> HttpResponse:

@@ -198,17 +198,9 @@ def freepublish_submit(call: Call):
     return ok(publish_id=str(publish.publish_id), msg_data_id=publish.msg_data_id)
 
 
-def _publish(call: Call) -> SimPublish:
-    publish_id = call.field("publish_id", int)
-    publish = SimPublish.objects.filter(account=call.account, publish_id=publish_id).first()
-    if publish is None:
-        raise ApiError(40035, "unknown publish_id")
-    return publish
-
-
 @endpoint("cgi-bin/freepublish/get", privilege="publish")
 def freepublish_get(call: Call):
-    publish = _publish(call)
+    publish = call.own(SimPublish, "publish_id")
     status = publish.status(call.now)
     result = {"publish_id": str(publish.publish_id), "publish_status": status}
     if status == 1:

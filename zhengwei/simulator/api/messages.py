@@ -287,23 +287,15 @@ def preview(call: Call):
     return {"errcode": 0, "errmsg": "preview success", "msg_id": mass.msg_id}
 
 
-def _mass(call: Call) -> SimMassSend:
-    msg_id = call.field("msg_id", int)
-    mass = SimMassSend.objects.filter(account=call.account, msg_id=msg_id).first()
-    if mass is None:
-        raise ApiError(40035, "unknown msg_id")
-    return mass
-
-
 @endpoint("cgi-bin/message/mass/get", privilege="mass")
 def mass_get(call: Call):
-    mass = _mass(call)
+    mass = call.own(SimMassSend, "msg_id")
     return {"msg_id": mass.msg_id, "msg_status": mass.status(call.now)}
 
 
 @endpoint("cgi-bin/message/mass/delete", privilege="mass")
 def mass_delete(call: Call):
-    mass = _mass(call)
+    mass = call.own(SimMassSend, "msg_id")
     idx = call.field("article_idx", int, required=False, default=0)
     articles = SimArticle.objects.filter(
         account=call.account, msg_data_id=mass.msg_data_id or -1, source=ArticleSource.MASS

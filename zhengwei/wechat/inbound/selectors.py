@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from zhengwei.access.policy import Action, accounts_of, may, require
+from zhengwei.access.policy import Action, account_chosen, accounts_of, may, require
 from zhengwei.orgs.models import WeChatAccount
 from zhengwei.wechat.inbound.models import (
     CallbackRejection,
@@ -30,15 +29,7 @@ def accounts_for(user, action: str) -> list[WeChatAccount]:
 
 def account_for(user, action: str, pk: str | int | None) -> WeChatAccount:
     """The account chosen by ``?account=`` (or the first one the person may see)."""
-    accounts = accounts_for(user, action)
-    if not accounts:
-        raise PermissionDenied
-    if pk in (None, ""):
-        return accounts[0]
-    for account in accounts:
-        if str(account.pk) == str(pk):
-            return account
-    raise PermissionDenied
+    return account_chosen(accounts_for(user, action), pk)
 
 
 def message_list(

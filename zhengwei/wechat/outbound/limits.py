@@ -8,12 +8,11 @@ follow the platform without a release: WECHAT_LIMITS='{"customer_service": {"mes
 
 from __future__ import annotations
 
-import copy
-import json
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+
+from zhengwei.lib.overrides import with_override
 
 DEFAULTS: dict[str, Any] = {
     "token": {
@@ -95,27 +94,9 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-def _merge(base: dict, override: dict) -> dict:
-    merged = copy.deepcopy(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
-
-
 def limits() -> dict[str, Any]:
     """DEFAULTS with settings.WECHAT_LIMITS (a dict or a JSON string) merged over them."""
-    override = getattr(settings, "WECHAT_LIMITS", None) or {}
-    if isinstance(override, str):
-        try:
-            override = json.loads(override)
-        except ValueError as exc:
-            raise ImproperlyConfigured(f"WECHAT_LIMITS is not valid JSON: {exc}") from None
-    if not isinstance(override, dict):
-        raise ImproperlyConfigured("WECHAT_LIMITS must be a JSON object")
-    return _merge(DEFAULTS, override)
+    return with_override(DEFAULTS, getattr(settings, "WECHAT_LIMITS", None), name="WECHAT_LIMITS")
 
 
 def get(section: str) -> dict[str, Any]:
