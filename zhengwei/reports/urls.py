@@ -22,6 +22,7 @@ urlpatterns = [
     path("reports/<str:ticket>/act/<str:verb>/", views.act, name="act"),
     # Citizens (no sign-in).
     path("h5/report/", views.h5_form, name="h5_form"),
+    path("h5/jssdk/", views.h5_jssdk, name="h5_jssdk"),
     path("r/<str:ticket>/<str:token>/", views.status_page, name="status"),
     # Open311 GeoReport v2.
     re_path(rf"^open311/v2/discovery\.{FMT}$", open311.discovery, name="open311_discovery"),

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,8 +28,11 @@ from zhengwei.reports import policy as P
 from zhengwei.reports.actors import Citizen
 from zhengwei.reports.forms import FilterForm, PeriodForm, PhoneInForm, RoutingRuleForm
 from zhengwei.reports.models import Channel, Datum, Hazard, Priority, Report, RoutingRule, State
+from zhengwei.wechat.outbound import tickets
+from zhengwei.wechat.outbound.errors import WeChatError
 
 EXPORT_LIMIT = 5000
+log = logging.getLogger("zhengwei.reports")
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -554,6 +561,48 @@ def h5_form(request):
         },
         status=status,
     )
+
+
+def _netloc(host: str) -> str:
+    host = host.lower()
+    for default_port in (":80", ":443"):
+        host = host.removesuffix(default_port)
+    return host
+
+
+def _own_page_url(request, url: str) -> bool:
+    """True for an http(s) URL on this site: the host the request came to (already checked
+    against ALLOWED_HOSTS) or PUBLIC_URL's. Only such pages may have wx.config signed."""
+    if not url or len(url) > 2048 or any(c.isspace() or c == "\\" for c in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    if parts.scheme not in {"http", "https"} or not parts.netloc or "@" in parts.netloc:
+        return False
+    own = {_netloc(request.get_host()), _netloc(urlsplit(settings.PUBLIC_URL).netloc)}
+    return _netloc(parts.netloc) in own
+
+
+@require_http_methods(["GET"])
+def h5_jssdk(request):
+    """The wx.config arguments for one of our pages (``?url=`` its address, without ``#…``).
+    The H5 form asks for them only inside WeChat; any error sends it to browser geolocation."""
+    url = request.GET.get("url", "")
+    if not _own_page_url(request, url):
+        response = JsonResponse({"error": _("Only pages of this site can use WeChat JS-SDK.")})
+        response.status_code = 400
+    else:
+        account = _h5_account(request, None)
+        try:
+            response = JsonResponse(tickets.jsapi_config(account, url))
+        except WeChatError as exc:
+            log.warning("jssdk config failed account=%s: %s", account.pk, exc)
+            response = JsonResponse({"error": _("WeChat location is unavailable right now.")})
+            response.status_code = 503
+    response["Cache-Control"] = "no-store"  # each config is signed for one timestamp and nonce
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -252,3 +252,37 @@ class DatacubeRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.endpoint} {self.ref_date} {self.key}"
+
+
+class JsapiTicket(models.Model):
+    """The account's JS-SDK ticket (jsapi_ticket), shared by every process like the token.
+
+    WeChat caps getticket calls per day and every wx.config on every phone needs a signature made
+    with it, so it is fetched once per expiry under a lock (see tickets.py), never per page view.
+    """
+
+    account = models.OneToOneField(
+        WeChatAccount, on_delete=models.CASCADE, related_name="jsapi_ticket"
+    )
+    ticket_sealed = models.TextField(blank=True)  # sealed: a live credential
+    expires_at = models.DateTimeField(default=timezone.now)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    fetch_count = models.PositiveIntegerField(default=0)
+    # The refresh lease (tickets._claim_lease) when Redis is not configured.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    lease_owner = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("JS-SDK ticket")
+        verbose_name_plural = _("JS-SDK tickets")
+
+    def __str__(self) -> str:
+        return f"{self.account} · jsapi · {self.expires_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def ticket(self) -> str:
+        return secretbox.unseal(self.ticket_sealed, key=settings.FIELD_ENCRYPTION_KEY)
+
+    @ticket.setter
+    def ticket(self, value: str) -> None:
+        self.ticket_sealed = secretbox.seal(value, key=settings.FIELD_ENCRYPTION_KEY)

@@ -1,5 +1,6 @@
-/* The H5 report form: browser geolocation, a Leaflet pick map (tiles if configured, otherwise the
-   shipped Fujian county outlines, offline), a photo count check, and no double submission. */
+/* The H5 report form: the phone's location (WeChat JS-SDK wx.getLocation inside WeChat, browser
+   geolocation elsewhere or when WeChat refuses), a Leaflet pick map (tiles if configured, otherwise
+   the shipped Fujian county outlines, offline), a photo count check, and no double submission. */
 (function () {
   "use strict";
   var form = document.getElementById("h5-form");
@@ -42,20 +43,92 @@
     if (lat.value && lng.value) place(parseFloat(lat.value), parseFloat(lng.value), 12);
   }
 
-  document.getElementById("locate").addEventListener("click", function () {
+  function located(la, ln, acc) {
+    lat.value = la.toFixed(6);
+    lng.value = ln.toFixed(6);
+    accuracy.value = Math.round(acc || 0) || "";
+    datum.value = "wgs84";
+    status.textContent = msg("located").replace("{n}", Math.round(acc || 0));
+    place(la, ln, 14);
+  }
+
+  function browserLocate() {
     if (!navigator.geolocation) { status.textContent = msg("nogeo"); return; }
     status.textContent = msg("locating");
     navigator.geolocation.getCurrentPosition(function (pos) {
-      lat.value = pos.coords.latitude.toFixed(6);
-      lng.value = pos.coords.longitude.toFixed(6);
-      accuracy.value = Math.round(pos.coords.accuracy || 0) || "";
-      datum.value = "wgs84";
-      status.textContent = msg("located").replace("{n}", Math.round(pos.coords.accuracy || 0));
-      place(pos.coords.latitude, pos.coords.longitude, 14);
+      located(pos.coords.latitude, pos.coords.longitude, pos.coords.accuracy);
     }, function () {
       status.textContent = msg("geofail");
     }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
-  });
+  }
+
+  /* Inside WeChat: load the vendored JS-SDK, sign wx.config on the server (/h5/jssdk/) and use
+     wx.getLocation. Any failure (no config, wx.error, getLocation fails) falls back to the
+     browser's geolocation. */
+  var wx = null, wxState = "off", wxPending = false;  // off | loading | ready | failed
+
+  function wxSettled(state) {
+    if (wxState === "failed") return;  // wx.error comes before wx.ready on a failed config
+    wxState = state;
+    if (wxPending) { wxPending = false; locate(); }
+  }
+
+  function wxLocate() {
+    status.textContent = msg("locating");
+    wx.getLocation({
+      type: "wgs84",
+      success: function (res) {
+        var la = parseFloat(res.latitude), ln = parseFloat(res.longitude);
+        if (isNaN(la) || isNaN(ln)) { browserLocate(); return; }
+        located(la, ln, parseFloat(res.accuracy));
+      },
+      fail: function () { browserLocate(); },
+      cancel: function () { status.textContent = msg("geofail"); }
+    });
+  }
+
+  function wxStart() {
+    var src = form.dataset.jssdkSrc, endpoint = form.dataset.jssdkConfig;
+    if (!src || !endpoint || !window.fetch) return;
+    wxState = "loading";
+    // The npm build is CommonJS (module.exports = wx): give it a module object while it loads.
+    var had = Object.prototype.hasOwnProperty.call(window, "module"), saved = window.module;
+    var shim = { exports: {} };
+    window.module = shim;
+    function restore() { if (had) { window.module = saved; } else { try { delete window.module; } catch (e) { window.module = undefined; } } }
+    var script = document.createElement("script");
+    script.src = src;
+    script.onerror = function () { restore(); wxSettled("failed"); };
+    script.onload = function () {
+      restore();
+      wx = (shim.exports && shim.exports.config) ? shim.exports : window.jWeixin;
+      if (!wx || !wx.config) { wxSettled("failed"); return; }
+      var page = window.location.href.split("#")[0];
+      var url = endpoint + (endpoint.indexOf("?") < 0 ? "?" : "&") + "url=" + encodeURIComponent(page);
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+        .then(function (conf) {
+          wx.error(function () { wxState = "failed"; if (wxPending) { wxPending = false; browserLocate(); } });
+          wx.ready(function () { wxSettled("ready"); });
+          wx.config({
+            debug: false, appId: conf.appId, timestamp: conf.timestamp, nonceStr: conf.nonceStr,
+            signature: conf.signature, jsApiList: conf.jsApiList
+          });
+        })
+        .catch(function () { wxSettled("failed"); });
+    };
+    document.head.appendChild(script);
+    setTimeout(function () { if (wxState === "loading") wxSettled("failed"); }, 8000);
+  }
+
+  function locate() {
+    if (wxState === "ready") { wxLocate(); return; }
+    if (wxState === "loading") { wxPending = true; status.textContent = msg("locating"); return; }
+    browserLocate();
+  }
+
+  if (/MicroMessenger/i.test(navigator.userAgent)) wxStart();
+  document.getElementById("locate").addEventListener("click", locate);
 
   var photos = document.getElementById("photos"), warning = document.getElementById("photo-warning");
   photos.addEventListener("change", function () {
