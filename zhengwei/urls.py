@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("zhengwei.access.urls")),
     path("audit/", include("zhengwei.audit.urls")),
     path("wechat/", include("zhengwei.wechat.inbound.urls")),
+    path("wechat/", include("zhengwei.wechat.outbound.urls")),
     path("", include("zhengwei.reports.urls")),
     path("", include("zhengwei.duty.urls")),
     path("", include("zhengwei.interactions.urls")),

@@ -63,6 +63,13 @@ class InvalidMenuName(WeChatError):
     explanation = _("A menu button name has an invalid length.")
 
 
+class MenuNotFound(WeChatError):
+    errcodes = (46003,)
+    explanation = _(
+        "The account has no custom menu on WeChat (none was published through the API)."
+    )
+
+
 class InvalidOAuthCode(WeChatError):
     errcodes = (40029,)
     explanation = _("The OAuth code is invalid or used; start the authorisation again.")

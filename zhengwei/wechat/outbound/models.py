@@ -286,3 +286,32 @@ class JsapiTicket(models.Model):
     @ticket.setter
     def ticket(self, value: str) -> None:
         self.ticket_sealed = secretbox.seal(value, key=settings.FIELD_ENCRYPTION_KEY)
+
+
+class MenuSource(models.TextChoices):
+    PUBLISHED = "published", _("Published from the console")
+    FETCHED = "fetched", _("Read from WeChat")
+    RECORDED = "recorded", _("Recorded locally")
+
+
+class PublishedMenu(models.Model):
+    """The custom menu as last published (or read back), kept so that the console shows it without
+    a call to WeChat. One row per publication: the newest is the current menu."""
+
+    account = models.ForeignKey(WeChatAccount, on_delete=models.CASCADE, related_name="+")
+    json = models.JSONField(_("menu"))  # exactly the body of menu/create: {"button": [...]}
+    source = models.CharField(
+        max_length=10, choices=MenuSource.choices, default=MenuSource.PUBLISHED
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("published menu")
+        verbose_name_plural = _("published menus")
+
+    def __str__(self) -> str:
+        return f"{self.account} · {self.published_at:%Y-%m-%d %H:%M}"

@@ -41,10 +41,13 @@ from zhengwei.wechat.outbound.models import (
     Comment,
     CommentThread,
     DatacubeRow,
+    MenuSource,
     OutboundMessage,
     OutboundState,
+    PublishedMenu,
 )
 from zhengwei.wechat.outbound.privileges import Capability, require_capability
+from zhengwei.wechat.outbound.validation import validate_menu
 
 log = logging.getLogger("zhengwei.wechat")
 SYSTEM = "system"
@@ -63,12 +66,51 @@ def _call(actor, action: str, obj, fn: Callable, *args, **kwargs):
 
 
 # --- menu ----------------------------------------------------------------------------------
-def menu_publish(*, actor: User, account: WeChatAccount, menu: dict) -> None:
+def menu_publish(*, actor: User, account: WeChatAccount, menu: dict) -> PublishedMenu:
+    """Publish the custom menu (replacing the current one) and keep it as the current menu."""
     require(actor, policy.MENU_MANAGE, account)
     _call(actor, "wechat.menu.publish", account, WeChatClient(account).menu_create, menu)
     with transaction.atomic():
+        record = PublishedMenu.objects.create(account=account, json=menu, published_by=actor)
         audit_record(actor=actor, action="wechat.menu.publish", obj=account, after=menu)
         publish_on_commit("wechat_menu.published", account_id=account.pk)
+    return record
+
+
+def menu_record(
+    *, actor: User, account: WeChatAccount, menu: dict, source: str = MenuSource.RECORDED
+) -> PublishedMenu:
+    """Keep ``menu`` as the current menu without calling WeChat: the menu already on the
+    platform (the demo, an account taken over from another system). Validated like a publish."""
+    require(actor, policy.MENU_MANAGE, account)
+    validate_menu(menu)
+    with transaction.atomic():
+        record = PublishedMenu.objects.create(
+            account=account, json=menu, published_by=actor, source=source
+        )
+        audit_record(actor=actor, action="wechat.menu.record", obj=account, after=menu)
+    return record
+
+
+def menu_fetch(*, actor: User, account: WeChatAccount) -> PublishedMenu:
+    """Read the live menu back from WeChat (menu/get) and keep it as the current menu."""
+    require(actor, policy.MENU_MANAGE, account)
+    answer = _call(actor, "wechat.menu.fetch", account, WeChatClient(account).menu_get)
+    menu = {"button": [_menu_tidy(b) for b in (answer.get("menu") or {}).get("button") or []]}
+    with transaction.atomic():
+        record = PublishedMenu.objects.create(
+            account=account, json=menu, published_by=actor, source=MenuSource.FETCHED
+        )
+        audit_record(actor=actor, action="wechat.menu.fetch", obj=account, after=menu)
+    return record
+
+
+def _menu_tidy(button: dict) -> dict:
+    """menu/get lists ``"sub_button": []`` on every leaf; menu/create refuses an empty list."""
+    tidy = {k: v for k, v in button.items() if k != "sub_button"}
+    if button.get("sub_button"):
+        tidy["sub_button"] = [_menu_tidy(sub) for sub in button["sub_button"]]
+    return tidy
 
 
 def menu_remove(*, actor: User, account: WeChatAccount) -> None:

@@ -3,6 +3,7 @@ Chinese at once instead of coming back as a bare errcode (40018, 45003, …)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -17,63 +18,103 @@ def _bytes(value: Any) -> int:
     return len(str(value or "").encode("utf-8"))
 
 
-def validate_menu(menu: dict) -> None:
+@dataclass(frozen=True)
+class MenuProblem:
+    """One thing wrong with a menu, and where: ``top``/``sub`` are 1-based button positions
+    (``None`` for the menu as a whole), ``field`` is name, type, key, url, article_id or
+    sub_button (the number of sub-buttons) or button (the number of top-level buttons)."""
+
+    message: str
+    field: str
+    top: int | None = None
+    sub: int | None = None
+
+
+def menu_problems(menu: dict) -> list[MenuProblem]:
     conf = limits.get("menu")
-    errors: list[str] = []
+    problems: list[MenuProblem] = []
     buttons = menu.get("button") or []
     if not 1 <= len(buttons) <= conf["top_level_max"]:
-        errors.append(
-            _("A menu has 1 to %(max)d top-level buttons, not %(n)d.")
-            % {"max": conf["top_level_max"], "n": len(buttons)}
+        problems.append(
+            MenuProblem(
+                _("A menu has 1 to %(max)d top-level buttons, not %(n)d.")
+                % {"max": conf["top_level_max"], "n": len(buttons)},
+                "button",
+            )
         )
     for i, button in enumerate(buttons, 1):
         subs = button.get("sub_button")
         where = _("top-level button %(i)d") % {"i": i}
-        _check_button(button, where, conf["top_name_bytes"], conf, errors, has_subs=bool(subs))
+        _check_button(
+            button, where, conf["top_name_bytes"], conf, problems, (i, None), has_subs=bool(subs)
+        )
         if subs is None:
             continue
         if not 1 <= len(subs) <= conf["sub_button_max"]:
-            errors.append(
-                _("%(where)s has 1 to %(max)d sub-buttons, not %(n)d.")
-                % {"where": where, "max": conf["sub_button_max"], "n": len(subs)}
+            problems.append(
+                MenuProblem(
+                    _("%(where)s has 1 to %(max)d sub-buttons, not %(n)d.")
+                    % {"where": where, "max": conf["sub_button_max"], "n": len(subs)},
+                    "sub_button",
+                    i,
+                )
             )
         for j, sub in enumerate(subs, 1):
             sub_where = _("sub-button %(i)d.%(j)d") % {"i": i, "j": j}
-            _check_button(sub, sub_where, conf["sub_name_bytes"], conf, errors, has_subs=False)
-    if errors:
-        raise ValidationError(errors)
+            _check_button(
+                sub, sub_where, conf["sub_name_bytes"], conf, problems, (i, j), has_subs=False
+            )
+    return problems
 
 
-def _check_button(button, where, name_max, conf, errors, *, has_subs) -> None:
+def validate_menu(menu: dict) -> None:
+    problems = menu_problems(menu)
+    if problems:
+        raise ValidationError([p.message for p in problems])
+
+
+def _check_button(button, where, name_max, conf, problems, at, *, has_subs) -> None:
+    def problem(field: str, message: str) -> None:
+        problems.append(MenuProblem(message, field, *at))
+
     name = button.get("name") or ""
     if not name or _bytes(name) > name_max:
-        errors.append(
+        problem(
+            "name",
             _("%(where)s: the name must be 1 to %(max)d bytes (a Chinese character is 3 bytes).")
-            % {"where": where, "max": name_max}
+            % {"where": where, "max": name_max},
         )
     if has_subs:
         return  # a button with a sub-menu has no type of its own
     kind = button.get("type")
     if kind not in conf["types"]:
-        errors.append(
-            _("%(where)s: unknown button type %(type)r.") % {"where": where, "type": kind}
+        problem(
+            "type", _("%(where)s: unknown button type %(type)r.") % {"where": where, "type": kind}
         )
     if kind == "view" and not button.get("url"):
-        errors.append(_("%(where)s: a view button needs a url.") % {"where": where})
+        problem("url", _("%(where)s: a view button needs a url.") % {"where": where})
+    if kind in {"article_id", "article_view_limited"} and not button.get("article_id"):
+        problem(
+            "article_id",
+            _("%(where)s: this button type needs the article_id of a published article.")
+            % {"where": where},
+        )
     if kind in {"click", "scancode_push", "scancode_waitmsg", "location_select"} or (
         kind or ""
     ).startswith("pic_"):
         if not button.get("key"):
-            errors.append(_("%(where)s: this button type needs a key.") % {"where": where})
+            problem("key", _("%(where)s: this button type needs a key.") % {"where": where})
     if _bytes(button.get("key")) > conf["key_bytes"]:
-        errors.append(
+        problem(
+            "key",
             _("%(where)s: the key is longer than %(max)d bytes.")
-            % {"where": where, "max": conf["key_bytes"]}
+            % {"where": where, "max": conf["key_bytes"]},
         )
     if _bytes(button.get("url")) > conf["url_bytes"]:
-        errors.append(
+        problem(
+            "url",
             _("%(where)s: the URL is longer than %(max)d bytes.")
-            % {"where": where, "max": conf["url_bytes"]}
+            % {"where": where, "max": conf["url_bytes"]},
         )
 
 

@@ -9,10 +9,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        from zhengwei.demo import interactions, orgs, reports, wechat
+        from zhengwei.demo import interactions, menu, orgs, reports, wechat
 
         # Each capability adds its demo module here, in dependency order.
-        for module in (orgs, wechat, reports, interactions):
+        for module in (orgs, wechat, menu, reports, interactions):
             module.seed(out=self.stdout.write)
         self.stdout.write(self.style.SUCCESS(f"演示账号（密码均为 {c.DEMO_PASSWORD}）："))
         for username, name, _org, _role, title in c.PEOPLE:
