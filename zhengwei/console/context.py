@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from itertools import groupby
-
 from zhengwei.console import nav
 
 
@@ -12,5 +10,9 @@ def console(request):
     from zhengwei.access.policy import roles_summary
 
     items = nav.items_for(user)
-    groups = [(g, list(its)) for g, its in groupby(items, key=lambda i: str(i.group))]
-    return {"nav_groups": groups, "nav_items": items, "my_roles": roles_summary(user)}
+    # Apps register into shared groups (值班, 公众号 …) with their own orders: gather each group's
+    # items under its first appearance, so a group never shows twice in the sidebar.
+    groups: dict[str, list[nav.NavItem]] = {}
+    for item in items:
+        groups.setdefault(str(item.group), []).append(item)
+    return {"nav_groups": list(groups.items()), "nav_items": items, "my_roles": roles_summary(user)}
