@@ -23,7 +23,7 @@ class DutyConfig(AppConfig):
                 "duty:console",
                 P.DUTY_CONSOLE,
                 _("New reports and messages as they arrive, with sound and alerts"),
-                "🚨",
+                "⚠",
                 10,
             ),
             NavItem(
@@ -32,7 +32,7 @@ class DutyConfig(AppConfig):
                 "duty:map",
                 R.REPORTS_VIEW,
                 _("Where the reports are, clustered, with filters and photos"),
-                "🗺",
+                "⌖",
                 11,
             ),
             NavItem(
@@ -41,7 +41,7 @@ class DutyConfig(AppConfig):
                 "duty:metrics",
                 R.REPORTS_METRICS,
                 _("Acknowledgement and handling times, 响应率 / 解决率 / 满意率, trends"),
-                "📈",
+                "↗",
                 12,
             ),
         ):

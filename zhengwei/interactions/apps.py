@@ -22,7 +22,7 @@ class InteractionsConfig(AppConfig):
                 "interactions:inbox",
                 P.INBOX_VIEW,
                 _("Citizens' messages and article comments: classify, assign, reply"),
-                "💬",
+                "❝",
                 30,
             ),
             NavItem(
@@ -31,7 +31,7 @@ class InteractionsConfig(AppConfig):
                 "interactions:templates",
                 P.TEMPLATES_VIEW,
                 _("What the citizen is told at each step of a disaster report"),
-                "📝",
+                "✎",
                 31,
             ),
         ):

@@ -20,7 +20,7 @@ class ReportsConfig(AppConfig):
                 "reports:list",
                 P.REPORTS_VIEW,
                 _("Citizens' disaster reports: triage, dispatch, follow up"),
-                "🆘",
+                "⚑",
                 100,
             ),
             NavItem(
@@ -38,7 +38,7 @@ class ReportsConfig(AppConfig):
                 "reports:initial_report",
                 P.REPORTS_EXPORT,
                 _("Per-county summary for the 2-hour 初报"),
-                "📋",
+                "☷",
                 102,
             ),
             NavItem(
@@ -47,7 +47,7 @@ class ReportsConfig(AppConfig):
                 "reports:counts",
                 P.REPORTS_COUNTS,
                 _("De-identified counts by hazard, city and day"),
-                "📊",
+                "▥",
                 103,
             ),
             NavItem(
@@ -56,7 +56,7 @@ class ReportsConfig(AppConfig):
                 "reports:routing",
                 P.REPORTS_ROUTING,
                 _("Which unit receives which county's reports"),
-                "🧭",
+                "⇶",
                 104,
             ),
         ):

@@ -32,7 +32,7 @@ class WeChatOutboundConfig(AppConfig):
                 url_name="wechat_outbound:stats",
                 action=policy.STATS_VIEW,
                 description=_("Followers and article reads per day"),
-                icon="📈",
+                icon="↗",
                 order=23,
             ),
             NavItem(
