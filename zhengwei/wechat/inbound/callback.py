@@ -3,7 +3,8 @@ the lean WSGI path (``fastpath``) and the Django view share it.
 
 Order of checks, cheapest and most telling first: account → ``signature`` → timestamp window →
 (GET: echo) → body size → envelope XML → ``msg_signature`` → decrypt (with the AppID tail check)
-→ inner XML → store → answer. Anything refused becomes a 4xx, a log line and a
+→ inner XML → store → answer. ``receive`` does everything up to the store, ``answer`` the rest;
+``handle`` stores in between synchronously (WSGI), the ASGI path awaits its async committer. Anything refused becomes a 4xx, a log line and a
 ``CallbackRejection``; nothing the sender controls can produce a 500. Only a storage failure
 answers 503, deliberately: the message is not durable, so WeChat must retry it.
 """
@@ -25,7 +26,7 @@ from zhengwei.orgs.models import MessageMode
 from zhengwei.wechat.inbound.dispatch import passive_reply
 from zhengwei.wechat.inbound.keys import AccountKeys, account_keys
 from zhengwei.wechat.inbound.models import CallbackRejection, RejectReason
-from zhengwei.wechat.inbound.store import Row, StoreError
+from zhengwei.wechat.inbound.store import Row, Stored, StoreError
 
 log = logging.getLogger("zhengwei.wechat.callback")
 
@@ -62,7 +63,17 @@ def _text(params: dict[str, str], name: str) -> str | None:
     return value.encode("latin-1").decode("utf-8", "replace")
 
 
-def handle(
+@dataclass(frozen=True)
+class Pending:
+    """A delivery that passed every check: the row to store and what is needed to answer it."""
+
+    row: Row
+    keys: AccountKeys
+    encrypted: bool
+    nonce: str
+
+
+def receive(
     *,
     method: str,
     original_id: str,
@@ -71,16 +82,20 @@ def handle(
     content_length: int | None,
     ip: str | None,
     path: str,
-    store,
-) -> Response:
-    """Answer one callback request. ``read_body()`` returns the body (called only once it is known
-    to be within the size cap); ``store`` is a DirectStore or GroupCommitter."""
+    reject,
+) -> Response | Pending:
+    """Checks, parsing and the passive-reply decision for one request, without storing anything.
+
+    Returns the final ``Response`` (a GET echo, a refusal, a 503) or a ``Pending`` delivery, whose
+    row the caller stores — synchronously (``handle``) or by awaiting the async group committer
+    (``zhengwei.wechat.inbound.asgi_callback``) — before calling ``answer``. ``reject`` receives
+    the ``CallbackRejection`` of a refusal (not awaited by the answer)."""
     keys = None
     try:
         keys = account_keys(original_id)
         if keys is None:
             raise Rejected(404, RejectReason.UNKNOWN_ACCOUNT)
-        return _handle(method, keys, params, read_body, content_length, store)
+        return _receive(method, keys, params, read_body, content_length)
     except Rejected as rej:
         log.warning(
             "callback rejected: %s %s status=%s ip=%s path=%s",
@@ -90,7 +105,7 @@ def handle(
             ip,
             path[:255],
         )
-        store.reject(
+        reject(
             CallbackRejection(
                 account_id=keys.id if keys else None,
                 reason=rej.reason,
@@ -102,12 +117,57 @@ def handle(
             )
         )
         return Response(rej.status, str(rej.reason).encode())
-    except (StoreError, DatabaseError) as exc:
+    except DatabaseError as exc:  # the account lookup
         log.error("callback not stored (WeChat will retry): %s", exc)
         return Response(503, b"retry later")
 
 
-def _handle(method, keys: AccountKeys, params, read_body, content_length, store) -> Response:
+def answer(pending: Pending, stored: Stored) -> Response:
+    """The answer to a delivery whose row is durable. A retry gets the first delivery's answer
+    (``stored.reply_xml``), whatever the providers would say now."""
+    reply_xml = stored.reply_xml
+    if not reply_xml:
+        return Response(200, wxxml.SUCCESS)
+    if pending.encrypted:
+        envelope_xml = pending.keys.crypto.encrypt_reply(reply_xml, int(time.time()), pending.nonce)
+        return Response(200, envelope_xml.encode(), XML)
+    return Response(200, reply_xml.encode(), XML)
+
+
+def handle(
+    *,
+    method: str,
+    original_id: str,
+    params: dict[str, str],
+    read_body,
+    content_length: int | None,
+    ip: str | None,
+    path: str,
+    store,
+) -> Response:
+    """Answer one callback request synchronously. ``read_body()`` returns the body (called only
+    once it is known to be within the size cap); ``store`` is a DirectStore or GroupCommitter."""
+    pending = receive(
+        method=method,
+        original_id=original_id,
+        params=params,
+        read_body=read_body,
+        content_length=content_length,
+        ip=ip,
+        path=path,
+        reject=store.reject,
+    )
+    if isinstance(pending, Response):
+        return pending
+    try:
+        stored = store.save(pending.row)
+    except (StoreError, DatabaseError) as exc:
+        log.error("callback not stored (WeChat will retry): %s", exc)
+        return Response(503, b"retry later")
+    return answer(pending, stored)
+
+
+def _receive(method, keys: AccountKeys, params, read_body, content_length) -> Response | Pending:
     signature, timestamp, nonce = (_text(params, n) for n in ("signature", "timestamp", "nonce"))
     if not (signature and timestamp and nonce):
         raise Rejected(403, RejectReason.MISSING_PARAMS)
@@ -166,10 +226,9 @@ def _handle(method, keys: AccountKeys, params, read_body, content_length, store)
     if msg.to_user != keys.original_id:
         raise Rejected(403, RejectReason.RECIPIENT, msg.to_user[:40])
 
-    answer = passive_reply(msg)
-    reply_xml = _reply_xml(answer, msg)
-    stored = store.save(
-        Row(
+    reply_xml = _reply_xml(passive_reply(msg), msg)
+    return Pending(
+        row=Row(
             account_id=keys.id,
             dedupe_key=wxxml.dedupe_key(msg),
             from_user=msg.from_user[:64],
@@ -185,16 +244,11 @@ def _handle(method, keys: AccountKeys, params, read_body, content_length, store)
             mode=mode,
             known=msg.is_known,
             reply_xml=reply_xml,
-        )
+        ),
+        keys=keys,
+        encrypted=encrypted,
+        nonce=nonce,
     )
-    # A retry gets the first delivery's answer, whatever the providers would say now.
-    reply_xml = stored.reply_xml
-    if not reply_xml:
-        return Response(200, wxxml.SUCCESS)
-    if encrypted:
-        envelope_xml = keys.crypto.encrypt_reply(reply_xml, int(time.time()), nonce)
-        return Response(200, envelope_xml.encode(), XML)
-    return Response(200, reply_xml.encode(), XML)
 
 
 def _from(envelope: dict) -> wxxml.InboundMessage:

@@ -54,13 +54,18 @@ def get_store():
 
 
 def _client_ip(environ) -> str | None:
+    return client_ip(environ.get("HTTP_X_FORWARDED_FOR", ""), environ.get("REMOTE_ADDR"))
+
+
+def client_ip(forwarded_for: str, remote_addr: str | None) -> str | None:
+    """The source IP logged for rejections (PROXY_COUNT decides which X-Forwarded-For hop)."""
     hops = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0)
     if hops:
-        hops_seen = [p.strip() for p in environ.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops_seen = [p.strip() for p in forwarded_for.split(",")]
         hops_seen = [p for p in hops_seen if p]
         if len(hops_seen) >= hops:
             return hops_seen[-hops]
-    return environ.get("REMOTE_ADDR") or None
+    return remote_addr or None
 
 
 def _respond(start_response, response: Response):

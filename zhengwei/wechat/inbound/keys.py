@@ -13,6 +13,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 
 from zhengwei.lib.wxcrypto import CryptoError, WXCrypto
@@ -73,6 +74,17 @@ def account_keys(original_id: str) -> AccountKeys | None:
             _cache.clear()
         _cache[original_id] = (now + ttl, keys)
     return keys
+
+
+async def warm_account_keys(original_id: str, *, margin: float = 1.0) -> AccountKeys | None:
+    """For the event loop: make sure ``account_keys(original_id)`` is a cache hit for at least
+    ``margin`` seconds, loading it on a thread if needed, so the loop never runs an ORM query."""
+    hit = _cache.get(original_id)
+    if hit is not None and hit[0] > time.monotonic() + margin:
+        return hit[1]
+    with _lock:
+        _cache.pop(original_id, None)
+    return await sync_to_async(account_keys, thread_sensitive=False)(original_id)
 
 
 def forget_account(sender=None, **kwargs) -> None:

@@ -11,6 +11,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 
 from zhengwei.wechat.inbound.dispatch import passive
@@ -67,6 +68,17 @@ def rules_for(account_id: int) -> _Rules:
     with _lock:
         _cache[account_id] = (now + settings.WECHAT_REPLY_CACHE_SECONDS, rules)
     return rules
+
+
+async def warm_rules(account_id: int, *, margin: float = 1.0) -> None:
+    """For the event loop: make sure ``rules_for(account_id)`` is a cache hit for at least
+    ``margin`` seconds, loading the rules on a thread if needed (see keys.warm_account_keys)."""
+    hit = _cache.get(account_id)
+    if hit is not None and hit[0] > time.monotonic() + margin:
+        return
+    with _lock:
+        _cache.pop(account_id, None)
+    await sync_to_async(rules_for, thread_sensitive=False)(account_id)
 
 
 def forget_rules(account_id: int | None = None) -> None:
