@@ -452,6 +452,19 @@ def build_targets(peer_py: Path) -> list[Target]:
         else f"{zw_worker}, {WORKERS} workers"
     ) + (f" ({' '.join(ZW_EXTRA_ARGS)})" if ZW_EXTRA_ARGS else "")
     targets = [
+        # The production path for PostgreSQL (docs/wechat-callback.md): gunicorn's asyncio
+        # worker and an async group committer. --worker-connections keeps one worker from
+        # taking all 64 connections.
+        Target(
+            "zhengwei-pg-asgi",
+            "zhengwei (PostgreSQL, ASGI)",
+            f"asgi, {WORKERS} workers",
+            gunicorn_argv(MAIN_PY, "zhengwei.asgi:application", "asgi", ZW_THREADS)
+            + ["--worker-connections", "32"],
+            ROOT,
+            zhengwei_env(pg_dsn(PG_DB)),
+            stores="pg",
+        ),
         Target(
             "zhengwei-pg",
             "zhengwei (PostgreSQL)",
