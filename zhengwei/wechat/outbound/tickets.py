@@ -16,25 +16,18 @@ if WeChat rejects it). Timing settings (refresh margin, lock wait and expiry) ar
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import secrets
 import string
 import time
-import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from zhengwei.lib.wxcrypto import jsapi_signature
 from zhengwei.orgs.models import WeChatAccount
-from zhengwei.wechat.outbound import limits
+from zhengwei.wechat.outbound import leases, limits
 from zhengwei.wechat.outbound.client import WeChatClient
-from zhengwei.wechat.outbound.errors import TokenLockTimeout
 from zhengwei.wechat.outbound.models import JsapiTicket
 from zhengwei.wechat.outbound.privileges import Capability as C
 
@@ -58,7 +51,7 @@ def get_jsapi_ticket(account: WeChatAccount) -> str:
     row = JsapiTicket.objects.filter(account_id=account.pk).first()
     if _usable(row, conf):
         return row.ticket
-    with _exclusive(account, conf) as row:
+    with leases.exclusive(JsapiTicket, account, conf, name="jsapi_ticket", defaults=None) as row:
         if _usable(row, conf):
             return row.ticket  # fetched by someone else while we waited
         ticket, expires_in = _fetch(account)
@@ -97,62 +90,6 @@ def jsapi_config(
         "signature": jsapi_signature(ticket, noncestr, timestamp, url),
         "jsApiList": list(js_api_list),
     }
-
-
-@contextlib.contextmanager
-def _exclusive(account: WeChatAccount, conf: dict) -> Iterator[JsapiTicket]:
-    """Hold the account's ticket lock and yield its JsapiTicket row, freshly read. No database
-    transaction stays open during the HTTP call."""
-    try:  # the row must exist before it can be claimed
-        with transaction.atomic():
-            JsapiTicket.objects.get_or_create(account=account)
-    except IntegrityError:
-        pass  # another process created it at the same moment
-    if settings.REDIS_URL:
-        import redis
-
-        client = redis.Redis.from_url(settings.REDIS_URL)
-        lock = client.lock(
-            f"zhengwei:wechat:jsapi_ticket:{account.pk}",
-            timeout=conf["lock_ttl_seconds"],
-            blocking_timeout=conf["lock_wait_seconds"],
-        )
-        if not lock.acquire():
-            raise TokenLockTimeout(endpoint="jsapi_ticket")
-        try:
-            yield JsapiTicket.objects.get(account=account)
-        finally:
-            with contextlib.suppress(redis.exceptions.LockError):
-                lock.release()
-    else:
-        owner = _claim_lease(account, conf)
-        try:
-            yield JsapiTicket.objects.get(account=account)
-        finally:
-            JsapiTicket.objects.filter(account=account, lease_owner=owner).update(
-                lease_until=None, lease_owner=""
-            )
-
-
-def _claim_lease(account: WeChatAccount, conf: dict) -> str:
-    """Claim the fetch lease with one conditional UPDATE; wait while someone else holds it.
-    The lease expires by itself, so a process killed mid-fetch cannot block the account."""
-    owner = uuid.uuid4().hex
-    deadline = time.monotonic() + conf["lock_wait_seconds"]
-    while True:
-        now = timezone.now()
-        claimed = (
-            JsapiTicket.objects.filter(account=account)
-            .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-            .update(
-                lease_until=now + timedelta(seconds=conf["lock_ttl_seconds"]), lease_owner=owner
-            )
-        )
-        if claimed:
-            return owner
-        if time.monotonic() > deadline:
-            raise TokenLockTimeout(endpoint="jsapi_ticket")
-        time.sleep(0.05)
 
 
 def _fetch(account: WeChatAccount) -> tuple[str, int]:

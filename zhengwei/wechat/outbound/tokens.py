@@ -15,21 +15,15 @@ on the classic endpoint, invalidating everybody else's (reference wechat.md §0.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import time
-import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from zhengwei.orgs.models import WeChatAccount
-from zhengwei.wechat.outbound import limits, transport
-from zhengwei.wechat.outbound.errors import InvalidToken, TokenLockTimeout
+from zhengwei.wechat.outbound import leases, limits, transport
+from zhengwei.wechat.outbound.errors import InvalidToken
 from zhengwei.wechat.outbound.models import AccessToken, TokenMode
 
 log = logging.getLogger("zhengwei.wechat.token")
@@ -63,71 +57,11 @@ def invalidate(account: WeChatAccount, bad_token: str) -> str:
     return _refresh(account, bad=bad_token)
 
 
-@contextlib.contextmanager
-def _exclusive(account: WeChatAccount, conf: dict) -> Iterator[AccessToken]:
-    """Hold the account's refresh lock and yield its AccessToken row, freshly read.
-
-    No database transaction stays open during the HTTP call: on SQLite that would lock the
-    whole database (every callback write) for as long as WeChat takes to answer.
-    """
-    try:  # the row must exist before it can be claimed
-        with transaction.atomic():
-            AccessToken.objects.get_or_create(account=account, defaults={"mode": _mode()})
-    except IntegrityError:
-        pass  # another process created it at the same moment
-    if settings.REDIS_URL:
-        import redis
-
-        client = redis.Redis.from_url(settings.REDIS_URL)
-        lock = client.lock(
-            f"zhengwei:wechat:token:{account.pk}",
-            timeout=conf["lock_ttl_seconds"],
-            blocking_timeout=conf["lock_wait_seconds"],
-        )
-        if not lock.acquire():
-            raise TokenLockTimeout(endpoint="token")
-        try:
-            yield AccessToken.objects.get(account=account)
-        finally:
-            with contextlib.suppress(redis.exceptions.LockError):
-                lock.release()  # expired under a very slow fetch: the next refresher goes on
-    else:
-        owner = _claim_lease(account, conf)
-        try:
-            yield AccessToken.objects.get(account=account)
-        finally:
-            AccessToken.objects.filter(account=account, lease_owner=owner).update(
-                lease_until=None, lease_owner=""
-            )
-
-
-def _claim_lease(account: WeChatAccount, conf: dict) -> str:
-    """Claim the refresh lease with one conditional UPDATE; wait while someone else holds it.
-
-    The lease expires by itself (lock_ttl_seconds), so a process killed mid-fetch cannot block
-    the account forever.
-    """
-    owner = uuid.uuid4().hex
-    deadline = time.monotonic() + conf["lock_wait_seconds"]
-    while True:
-        now = timezone.now()
-        claimed = (
-            AccessToken.objects.filter(account=account)
-            .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-            .update(
-                lease_until=now + timedelta(seconds=conf["lock_ttl_seconds"]), lease_owner=owner
-            )
-        )
-        if claimed:
-            return owner
-        if time.monotonic() > deadline:
-            raise TokenLockTimeout(endpoint="token")
-        time.sleep(0.05)
-
-
 def _refresh(account: WeChatAccount, *, bad: str | None) -> str:
     conf = limits.get("token")
-    with _exclusive(account, conf) as row:
+    with leases.exclusive(
+        AccessToken, account, conf, name="token", defaults={"mode": _mode()}
+    ) as row:
         current = row.token if row.token_sealed else ""
         if _usable(row, conf) and current != bad:
             return current  # refreshed by someone else while we waited
