@@ -18,7 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -97,13 +97,34 @@ def inbound_process(messages: list[InboundMessage], *, token: str) -> int:
                 done += 1
             except _LostClaim:
                 log.warning("inbound message %s was claimed by another worker", message.pk)
-            except Exception as exc:
-                log.exception("inbound message %s failed", message.pk)
-                error = "".join(traceback.format_exception_only(exc)).strip()
+            except OperationalError as exc:
+                if not _is_transient(exc):
+                    _mark_failed(message, token, exc)
+                    continue
+                # Two workers' batches locked the same rows in opposite orders; the database
+                # chose this message as the victim. Nothing of it was kept: hand it straight back
+                # for the next round instead of waiting out the retry delay of a real failure.
+                log.warning("inbound message %s hit a deadlock; released for retry", message.pk)
                 InboundMessage.objects.filter(pk=message.pk, claim_token=token).update(
-                    state=State.FAILED, error=error[-2000:]
+                    state=State.RECEIVED, attempts=F("attempts") - 1
                 )
+            except Exception as exc:
+                _mark_failed(message, token, exc)
     return done
+
+
+def _mark_failed(message: InboundMessage, token: str, exc: BaseException) -> None:
+    log.exception("inbound message %s failed", message.pk)
+    error = "".join(traceback.format_exception_only(exc)).strip()
+    InboundMessage.objects.filter(pk=message.pk, claim_token=token).update(
+        state=State.FAILED, error=error[-2000:]
+    )
+
+
+def _is_transient(exc: OperationalError) -> bool:
+    """A deadlock or serialization failure (PostgreSQL SQLSTATE 40P01 / 40001)."""
+    cause = exc.__cause__
+    return getattr(cause, "sqlstate", None) in {"40P01", "40001"}
 
 
 def _run_handlers(message: InboundMessage, token: str) -> None:

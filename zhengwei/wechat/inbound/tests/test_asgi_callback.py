@@ -88,7 +88,11 @@ def test_safe_mode_messages_are_stored_exactly_once_and_answered_success(servers
     assert {r.content for r in responses} == {wxxml.SUCCESS}
     assert InboundMessage.objects.filter(account=account).count() == 40
     assert set(InboundMessage.objects.values_list("mode", flat=True)) == {"safe"}
-    _wait_until(lambda: InboundMessage.objects.filter(state="processed").count() == 40)
+    try:
+        _wait_until(lambda: InboundMessage.objects.filter(state="processed").count() == 40)
+    except AssertionError:
+        states = list(InboundMessage.objects.values_list("state", "attempts", "error"))
+        raise AssertionError(f"not all processed: {states}") from None
 
 
 def test_concurrent_retries_over_two_processes_store_one_row_and_act_once(servers):

@@ -222,3 +222,27 @@ def test_one_failing_message_does_not_undo_the_others_in_its_batch(client, accou
         AuditEntry.objects.filter(action="test.side_effect").values_list("object_id", flat=True)
     )
     assert marks == {"good 1", "good 2"}
+
+
+def test_a_message_chosen_as_a_deadlock_victim_is_handed_back_at_once(client, account, registered):
+    from django.db import OperationalError
+
+    class Deadlock(Exception):
+        sqlstate = "40P01"
+
+    attempts = []
+
+    def victim(message):
+        attempts.append(message.pk)
+        if len(attempts) == 1:
+            raise OperationalError("deadlock detected") from Deadlock()
+
+    registered(on_any(), victim)
+    post(client, account, text_fields(account))
+    token, claimed = inbound_claim()
+    assert inbound_process(claimed, token=token) == 0
+    released = InboundMessage.objects.get()
+    # Not "failed" with a retry delay: the next round takes it, and the attempt is not counted.
+    assert (released.state, released.attempts) == ("received", 0)
+    assert inbound_process_pending() == 1
+    assert InboundMessage.objects.get().state == "processed"
