@@ -21,15 +21,13 @@ current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
 def client_ip(request: HttpRequest) -> str | None:
     from django.conf import settings
 
-    # Trust X-Forwarded-For only as far as the configured proxies (nginx) go.
-    hops = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0)
-    if hops:
-        forwarded = [
-            p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()
-        ]
-        if len(forwarded) >= hops:
-            return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR") or None
+    from zhengwei.lib.netaddr import client_ip as from_headers
+
+    return from_headers(
+        request.META.get("HTTP_X_FORWARDED_FOR", ""),
+        request.META.get("REMOTE_ADDR"),
+        settings.AXES_IPWARE_PROXY_COUNT,
+    )
 
 
 class RequestContextMiddleware:

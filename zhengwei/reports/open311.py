@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from zhengwei.audit.middleware import client_ip
 from zhengwei.orgs.models import WeChatAccount
 from zhengwei.reports import phones, ratelimit, services, workflow
 from zhengwei.reports.actors import ApiClient
@@ -140,7 +141,7 @@ def _accounts(request) -> list[WeChatAccount]:
 def _key_from(request) -> ApiClient | None:
     params = request.POST if request.method == "POST" else request.GET
     key = services.api_key_check((params.get("api_key") or "").strip())
-    return ApiClient(key=key, ip=request.META.get("REMOTE_ADDR")) if key else None
+    return ApiClient(key=key, ip=client_ip(request)) if key else None
 
 
 # --- discovery and services --------------------------------------------------------------------

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhengwei.access.policy import may
+from zhengwei.audit.middleware import client_ip
 from zhengwei.audit.services import audit_record
 from zhengwei.orgs.models import Organisation, OrgKind, WeChatAccount
 from zhengwei.reports import exports, links, phones, ratelimit, selectors, services
@@ -74,7 +75,8 @@ def _period(request, default_days: int = 30) -> tuple[datetime, datetime]:
 
 
 def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    # Behind nginx REMOTE_ADDR is the proxy: per-IP rate limits need the client's address.
+    return client_ip(request) or ""
 
 
 # --- console: list, detail, actions ------------------------------------------------------------

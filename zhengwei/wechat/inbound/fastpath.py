@@ -15,6 +15,7 @@ import threading
 
 from django.conf import settings
 
+from zhengwei.lib import netaddr
 from zhengwei.wechat.inbound.callback import Response, handle, parse_query
 from zhengwei.wechat.inbound.services import notify_stored
 from zhengwei.wechat.inbound.store import DirectStore, GroupCommitter
@@ -59,13 +60,7 @@ def _client_ip(environ) -> str | None:
 
 def client_ip(forwarded_for: str, remote_addr: str | None) -> str | None:
     """The source IP logged for rejections (PROXY_COUNT decides which X-Forwarded-For hop)."""
-    hops = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0)
-    if hops:
-        hops_seen = [p.strip() for p in forwarded_for.split(",")]
-        hops_seen = [p for p in hops_seen if p]
-        if len(hops_seen) >= hops:
-            return hops_seen[-hops]
-    return remote_addr or None
+    return netaddr.client_ip(forwarded_for, remote_addr, settings.AXES_IPWARE_PROXY_COUNT)
 
 
 def _respond(start_response, response: Response):

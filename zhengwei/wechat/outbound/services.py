@@ -268,10 +268,19 @@ def outbound_message_deliver(*, message_id: int) -> OutboundMessage | None:
 
 def outbound_messages_release(*, account_id: int, openid: str) -> list[int]:
     """The citizen wrote: queue what waited for their window, oldest first (system)."""
+    waiting_filter = {
+        "account_id": account_id,
+        "openid": openid,
+        "state": OutboundState.WAITING_WINDOW,
+    }
+    # Almost every inbound message finds nothing waiting: answer that with one indexed read,
+    # not a locking transaction (this runs once per processed message).
+    if not OutboundMessage.objects.filter(**waiting_filter).exists():
+        return []
     with transaction.atomic():
         waiting = list(
             OutboundMessage.objects.select_for_update()
-            .filter(account_id=account_id, openid=openid, state=OutboundState.WAITING_WINDOW)
+            .filter(**waiting_filter)
             .order_by("created_at", "pk")
         )
         for message in waiting:
