@@ -68,18 +68,6 @@ DRAIN = _env_int("BENCH_TYPHOON_DRAIN", 180)
 TARGET_P95 = 2.0
 DEMO_PASSWORD = "Demo@2026zw"
 
-# Places in Fujian (GCJ-02, as WeChat sends them) the citizens report from, jittered.
-PLACES = [
-    ("福建省福州市鼓楼区五一广场", 26.0745, 119.3061),
-    ("福建省福州市闽侯县甘蔗街道", 26.1503, 119.1311),
-    ("福建省福州市闽清县梅城镇", 26.2206, 118.8631),
-    ("福建省宁德市霞浦县松城街道", 26.8857, 120.0053),
-    ("福建省南平市建瓯市芝山街道", 27.0231, 118.3209),
-    ("福建省三明市沙县区凤岗街道", 26.3971, 117.7924),
-    ("福建省泉州市德化县浔中镇", 25.4919, 118.2413),
-    ("福建省莆田市仙游县鲤城街道", 25.3621, 118.6916),
-    ("福建省厦门市思明区中山路", 24.4559, 118.0822),
-]
 WORDS = [
     "路口积水齐膝，车辆无法通行",
     "小区地下车库进水，水位还在涨",
@@ -312,6 +300,8 @@ class Outcome:
 
 def report_once(citizen, n: int, photo: bytes, outcome: Outcome) -> None:
     rng = random.Random(n)
+    from zhengwei.simulator.citizen import PLACES
+
     label, lat, lng = PLACES[n % len(PLACES)]
     lat += rng.uniform(-0.02, 0.02)
     lng += rng.uniform(-0.02, 0.02)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from zhengwei.simulator import phone
-from zhengwei.simulator.citizen import Citizen, CitizenError, act, menu_of, sample_photo
+from zhengwei.simulator.citizen import PLACES, Citizen, CitizenError, act, menu_of, sample_photo
 from zhengwei.simulator.deliveries import dispatcher
 from zhengwei.simulator.limits import limits
 from zhengwei.simulator.models import (
@@ -41,18 +41,6 @@ from zhengwei.simulator.models import (
 )
 from zhengwei.simulator.seed import demo_account, ensure_seeded
 
-# A few places in Fujian for the location picker (GCJ-02, approximate; labels as WeChat shows).
-PLACES = [
-    ("福建省福州市鼓楼区五一广场", 26.0745, 119.3061),
-    ("福建省福州市闽侯县甘蔗街道", 26.1503, 119.1311),
-    ("福建省福州市闽清县梅城镇", 26.2206, 118.8631),
-    ("福建省宁德市霞浦县松城街道", 26.8857, 120.0053),
-    ("福建省南平市建瓯市芝山街道", 27.0231, 118.3209),
-    ("福建省三明市沙县区凤岗街道", 26.3971, 117.7924),
-    ("福建省泉州市德化县浔中镇", 25.4919, 118.2413),
-    ("福建省莆田市仙游县鲤城街道", 25.3621, 118.6916),
-    ("福建省厦门市思明区中山路", 24.4559, 118.0822),
-]
 NICKNAMES = ["张先生", "李女士", "王大伯", "刘阿姨", "郑同学", "吴师傅", "林先生", "陈女士"]
 
 
