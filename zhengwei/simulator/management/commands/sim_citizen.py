@@ -2,7 +2,7 @@
 
 manage.py sim_citizen --new text "闽侯县甘蔗街道积水半米"
 manage.py sim_citizen --openid oFjFx0LinNvShi0000MinHou0001 location 26.1503 119.1311 甘蔗街道
-manage.py sim_citizen --openid … report     # 我报灾情: location, photo, description, phone
+manage.py sim_citizen --openid … report     # 我报灾情: location, photo, description, phone, 确认
 """
 
 from __future__ import annotations
@@ -94,6 +94,8 @@ class Command(BaseCommand):
         results += c.send_photos([sample_photo(seed=1), sample_photo(seed=3)])
         results.append(c.send_text("甘蔗街道昙石山路段积水约半米，有车辆被困，请求救援"))
         results.append(c.send_text("联系电话 13800000000"))
+        # The account asks the citizen to confirm before the draft becomes a report.
+        results.append(c.send_text("确认"))
         return results
 
     def _show(self, d):
