@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from zhengwei.console import nav
+from zhengwei.console import navigation as nav
 
 
 def console(request):

@@ -1,38 +1,57 @@
-"""The console's navigation: each app registers its entries with the action that unlocks them."""
+"""Console navigation entries of this app (collected by ``zhengwei.console.nav``)."""
 
-from __future__ import annotations
+from django.utils.translation import gettext_lazy as _
 
-from dataclasses import dataclass
+from zhengwei.access.policy import Action
+from zhengwei.lib.nav import NavItem
 
-from django.urls import reverse
-from django.utils.functional import Promise
+duty = _("Duty")
+manage = _("Administration")
 
-
-@dataclass(frozen=True)
-class NavItem:
-    group: str | Promise
-    label: str | Promise
-    url_name: str
-    action: str
-    description: str | Promise = ""
-    icon: str = "•"
-    order: int = 100
-
-    @property
-    def url(self) -> str:
-        return reverse(self.url_name)
-
-
-_items: list[NavItem] = []
-
-
-def register(item: NavItem) -> None:
-    if all(i.url_name != item.url_name for i in _items):
-        _items.append(item)
-        _items.sort(key=lambda i: (i.order, str(i.label)))
-
-
-def items_for(user) -> list[NavItem]:
-    from zhengwei.access.policy import may
-
-    return [i for i in _items if may(user, i.action)]
+ITEMS = (
+    NavItem(
+        duty,
+        _("Duty roster"),
+        "console:roster",
+        Action.ROSTER_VIEW,
+        _("Who is on duty this week, A and B posts"),
+        "◷",
+        300,
+    ),
+    NavItem(
+        manage,
+        _("Organisations"),
+        "console:organisation_list",
+        Action.ORG_MANAGE,
+        _("The office, the contractor and the county/township units"),
+        "⌂",
+        810,
+    ),
+    NavItem(
+        manage,
+        _("WeChat accounts"),
+        "console:account_list",
+        Action.ACCOUNT_MANAGE,
+        _("AppID, secrets, server settings and operation model"),
+        "✆",
+        820,
+    ),
+    NavItem(
+        manage,
+        _("People and roles"),
+        "console:person_list",
+        Action.PEOPLE_VIEW,
+        _("Sign-ins, organisations and the roles each person holds"),
+        "☺",
+        830,
+    ),
+    NavItem(
+        manage,
+        _("Role rules"),
+        "console:role_rules",
+        Action.PEOPLE_VIEW,
+        _("Which side may hold which role under each operation model"),
+        "⚖",
+        840,
+    ),
+)

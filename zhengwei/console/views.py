@@ -14,7 +14,7 @@ from zhengwei.orgs.models import Role
 def home(request):
     """What this person can do, on which accounts, and who is on duty now."""
     from zhengwei.audit.models import AuditEntry
-    from zhengwei.console.nav import items_for
+    from zhengwei.console.navigation import items_for
     from zhengwei.orgs.selectors import on_duty
 
     user = request.user

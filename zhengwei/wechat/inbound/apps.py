@@ -8,9 +8,7 @@ class WeChatInboundConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
-        from django.utils.translation import gettext_lazy as _
 
-        from zhengwei.console.nav import NavItem, register
         from zhengwei.orgs.models import WeChatAccount
         from zhengwei.wechat.inbound import policy, replies, services  # noqa: F401  (registers)
         from zhengwei.wechat.inbound.keys import forget_account
@@ -18,25 +16,3 @@ class WeChatInboundConfig(AppConfig):
         # Key changes take effect at once in this process; other processes within the TTL.
         post_save.connect(forget_account, sender=WeChatAccount, dispatch_uid="wx_inbound_keys")
         post_delete.connect(forget_account, sender=WeChatAccount, dispatch_uid="wx_inbound_keys_d")
-        register(
-            NavItem(
-                group=_("WeChat"),
-                label=_("Messages"),
-                url_name="wechat_inbound:messages",
-                action=policy.MESSAGES_VIEW,
-                description=_("What citizens send to the account, as it arrives"),
-                icon="✉",
-                order=20,
-            )
-        )
-        register(
-            NavItem(
-                group=_("WeChat"),
-                label=_("Automatic replies"),
-                url_name="wechat_inbound:replies",
-                action=policy.REPLIES_VIEW,
-                description=_("Keyword replies and menu click replies"),
-                icon="↩",
-                order=21,
-            )
-        )

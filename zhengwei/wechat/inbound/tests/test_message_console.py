@@ -3,7 +3,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from zhengwei.console.nav import items_for
+from zhengwei.console.navigation import items_for
 from zhengwei.wechat.inbound.tests.helpers import post, text_fields
 
 URL = reverse("wechat_inbound:messages")

@@ -1,0 +1,18 @@
+"""Console navigation entries of this app (collected by ``zhengwei.console.nav``)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from zhengwei.access.policy import Action
+from zhengwei.lib.nav import NavItem
+
+ITEMS = (
+    NavItem(
+        _("Audit"),
+        _("Audit log"),
+        "audit:list",
+        Action.AUDIT_VIEW,
+        _("Search and export who changed what, when and from where"),
+        "⌕",
+        900,
+    ),
+)

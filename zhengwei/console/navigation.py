@@ -1,0 +1,32 @@
+"""The console's navigation: collected from every installed app's ``nav.ITEMS``.
+
+Apps declare their pages in their own ``nav.py`` (``zhengwei.lib.nav.NavItem``); the console
+imports those modules here, so no app imports the console and the arrows run downward.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import import_module
+
+from django.apps import apps
+from django.utils.module_loading import module_has_submodule
+
+from zhengwei.access.policy import may
+from zhengwei.lib.nav import NavItem
+
+__all__ = ["NavItem", "all_items", "items_for"]
+
+
+@cache
+def all_items() -> tuple[NavItem, ...]:
+    found: dict[str, NavItem] = {}
+    for config in apps.get_app_configs():
+        if config.name.startswith("zhengwei.") and module_has_submodule(config.module, "nav"):
+            for item in import_module(f"{config.name}.nav").ITEMS:
+                found.setdefault(item.url_name, item)
+    return tuple(sorted(found.values(), key=lambda i: (i.order, str(i.label))))
+
+
+def items_for(user) -> list[NavItem]:
+    return [i for i in all_items() if may(user, i.action)]

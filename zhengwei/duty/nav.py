@@ -1,0 +1,39 @@
+"""Console navigation entries of this app (collected by ``zhengwei.console.nav``)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from zhengwei.duty import policy as P
+from zhengwei.lib.nav import NavItem
+from zhengwei.reports import policy as R
+
+group = _("Duty")
+
+ITEMS = (
+    NavItem(
+        group,
+        _("Duty console"),
+        "duty:console",
+        P.DUTY_CONSOLE,
+        _("New reports and messages as they arrive, with sound and alerts"),
+        "⚠",
+        10,
+    ),
+    NavItem(
+        group,
+        _("Report map"),
+        "duty:map",
+        R.REPORTS_VIEW,
+        _("Where the reports are, clustered, with filters and photos"),
+        "⌖",
+        11,
+    ),
+    NavItem(
+        group,
+        _("Response dashboard"),
+        "duty:metrics",
+        R.REPORTS_METRICS,
+        _("Acknowledgement and handling times, 响应率 / 解决率 / 满意率, trends"),
+        "↗",
+        12,
+    ),
+)
