@@ -15,10 +15,18 @@ class Events(list):
 @pytest.fixture
 def events(monkeypatch):
     """Every event the reports services publish, in order, as (name, payload)."""
+    import importlib
+    import pkgutil
+
     from zhengwei.reports import services
 
     recorder = Events()
-    monkeypatch.setattr(
-        services, "publish_on_commit", lambda name, **payload: recorder.append((name, payload))
-    )
+    for info in pkgutil.iter_modules(services.__path__):
+        module = importlib.import_module(f"{services.__name__}.{info.name}")
+        if hasattr(module, "publish_on_commit"):
+            monkeypatch.setattr(
+                module,
+                "publish_on_commit",
+                lambda name, **payload: recorder.append((name, payload)),
+            )
     return recorder

@@ -1,0 +1,39 @@
+"""What the interaction services share: the event names, limits and the display names of
+the citizen and the system."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+log = logging.getLogger("zhengwei.interactions")
+
+CONVERSATION_EVENTS = (
+    "conversation.received",
+    "conversation.classified",
+    "conversation.assigned",
+    "conversation.replied",
+    "conversation.resolved",
+    "conversation.reopened",
+    "conversation.converted",
+    "conversation.escalated",
+    "reply_draft.submitted",
+    "reply_draft.approved",
+    "reply_draft.returned",
+    "reply_draft.sent",
+    "reply_draft.failed",
+)
+MAX_DRAFT_PHOTOS = 9
+MAX_DRAFT_TEXTS = 30
+CITIZEN = "市民"
+SYSTEM = "系统"
+
+
+class RateLimited(ValidationError):
+    """The citizen sent too many reports in the window (reports.ratelimit)."""
+
+
+def _denied() -> PermissionDenied:
+    return PermissionDenied(_("You do not have permission for this action."))

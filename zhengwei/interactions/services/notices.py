@@ -1,0 +1,218 @@
+"""Messages to reporters: each public step becomes a customer-service message; the citizen's
+rating and rejection come back through chat."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhengwei.interactions import conf, sending, wording
+from zhengwei.interactions.models import (
+    CitizenNotice,
+    NoticeKind,
+    ReplyTemplate,
+)
+from zhengwei.interactions.services.common import log
+from zhengwei.lib.events import publish_on_commit
+from zhengwei.orgs.models import WeChatAccount
+from zhengwei.reports import services as reports
+from zhengwei.reports.actors import Citizen
+from zhengwei.reports.models import Report, ReportStep
+from zhengwei.reports.models import State as ReportState
+from zhengwei.reports.workflow import IllegalTransition
+from zhengwei.wechat.outbound.errors import PrivilegeError, WeChatError
+
+
+def template_for(account: WeChatAccount, state: str) -> tuple[str, bool]:
+    row = ReplyTemplate.objects.filter(account=account, state=state).first()
+    if row is not None:
+        return row.text, row.active
+    text, active = wording.DEFAULTS.get(state, ("", False))
+    return str(text), active
+
+
+def _compose(step: ReportStep) -> tuple[str, str, bool]:
+    """(text, state, asks_rating) for one step of a report; text "" when nothing is sent."""
+    report = step.report
+    note = step.public_note or ""
+    custom = note if note and note != wording.default_note(step.kind, report) else ""
+    if step.to_state and step.from_state != step.to_state:
+        text, active = template_for(report.account, step.to_state)
+        if active:
+            rendered = wording.render(text, wording.values_for(report, note=custom))
+            return rendered, step.to_state, step.to_state == ReportState.RESOLVED
+        return custom, step.to_state, False
+    return note, "", False
+
+
+def citizen_notify_step(*, step_id: int) -> CitizenNotice | None:
+    """Tell a WeChat reporter about one step of their report (system; from report.step_added)."""
+    step = (
+        ReportStep.objects.select_related("report__account", "report__assigned_unit", "actor")
+        .filter(pk=step_id)
+        .first()
+    )
+    if step is None or not step.report.reporter_openid:
+        return None
+    if CitizenNotice.objects.filter(step=step).exists():
+        return None
+    text, state, asks = _compose(step)
+    if not text.strip():
+        return None
+    report = step.report
+    try:
+        with transaction.atomic():
+            message = sending.send_text(
+                actor=sending.sender_for(step.actor, report.account),
+                account=report.account,
+                openid=report.reporter_openid,
+                text=text,
+                reference=f"report:{report.pk}",
+            )
+            notice = CitizenNotice.objects.create(
+                account=report.account,
+                report=report,
+                step=step,
+                openid=report.reporter_openid,
+                kind=NoticeKind.STEP,
+                state=state,
+                text=text,
+                outbound=message,
+                asks_rating=asks,
+            )
+            publish_on_commit(
+                "citizen_notice.sent",
+                notice_id=notice.pk,
+                report_id=report.pk,
+                account_id=report.account_id,
+            )
+    except (PrivilegeError, WeChatError, PermissionDenied) as exc:
+        log.warning("could not message the reporter of %s: %s", report.ticket, exc)
+        return None
+    return notice
+
+
+def citizen_notify_merged(*, report_ids: list[int], parent_id: int) -> int:
+    """Reporters whose reports followed a merge without a step of their own (system)."""
+    parent = Report.objects.filter(pk=parent_id).first()
+    if parent is None:
+        return 0
+    sent = 0
+    for report in Report.objects.select_related("account").filter(pk__in=report_ids):
+        if not report.reporter_openid:
+            continue
+        text = wording.merged_notice(report, parent)
+        try:
+            with transaction.atomic():
+                message = sending.send_text(
+                    actor=None,
+                    account=report.account,
+                    openid=report.reporter_openid,
+                    text=text,
+                    reference=f"report:{report.pk}",
+                )
+                CitizenNotice.objects.create(
+                    account=report.account,
+                    report=report,
+                    openid=report.reporter_openid,
+                    kind=NoticeKind.MERGE,
+                    state=report.state,
+                    text=text,
+                    outbound=message,
+                )
+            sent += 1
+        except (PrivilegeError, WeChatError) as exc:
+            log.warning("could not message the reporter of %s: %s", report.ticket, exc)
+    return sent
+
+
+def _rating_notice(account: WeChatAccount, openid: str, now: datetime) -> CitizenNotice | None:
+    """The citizen's rating request still waiting for an answer, about a report (or None)."""
+    notice = (
+        CitizenNotice.objects.select_related("report")
+        .filter(
+            account=account,
+            openid=openid,
+            asks_rating=True,
+            answered_at__isnull=True,
+            created_at__gte=now - conf.rating_window(),
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return notice if notice is not None and notice.report is not None else None
+
+
+def _answer(notice: CitizenNotice, answer: str, now: datetime) -> None:
+    notice.answered_at, notice.answer = now, answer
+    notice.save(update_fields=["answered_at", "answer"])
+
+
+def _chat_reply(account: WeChatAccount, openid: str, text: str, reference: str, report=None):
+    message = sending.send_text(
+        actor=None, account=account, openid=openid, text=text, reference=reference
+    )
+    CitizenNotice.objects.create(
+        account=account,
+        report=report,
+        openid=openid,
+        kind=NoticeKind.RATING_THANKS if report is not None else NoticeKind.CHAT,
+        state=report.state if report is not None else "",
+        text=text,
+        outbound=message,
+    )
+    return message
+
+
+def citizen_chat_reply(*, account: WeChatAccount, openid: str, text: str) -> None:
+    """A short system answer in chat (e.g. "nothing to submit yet")."""
+    try:
+        with transaction.atomic():
+            _chat_reply(account, openid, text, f"chat:{openid}"[:64])
+    except (PrivilegeError, WeChatError) as exc:
+        log.warning("could not answer %s in chat: %s", openid, exc)
+
+
+def citizen_rate_from_chat(
+    *, actor: Citizen, account: WeChatAccount, rating: int, now=None
+) -> bool:
+    """A "1".."5" answering the rating request; False when none is pending (not a rating)."""
+    now = now or timezone.now()
+    notice = _rating_notice(account, actor.openid, now)
+    if notice is None:
+        return False
+    with transaction.atomic():
+        try:
+            reports.report_rate(
+                actor=actor, report=notice.report, rating=rating, comment=_("Rated in chat.")
+            )
+            text = wording.rating_thanks(rating)
+        except IllegalTransition:
+            text = wording.already_rated()
+        _answer(notice, str(rating), now)
+        try:
+            _chat_reply(account, actor.openid, text, f"report:{notice.report_id}", notice.report)
+        except (PrivilegeError, WeChatError) as exc:
+            log.warning("could not thank %s: %s", actor.openid, exc)
+    return True
+
+
+def citizen_reject_from_chat(
+    *, actor: Citizen, account: WeChatAccount, text: str, now=None
+) -> bool:
+    """不满意 after a resolution: the report is reopened and supervised (督办)."""
+    now = now or timezone.now()
+    notice = _rating_notice(account, actor.openid, now)
+    if notice is None:
+        return False
+    with transaction.atomic():
+        try:
+            reports.report_citizen_reject_closure(actor=actor, report=notice.report, reason=text)
+        except IllegalTransition:
+            return False
+        _answer(notice, "reject", now)
+    return True

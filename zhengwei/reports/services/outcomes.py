@@ -1,0 +1,392 @@
+"""Honest outcomes: merge, duplicate, refer, reject, reopen, escalate."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhengwei.audit.services import snapshot
+from zhengwei.lib.events import publish_on_commit
+from zhengwei.orgs.selectors import escalation_targets
+from zhengwei.reports import notices, workflow
+from zhengwei.reports import policy as P
+from zhengwei.reports.actors import SYSTEM, Citizen
+from zhengwei.reports.models import (
+    Priority,
+    Report,
+    State,
+    StepKind,
+)
+from zhengwei.reports.services.common import (
+    AUDIT_FIELDS,
+    _advance,
+    _audit,
+    _clock_start,
+    _denied,
+    _handle,
+    _lock,
+    _require,
+    _require_office,
+    _require_triage,
+    _step,
+)
+from zhengwei.reports.workflow import IllegalTransition
+
+
+def _root(report: Report) -> Report:
+    seen = set()
+    while report.duplicate_of_id and report.pk not in seen:
+        seen.add(report.pk)
+        report = report.duplicate_of
+    return report
+
+
+def report_merge(
+    *,
+    actor,
+    parent: Report,
+    duplicates: Iterable[Report],
+    public_note: str = "",
+    internal_note: str = "",
+    now: datetime | None = None,
+) -> Report:
+    """Mark reports as duplicates of ``parent`` (or of its own parent) and tell every reporter."""
+    now = now or timezone.now()
+    duplicates = list(duplicates)
+    if not duplicates:
+        raise ValidationError(_("Choose the reports to merge."))
+    with transaction.atomic():
+        _lock(parent)
+        root = _root(parent)
+        _require(actor, P.REPORTS_TRIAGE, root)
+        if root.state == State.REJECTED:
+            raise ValidationError(_("Reports cannot be merged into a rejected report."))
+        merged, notify = [], {root.pk}
+        for report in duplicates:
+            _lock(report)
+            _require(actor, P.REPORTS_TRIAGE, report)
+            if report.pk == root.pk:
+                raise ValidationError(_("A report cannot be a duplicate of itself."))
+            if report.account_id != root.account_id:
+                raise ValidationError(_("Only reports of the same account can be merged."))
+            _advance(
+                report,
+                State.DUPLICATE,
+                StepKind.DUPLICATE,
+                actor=actor,
+                now=now,
+                action="report.mark_duplicate",
+                acknowledge=True,
+                changes={"duplicate_of": root, "closed_at": now},
+                public_note=public_note,
+                default_note=True,
+                internal_note=internal_note,
+                data={"parent": root.ticket},
+            )
+            # Reports merged into this one follow it to the root.
+            for child in Report.objects.filter(duplicate_of=report):
+                child_before = snapshot(child, AUDIT_FIELDS)
+                child.duplicate_of = root
+                child.save(update_fields=["duplicate_of", "updated_at"])
+                _audit(actor, "report.mark_duplicate", child, child_before)
+                notify.add(child.pk)
+            merged.append(report)
+            notify.add(report.pk)
+        _step(
+            root,
+            StepKind.MERGE,
+            actor=actor,
+            from_state=root.state,
+            public_note=notices.default(StepKind.MERGE, root),
+            data={"merged": [r.ticket for r in merged]},
+            at=now,
+        )
+        family = [root.pk, *Report.objects.filter(duplicate_of=root).values_list("pk", flat=True)]
+        publish_on_commit(
+            "report.merged",
+            parent_id=root.pk,
+            merged_ids=[r.pk for r in merged],
+            report_ids=sorted(family),
+            notify_report_ids=sorted(notify),
+            account_id=root.account_id,
+        )
+    return root
+
+
+def report_mark_duplicate(
+    *,
+    actor,
+    report: Report,
+    parent: Report,
+    public_note: str = "",
+    internal_note: str = "",
+    now: datetime | None = None,
+) -> Report:
+    report_merge(
+        actor=actor,
+        parent=parent,
+        duplicates=[report],
+        public_note=public_note,
+        internal_note=internal_note,
+        now=now,
+    )
+    report.refresh_from_db()
+    return report
+
+
+def report_refer(
+    *,
+    actor,
+    report: Report,
+    to: str,
+    public_note: str = "",
+    internal_note: str = "",
+    now: datetime | None = None,
+) -> Report:
+    """Not a flood-control matter: handed to 12345 or another department (closed, honestly)."""
+    now = now or timezone.now()
+    to = (to or "").strip()
+    if not to:
+        raise ValidationError({"to": [_("Say where the report was referred to.")]})
+    return _handle(
+        report,
+        State.REFERRED,
+        StepKind.REFER,
+        actor=actor,
+        now=now,
+        authorize=_require_triage,
+        action="report.refer",
+        acknowledge=True,
+        changes={"closed_at": now},
+        public_note=public_note
+        or _("Your report %(ticket)s is not a flood-control matter; it was passed to %(to)s.")
+        % {"ticket": report.ticket, "to": to},
+        internal_note=internal_note,
+        data={"to": to[:100]},
+        audit_note=to[:100],
+    )
+
+
+def report_reject(
+    *,
+    actor,
+    report: Report,
+    reason: str,
+    public_note: str = "",
+    now: datetime | None = None,
+) -> Report:
+    """False or abusive: closed as rejected, with the reason recorded (required)."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Give the reason for rejecting the report.")]})
+    return _handle(
+        report,
+        State.REJECTED,
+        StepKind.REJECT,
+        actor=actor,
+        now=now,
+        authorize=_require_triage,
+        action="report.reject",
+        acknowledge=True,
+        changes={"closed_at": now},
+        public_note=public_note,
+        internal_note=reason,
+        data={"reason": reason[:200]},
+        audit_note=reason[:200],
+    )
+
+
+def report_reopen(*, actor, report: Report, reason: str, now: datetime | None = None) -> Report:
+    """New evidence: an officer reopens a finished report."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the report is reopened.")]})
+    with transaction.atomic():
+        _lock(report)
+        _require_office(actor, report)
+        _reopen(report, actor=actor, now=now, kind=StepKind.REOPEN, internal_note=reason)
+    return report
+
+
+def _reopen(report: Report, *, actor, now: datetime, kind: str, internal_note: str) -> None:
+    _advance(
+        report,
+        State.REOPENED,
+        kind,
+        actor=actor,
+        now=now,
+        action="report.reopen",
+        acknowledge=False,
+        changes={
+            "reopened_at": now,
+            "reopen_count": report.reopen_count + 1,
+            "resolved_at": None,
+            "closed_at": None,
+            "escalation_level": 0,
+            "due_at": workflow.due_at(report.priority, now),
+        },
+        default_note=True,
+        internal_note=internal_note,
+    )
+    publish_on_commit(
+        "report.reopened",
+        report_id=report.pk,
+        account_id=report.account_id,
+        by_citizen=kind == StepKind.CITIZEN_REJECT,
+    )
+
+
+def report_citizen_reject_closure(
+    *, actor, report: Report, reason: str = "", now: datetime | None = None
+) -> Report:
+    """The reporter says it is not dealt with: reopen, and 督办 to the duty leader."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        _lock(report)
+        if isinstance(actor, Citizen):
+            if not actor.owns(report):
+                raise _denied()
+        else:  # a duty officer recording what the reporter said on the phone (回访)
+            _require(actor, P.REPORTS_CLOSE, report)
+        if report.state not in (State.RESOLVED, State.CLOSED):
+            raise IllegalTransition(_("Only a resolved or closed report can be disputed."))
+        _reopen(
+            report,
+            actor=actor,
+            now=now,
+            kind=StepKind.CITIZEN_REJECT,
+            internal_note=(reason or "").strip()[:1000],
+        )
+        _supervise(
+            report,
+            actor=actor,
+            now=now,
+            reason=_("The reporter rejected the closure."),
+            automatic=False,
+        )
+    return report
+
+
+def report_escalate(
+    *,
+    actor,
+    report: Report,
+    reason: str,
+    emergency: bool = False,
+    public_note: str = "",
+    now: datetime | None = None,
+) -> Report:
+    """Emergency (P0, 110/119 hand-off, duty leader alerted) or 督办 one level up."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the report is escalated.")]})
+    with transaction.atomic():
+        _lock(report)
+        _require(actor, P.REPORTS_ESCALATE, report)
+        if emergency:
+            level = max(report.escalation_level, 1)
+            _advance(
+                report,
+                State.ESCALATED,
+                StepKind.ESCALATE,
+                actor=actor,
+                now=now,
+                action="report.escalate",
+                acknowledge=True,
+                changes={
+                    "priority": Priority.P0,
+                    "due_at": min(
+                        report.due_at, workflow.due_at(Priority.P0, _clock_start(report))
+                    ),
+                    "escalation_level": level,
+                    "escalated_at": now,
+                },
+                public_note=public_note,
+                internal_note=reason,
+                data={"level": level, "emergency": True},
+            )
+            _publish_escalated(report, now, emergency=True, automatic=False)
+        else:
+            _supervise(report, actor=actor, now=now, reason=reason, automatic=False)
+    return report
+
+
+def _supervise(report: Report, *, actor, now: datetime, reason: str, automatic: bool) -> None:
+    if report.state in workflow.DONE_STATES:
+        raise IllegalTransition(_("A finished report cannot be escalated."))
+    if report.escalation_level >= workflow.MAX_ESCALATION_LEVEL:
+        raise IllegalTransition(_("The report is already with the office leader."))
+    before = snapshot(report, AUDIT_FIELDS)
+    report.escalation_level += 1
+    report.escalated_at = now
+    report.save()
+    _step(
+        report,
+        StepKind.SUPERVISE,
+        actor=actor,
+        from_state=report.state,
+        internal_note=reason,
+        data={"level": report.escalation_level, "automatic": automatic},
+        at=now,
+    )
+    _audit(actor, "report.supervise", report, before, note=reason[:200])
+    _publish_escalated(report, now, emergency=False, automatic=automatic)
+
+
+def _publish_escalated(report: Report, now: datetime, *, emergency: bool, automatic: bool) -> None:
+    publish_on_commit(
+        "report.escalated",
+        report_id=report.pk,
+        ticket=report.ticket,
+        account_id=report.account_id,
+        level=report.escalation_level,
+        emergency=emergency,
+        automatic=automatic,
+        notify_user_ids=escalation_targets(
+            account=report.account, level=report.escalation_level, at=now
+        ),
+        unit_id=report.assigned_unit_id,
+    )
+
+
+def reports_escalate_overdue(*, now: datetime | None = None) -> list[tuple[str, int]]:
+    """Move every overdue open report one level up per deadline period missed (run by reports_tick).
+
+    Level 1 (duty leader) at the deadline, level 2 (office leader) one more deadline period later.
+    Idempotent: running it twice at the same moment escalates nothing more.
+    """
+    now = now or timezone.now()
+    done: list[tuple[str, int]] = []
+    candidates = Report.objects.filter(
+        state__in=workflow.OPEN_STATES,
+        due_at__lt=now,
+        escalation_level__lt=workflow.MAX_ESCALATION_LEVEL,
+    ).values_list("pk", flat=True)
+    for pk in list(candidates):
+        with transaction.atomic():
+            report = Report.objects.select_related("account").get(pk=pk)
+            _lock(report)
+            while (
+                report.state in workflow.OPEN_STATES
+                and report.escalation_level < workflow.MAX_ESCALATION_LEVEL
+                and now
+                >= workflow.escalation_due(report.escalation_level, report.due_at, report.priority)
+            ):
+                _supervise(
+                    report,
+                    actor=SYSTEM,
+                    now=now,
+                    reason=_("Overdue: the deadline %(due)s has passed.")
+                    % {"due": timezone.localtime(report.due_at).strftime("%Y-%m-%d %H:%M")},
+                    automatic=True,
+                )
+                done.append((report.ticket, report.escalation_level))
+    return done
