@@ -138,6 +138,16 @@ def roles_summary(user) -> str:
     return "、".join(str(label) for label in labels)
 
 
+def visible_organisation_ids(user: User) -> set[int]:
+    """The organisations a person works with: the parties of their accounts and their own."""
+    ids: set[int] = set()
+    for account in accounts_of(user):
+        ids.update(o.pk for o in account.organisations())
+    if user.organisation_id:
+        ids.add(user.organisation_id)
+    return ids
+
+
 def _org_in_scope(user: User, obj: object) -> bool:
     """Organisation-level objects: the person's own office tree or an account's parties."""
     if not isinstance(obj, Organisation):

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
-from zhengwei.access.policy import Action, require
+from zhengwei.access.policy import Action, require, visible_organisation_ids
 from zhengwei.audit.models import AuditEntry
 
 
@@ -17,8 +17,6 @@ def _scoped(user) -> QuerySet[AuditEntry]:
     parties of the accounts they hold roles on), plus entries without such a person (anonymous
     sign-in failures, the installation's own superusers) which concern every office.
     """
-    from zhengwei.orgs.selectors import visible_organisation_ids
-
     qs = AuditEntry.objects.all()
     if user.is_superuser:
         return qs

@@ -7,7 +7,7 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from zhengwei.access.policy import Action, accounts_of, may
+from zhengwei.access.policy import Action, accounts_of, may, visible_organisation_ids
 from zhengwei.orgs.models import (
     DutyShift,
     Organisation,
@@ -19,20 +19,11 @@ from zhengwei.orgs.models import (
 )
 
 
-def _visible_org_ids(user: User) -> set[int]:
-    ids: set[int] = set()
-    for account in accounts_of(user):
-        ids.update(o.pk for o in account.organisations())
-    if user.organisation_id:
-        ids.add(user.organisation_id)
-    return ids
-
-
 def organisation_list(*, user: User) -> QuerySet[Organisation]:
     qs = Organisation.objects.select_related("parent")
     if user.is_superuser:
         return qs
-    return qs.filter(pk__in=_visible_org_ids(user))
+    return qs.filter(pk__in=visible_organisation_ids(user))
 
 
 def account_list(*, user: User) -> QuerySet[WeChatAccount]:
@@ -55,7 +46,7 @@ def account_get(*, user: User, pk: int, action: str = Action.ACCOUNT_VIEW) -> We
 def people_list(*, user: User, search: str = "") -> QuerySet[User]:
     qs = User.objects.select_related("organisation").prefetch_related("grants__account")
     if not user.is_superuser:
-        qs = qs.filter(organisation_id__in=_visible_org_ids(user))
+        qs = qs.filter(organisation_id__in=visible_organisation_ids(user))
     if search:
         qs = qs.filter(
             Q(username__icontains=search)
@@ -78,7 +69,7 @@ def roster_list(*, user: User, start: datetime, end: datetime) -> QuerySet[DutyS
         starts_at__lt=end, ends_at__gt=start
     )
     if not user.is_superuser:
-        qs = qs.filter(organisation_id__in=_visible_org_ids(user))
+        qs = qs.filter(organisation_id__in=visible_organisation_ids(user))
     return qs.order_by("organisation__kind", "organisation__name", "starts_at", "post")
 
 
@@ -115,11 +106,6 @@ def grants_for(*, account: WeChatAccount) -> QuerySet[RoleGrant]:
 # --- Console management pages -------------------------------------------------------------
 
 
-def visible_organisation_ids(user: User) -> set[int]:
-    """The organisations a person works with: the parties of their accounts and their own."""
-    return _visible_org_ids(user)
-
-
 def _unclaimed_organisations() -> QuerySet[Organisation]:
     """Organisations no account refers to yet (a new office or contractor before its account)."""
     return Organisation.objects.filter(
@@ -134,7 +120,7 @@ def organisation_admin_list(
     qs = Organisation.objects.select_related("parent")
     if not user.is_superuser:
         unclaimed = _unclaimed_organisations().values_list("pk", flat=True)
-        qs = qs.filter(Q(pk__in=_visible_org_ids(user)) | Q(pk__in=list(unclaimed)))
+        qs = qs.filter(Q(pk__in=visible_organisation_ids(user)) | Q(pk__in=list(unclaimed)))
     if kind:
         qs = qs.filter(kind=kind)
     if search:
@@ -165,7 +151,7 @@ def organisations_where(
     if kinds:
         qs = qs.filter(kind__in=kinds)
     if not user.is_superuser:
-        qs = qs.filter(pk__in=_visible_org_ids(user))
+        qs = qs.filter(pk__in=visible_organisation_ids(user))
     return [o for o in qs.order_by("kind", "name") if may(user, action, o)]
 
 
@@ -175,7 +161,7 @@ def contractor_choices(*, user: User) -> QuerySet[Organisation]:
     if user.is_superuser:
         return qs
     unclaimed = list(_unclaimed_organisations().values_list("pk", flat=True))
-    return qs.filter(Q(pk__in=_visible_org_ids(user)) | Q(pk__in=unclaimed))
+    return qs.filter(Q(pk__in=visible_organisation_ids(user)) | Q(pk__in=unclaimed))
 
 
 def account_admin_list(*, user: User) -> list[WeChatAccount]:
@@ -232,7 +218,7 @@ def roster_organisations(*, user: User) -> QuerySet[Organisation]:
     """The organisations that keep a duty roster (office and units) the person may see."""
     qs = Organisation.objects.filter(kind__in=["office", "unit"], is_active=True)
     if not user.is_superuser:
-        qs = qs.filter(pk__in=_visible_org_ids(user))
+        qs = qs.filter(pk__in=visible_organisation_ids(user))
     return qs.select_related("parent").order_by("kind", "name")
 
 

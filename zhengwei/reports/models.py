@@ -23,6 +23,9 @@ from zhengwei.lib import secretbox
 from zhengwei.orgs.models import Organisation, OrgKind, User, WeChatAccount
 from zhengwei.reports.geo import Datum, LocationFlag
 
+# The states, hazards and priorities live with the state machine, which rules on them.
+from zhengwei.reports.workflow import DONE_STATES, Hazard, Priority, State
+
 __all__ = [
     "ApiKey",
     "Channel",
@@ -52,39 +55,6 @@ class Channel(models.TextChoices):
 
 # Reports a citizen sends by themselves (the acknowledgement metrics are measured on these).
 CITIZEN_CHANNELS = {Channel.CHAT, Channel.H5, Channel.OPEN311}
-
-
-class Hazard(models.TextChoices):
-    WATERLOGGING = "waterlogging", _("Waterlogging")
-    FLASH_FLOOD = "flash_flood", _("Flash flood")
-    LANDSLIDE = "landslide", _("Landslide / debris flow")
-    HOUSE_DAMAGE = "house_damage", _("House damaged or collapsed")
-    PEOPLE_TRAPPED = "people_trapped", _("People trapped")
-    ROAD_DAMAGE = "road_damage", _("Road or bridge damaged")
-    OTHER = "other", _("Other")
-
-
-class Priority(models.TextChoices):
-    P0 = "P0", _("P0 · lives at risk")
-    P1 = "P1", _("P1 · urgent")
-    P2 = "P2", _("P2 · normal")
-    P3 = "P3", _("P3 · complex")
-
-
-class State(models.TextChoices):
-    RECEIVED = "received", _("Received")
-    TRIAGED = "triaged", _("Triaged")
-    DISPATCHED = "dispatched", _("Dispatched")
-    SIGNED = "signed", _("Signed for")
-    CONTACTED = "contacted", _("Reporter contacted")
-    IN_PROGRESS = "in_progress", _("In progress")
-    RESOLVED = "resolved", _("Resolved")
-    CLOSED = "closed", _("Closed")
-    DUPLICATE = "duplicate", _("Duplicate")
-    REFERRED = "referred", _("Referred elsewhere")
-    REJECTED = "rejected", _("Rejected")
-    ESCALATED = "escalated", _("Escalated (emergency)")
-    REOPENED = "reopened", _("Reopened")
 
 
 class StepKind(models.TextChoices):
@@ -292,8 +262,6 @@ class Report(models.Model):
         return self.lat is not None and self.lng is not None
 
     def is_overdue(self, now=None) -> bool:
-        from zhengwei.reports.workflow import DONE_STATES
-
         return self.state not in DONE_STATES and (now or timezone.now()) > self.due_at
 
 

@@ -14,9 +14,43 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from zhengwei.reports.models import Hazard, Priority, State
+
+class Hazard(models.TextChoices):
+    WATERLOGGING = "waterlogging", gettext_lazy("Waterlogging")
+    FLASH_FLOOD = "flash_flood", gettext_lazy("Flash flood")
+    LANDSLIDE = "landslide", gettext_lazy("Landslide / debris flow")
+    HOUSE_DAMAGE = "house_damage", gettext_lazy("House damaged or collapsed")
+    PEOPLE_TRAPPED = "people_trapped", gettext_lazy("People trapped")
+    ROAD_DAMAGE = "road_damage", gettext_lazy("Road or bridge damaged")
+    OTHER = "other", gettext_lazy("Other")
+
+
+class Priority(models.TextChoices):
+    P0 = "P0", gettext_lazy("P0 · lives at risk")
+    P1 = "P1", gettext_lazy("P1 · urgent")
+    P2 = "P2", gettext_lazy("P2 · normal")
+    P3 = "P3", gettext_lazy("P3 · complex")
+
+
+class State(models.TextChoices):
+    RECEIVED = "received", gettext_lazy("Received")
+    TRIAGED = "triaged", gettext_lazy("Triaged")
+    DISPATCHED = "dispatched", gettext_lazy("Dispatched")
+    SIGNED = "signed", gettext_lazy("Signed for")
+    CONTACTED = "contacted", gettext_lazy("Reporter contacted")
+    IN_PROGRESS = "in_progress", gettext_lazy("In progress")
+    RESOLVED = "resolved", gettext_lazy("Resolved")
+    CLOSED = "closed", gettext_lazy("Closed")
+    DUPLICATE = "duplicate", gettext_lazy("Duplicate")
+    REFERRED = "referred", gettext_lazy("Referred elsewhere")
+    REJECTED = "rejected", gettext_lazy("Rejected")
+    ESCALATED = "escalated", gettext_lazy("Escalated (emergency)")
+    REOPENED = "reopened", gettext_lazy("Reopened")
+
 
 S = State
 

@@ -425,10 +425,8 @@ def conversation_convert(
         if draft is not None and draft.photos and draft.report_id is None:
             draft.report = report
             draft.save(update_fields=["report"])
-            from zhengwei.interactions import tasks
-
-            draft_id = draft.pk
-            transaction.on_commit(lambda: tasks.chat_photos_attach.enqueue(draft_id))
+            # Downloaded by a task (interactions.listeners enqueues it on this event).
+            publish_on_commit("chat_draft.photos_pending", draft_id=draft.pk)
     return report
 
 

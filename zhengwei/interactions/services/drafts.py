@@ -201,10 +201,8 @@ def chat_draft_confirm(
             report_id=report.pk,
         )
         if draft.photos:
-            from zhengwei.interactions import tasks
-
-            draft_id = draft.pk
-            transaction.on_commit(lambda: tasks.chat_photos_attach.enqueue(draft_id))
+            # Downloaded by a task (interactions.listeners enqueues it on this event).
+            publish_on_commit("chat_draft.photos_pending", draft_id=draft.pk)
     return report
 
 

@@ -23,8 +23,8 @@ from zhengwei.wechat.inbound.astore import AsyncGroupCommitter
 from zhengwei.wechat.inbound.fastpath import _PATH, client_ip
 from zhengwei.wechat.inbound.keys import warm_account_keys
 from zhengwei.wechat.inbound.replies import warm_rules
-from zhengwei.wechat.inbound.services import notify_stored
 from zhengwei.wechat.inbound.store import StoreError
+from zhengwei.wechat.inbound.tasks import notify_stored
 
 log = logging.getLogger("zhengwei.wechat.callback")
 

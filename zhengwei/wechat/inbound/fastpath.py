@@ -17,8 +17,8 @@ from django.conf import settings
 
 from zhengwei.lib import netaddr
 from zhengwei.wechat.inbound.callback import Response, handle, parse_query
-from zhengwei.wechat.inbound.services import notify_stored
 from zhengwei.wechat.inbound.store import DirectStore, GroupCommitter
+from zhengwei.wechat.inbound.tasks import notify_stored
 
 PREFIX = "/wechat/callback/"
 _PATH = re.compile(r"^/wechat/callback/([A-Za-z0-9_-]{1,40})/?$")

@@ -161,16 +161,6 @@ def inbound_process_pending(*, limit: int = 50, max_rounds: int = 100) -> int:
     return done
 
 
-def notify_stored() -> None:
-    """Tell the processing step that rows were stored: enqueue the drain task (queue "wechat"),
-    unless a dedicated ``manage.py wechat_worker`` polls instead (WECHAT_INBOUND_TASKS=false)."""
-    if not settings.WECHAT_INBOUND_TASKS:
-        return
-    from zhengwei.wechat.inbound.tasks import process_inbound
-
-    process_inbound.enqueue()
-
-
 # ----------------------------------------------------------------- built-in event handlers
 
 

@@ -18,8 +18,9 @@ from zhengwei.wechat.inbound.forms import KeywordReplyForm, MenuClickReplyForm
 from zhengwei.wechat.inbound.models import KeywordReply, MenuClickReply
 from zhengwei.wechat.inbound.policy import MESSAGES_VIEW, REPLIES_MANAGE, REPLIES_VIEW
 from zhengwei.wechat.inbound.store import DirectStore
+from zhengwei.wechat.inbound.tasks import notify_stored
 
-_direct_store = DirectStore(services.notify_stored)
+_direct_store = DirectStore(notify_stored)
 
 
 @csrf_exempt

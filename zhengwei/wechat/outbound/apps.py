@@ -7,10 +7,11 @@ class WeChatOutboundConfig(AppConfig):
     verbose_name = "微信接口（出站）"
 
     def ready(self) -> None:
-
+        # Imported here, not at the top: the models they load need the app registry ready.
         from zhengwei.lib.events import subscribe
-        from zhengwei.wechat.outbound import limits
+        from zhengwei.wechat.outbound import limits, tasks
         from zhengwei.wechat.outbound.handlers import on_message_received
 
         limits.limits()  # a malformed WECHAT_LIMITS stops start-up, not a send at 3 a.m.
         subscribe("wechat.message_received", on_message_received)
+        subscribe("outbound_message.queued", tasks.on_messages_queued)

@@ -216,9 +216,8 @@ def customer_message_send(
 
 
 def _enqueue_delivery(message_ids: list[int]) -> None:
-    from zhengwei.wechat.outbound import tasks
-
-    transaction.on_commit(lambda: tasks.outbound_deliver.enqueue(message_ids))
+    # The tasks module imports this one; it enqueues the delivery on this event (apps.ready).
+    publish_on_commit("outbound_message.queued", message_ids=list(message_ids))
 
 
 # Failures after which the message certainly did not go out and may be tried again later.

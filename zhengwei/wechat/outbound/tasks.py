@@ -26,6 +26,11 @@ def outbound_deliver(message_ids: list[int]) -> list[str]:
     return states
 
 
+def on_messages_queued(*, event: str, message_ids: list[int], **payload) -> None:
+    """Queued messages (the services' ``outbound_message.queued``) go out in one task, in order."""
+    outbound_deliver.enqueue(message_ids)
+
+
 @task(queue_name="wechat")
 def outbound_sweep() -> dict:
     return services.outbound_messages_sweep()
