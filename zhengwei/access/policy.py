@@ -18,6 +18,10 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengwei.orgs.models import Organisation, OrgKind, Role, RoleGrant, User, WeChatAccount
 
+# The role sets are defined with the roles; apps read them from the policy.
+from zhengwei.orgs.roles import DUTY_ROLES as DUTY_ROLES
+from zhengwei.orgs.roles import OFFICE_ROLES as OFFICE_ROLES
+
 
 class Action(models.TextChoices):
     CONSOLE_VIEW = "console.view", _("Use the console")
@@ -34,15 +38,6 @@ class Action(models.TextChoices):
     OTP_ENROL = "otp.enrol", _("Set up two-factor sign-in")
 
 
-OFFICE_ROLES = {
-    Role.OFFICE_LEADER,
-    Role.OFFICE_REVIEWER,
-    Role.DUTY_LEADER,
-    Role.DUTY_OFFICER,
-    Role.PROCUREMENT_OFFICER,
-    Role.AUDITOR,
-    Role.SYSTEM_ADMIN,
-}
 EVERY_ROLE = set(Role)
 
 ACTION_ROLES: dict[str, set[str]] = {
@@ -120,6 +115,26 @@ def accounts_of(user) -> list[WeChatAccount]:
     return list(seen.values())
 
 
+def accounts_for(user, action: str) -> list[WeChatAccount]:
+    """The active accounts on which ``user`` may do ``action``: the one list every page's account
+    picker and every account-scoped selector starts from. Superusers are offered every active
+    account (``may`` lets them act on any, except on personal data, which ``may`` still refuses
+    without a role)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    if user.is_superuser:
+        candidates = list(WeChatAccount.objects.filter(is_active=True))
+    else:
+        candidates = accounts_of(user)
+    return [a for a in candidates if may(user, action, a)]
+
+
+def account_for(user, action: str, pk: str | int | None) -> WeChatAccount:
+    """The account chosen by ``?account=`` among those ``accounts_for`` offers (the first when
+    none is chosen); PermissionDenied when there is none or it is not among them."""
+    return account_chosen(accounts_for(user, action), pk)
+
+
 def account_chosen(accounts: list[WeChatAccount], pk: str | int | None) -> WeChatAccount:
     """The account ``pk`` names among ``accounts`` (those a page lets the person work on), the
     first when none is named; PermissionDenied when there is none or it is not among them."""
@@ -174,6 +189,11 @@ def may(user, action: str, obj: object = None) -> bool:
     return _org_in_scope(user, obj)
 
 
+def denied() -> PermissionDenied:
+    """The refusal every service raises (one wording)."""
+    return PermissionDenied(_("You do not have permission for this action."))
+
+
 def require(user, action: str, obj: object = None) -> None:
     if not may(user, action, obj):
-        raise PermissionDenied(_("You do not have permission for this action."))
+        raise denied()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from axes.models import AccessAttempt
+from axes.utils import reset
+from django.conf import settings
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -53,9 +56,6 @@ def otp_device_reset(*, actor: User, user: User) -> None:
 
 
 def signin_locked(user: User) -> bool:
-    from axes.models import AccessAttempt
-    from django.conf import settings
-
     return AccessAttempt.objects.filter(
         username=user.get_username(), failures_since_start__gte=settings.AXES_FAILURE_LIMIT
     ).exists()
@@ -65,7 +65,6 @@ def signin_locked(user: User) -> bool:
 def signin_unlock(*, actor: User, user: User) -> int:
     """Lift a sign-in lock-out before the cool-off ends (the person called the administrator)."""
     require(actor, Action.PEOPLE_MANAGE, user.organisation)
-    from axes.utils import reset
 
     count = reset(username=user.get_username())
     audit_record(actor=actor, action="auth.unlock", obj=user, note=f"attempts cleared: {count}")

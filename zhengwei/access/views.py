@@ -1,14 +1,19 @@
 from __future__ import annotations
 
+import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import BACKEND_SESSION_KEY, login
+from django.contrib.auth import BACKEND_SESSION_KEY, login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhengwei.access import services
 from zhengwei.access.forms import OTPForm, SignInForm
@@ -33,8 +38,6 @@ class SignInView(auth_views.LoginView):
             self.request.session.cycle_key()
             self.request.session[_PENDING] = [user.pk, user.backend]
             self.request.session[_PENDING_TRIES] = 0
-            from django.urls import reverse
-            from django.utils.http import urlencode
 
             target = reverse("access:otp")
             next_url = self.get_redirect_url()
@@ -53,9 +56,6 @@ def otp_verify(request):
         return redirect("access:login")
     form = OTPForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        from django_otp import login as otp_login
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
         device = next(
             (
                 d
@@ -69,7 +69,6 @@ def otp_verify(request):
             user.backend = pending[1]
             login(request, user)
             otp_login(request, device)
-            from django.utils.http import url_has_allowed_host_and_scheme
 
             next_url = request.GET.get("next", "")
             if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
@@ -129,7 +128,6 @@ def security(request):
             user_set_password(
                 actor=user, user=user, password=password_form.cleaned_data["new_password1"]
             )
-            from django.contrib.auth import update_session_auth_hash
 
             update_session_auth_hash(request, user)
             messages.success(request, _("Password changed."))
@@ -145,8 +143,6 @@ def security(request):
             return redirect("access:security")
     qr_svg = ""
     if not has_otp:
-        import segno
-
         device = services.otp_device_pending(user=user)
         uri = device.config_url
         qr_svg = segno.make(uri, error="m").svg_inline(scale=4)

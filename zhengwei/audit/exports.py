@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhengwei.audit.forms import outcome_label
 from zhengwei.audit.models import AuditEntry
 
 # Spreadsheets run a cell that starts with one of these as a formula; audit text is user input
@@ -42,8 +43,6 @@ def compact_json(value) -> str:
 
 
 def row(entry: AuditEntry) -> list[str]:
-    from zhengwei.audit.forms import outcome_label
-
     return [
         timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
         entry.actor_name,
@@ -75,6 +74,7 @@ def to_csv(entries: Iterable[AuditEntry]) -> bytes:
 
 
 def to_xlsx(entries: Iterable[AuditEntry]) -> bytes:
+    # openpyxl is heavy and only spreadsheet exports need it: loaded on the first export.
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE

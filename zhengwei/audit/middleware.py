@@ -3,7 +3,10 @@ from __future__ import annotations
 import contextvars
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest
+
+from zhengwei.lib.netaddr import client_ip as from_headers
 
 
 @dataclass(frozen=True)
@@ -19,10 +22,6 @@ current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    from django.conf import settings
-
-    from zhengwei.lib.netaddr import client_ip as from_headers
-
     return from_headers(
         request.META.get("HTTP_X_FORWARDED_FOR", ""),
         request.META.get("REMOTE_ADDR"),

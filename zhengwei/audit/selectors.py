@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from zhengwei.access.policy import Action, require, visible_organisation_ids
 from zhengwei.audit.models import AuditEntry
@@ -75,8 +76,6 @@ def audit_search(
 
 
 def audit_get(*, user, pk: int) -> AuditEntry:
-    from django.shortcuts import get_object_or_404
-
     require(user, Action.AUDIT_VIEW)
     return get_object_or_404(_scoped(user), pk=pk)
 

@@ -4,11 +4,14 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
+from zhengwei.access.policy import Action, require, roles_summary
+from zhengwei.audit import exports
 from zhengwei.audit.middleware import current
 from zhengwei.audit.models import AuditEntry
+from zhengwei.lib.events import publish_on_commit
 
 
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
@@ -55,8 +58,6 @@ def audit_record(
     ip: str | None = None,
 ) -> AuditEntry:
     """Append one audit entry. Call inside the state change's transaction so both commit together."""
-    from zhengwei.access.policy import roles_summary
-
     ctx = current.get()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -86,8 +87,6 @@ MIN_RETENTION_DAYS = 180
 
 def audit_prune(*, now=None) -> int:
     """Remove entries older than AUDIT_RETENTION_DAYS (never less than 180 days); return how many."""
-    from django.db import transaction
-
     days = max(settings.AUDIT_RETENTION_DAYS, MIN_RETENTION_DAYS)
     cutoff = (now or timezone.now()) - timedelta(days=days)
     with transaction.atomic():
@@ -122,12 +121,6 @@ def audit_export(*, actor, entries, filters: dict[str, Any], fmt: str) -> tuple[
     ``entries`` comes from ``audit.selectors.audit_search`` (already scoped to the actor);
     ``filters`` are the search's non-empty fields, written into the new entry's note.
     """
-    from django.db import transaction
-
-    from zhengwei.access.policy import Action, require
-    from zhengwei.audit import exports
-    from zhengwei.lib.events import publish_on_commit
-
     require(actor, Action.AUDIT_EXPORT)
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}")

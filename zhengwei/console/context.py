@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from zhengwei.access.policy import roles_summary
 from zhengwei.console import navigation as nav
 
 
@@ -7,7 +8,6 @@ def console(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from zhengwei.access.policy import roles_summary
 
     items = nav.items_for(user)
     # Apps register into shared groups (值班, 公众号 …) with their own orders: gather each group's

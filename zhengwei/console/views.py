@@ -6,17 +6,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengwei.access.policy import Action, accounts_of, require, roles_of
+from zhengwei.audit.models import AuditEntry
 from zhengwei.audit.services import audit_record
+from zhengwei.console.navigation import items_for
 from zhengwei.orgs.models import Role
+from zhengwei.orgs.selectors import on_duty
 
 
 @login_required
 def home(request):
     """What this person can do, on which accounts, and who is on duty now."""
-    from zhengwei.audit.models import AuditEntry
-    from zhengwei.console.navigation import items_for
-    from zhengwei.orgs.selectors import on_duty
-
     user = request.user
     if not user.is_superuser:
         require(user, Action.CONSOLE_VIEW)

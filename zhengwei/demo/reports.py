@@ -10,6 +10,7 @@ import io
 from datetime import timedelta
 
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from zhengwei.demo import constants as c
 from zhengwei.orgs.models import Organisation, User, WeChatAccount
@@ -25,8 +26,6 @@ MINHOU = "350121"
 
 
 def _photo() -> bytes:
-    from PIL import Image, ImageDraw
-
     image = Image.new("RGB", (640, 480), (120, 150, 170))
     draw = ImageDraw.Draw(image)
     draw.rectangle([0, 300, 640, 480], fill=(90, 110, 130))  # water

@@ -8,6 +8,7 @@ class DutyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Imported in ready(), not at the top: they load models, which need the app registry.
         from zhengwei.duty import (
             listeners,
             policy,  # noqa: F401  (registers its actions)

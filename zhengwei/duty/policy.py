@@ -7,7 +7,7 @@ selectors) and the dashboard ``reports.metrics.view`` (de-identified figures).
 
 from __future__ import annotations
 
-from zhengwei.access.policy import register
+from zhengwei.access.policy import register, roles_of
 from zhengwei.orgs.models import Role
 
 DUTY_CONSOLE = "duty.console.view"
@@ -15,3 +15,8 @@ DUTY_CONSOLE = "duty.console.view"
 register(
     DUTY_CONSOLE, {Role.DUTY_OFFICER, Role.DUTY_LEADER, Role.OFFICE_LEADER}, personal_data=True
 )
+
+
+def is_duty_leader(user, account) -> bool:
+    """The 带班领导 of the account: the console offers them the leader's controls."""
+    return Role.DUTY_LEADER in roles_of(user, account)

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from zhengwei.access.policy import account_chosen, accounts_of, may
-from zhengwei.duty import policy as P
+from zhengwei.access.policy import may
 from zhengwei.duty.models import Change
+from zhengwei.interactions import policy as I
 from zhengwei.interactions import selectors as inbox
 from zhengwei.reports import geo, workflow
 from zhengwei.reports import policy as R
@@ -33,14 +33,6 @@ CONSOLE_LIMIT = 200
 # later (PostgreSQL hands out ids before commit): the cursor stays behind them, and the client
 # de-duplicates what it sees twice.
 CURSOR_LAG = timedelta(seconds=2)
-
-
-def accounts_for(user, action: str = P.DUTY_CONSOLE) -> list:
-    return [a for a in accounts_of(user) if may(user, action, a)]
-
-
-def account_for(user, pk=None, action: str = P.DUTY_CONSOLE):
-    return account_chosen(accounts_for(user, action), pk)
 
 
 # --- the console -------------------------------------------------------------------------------
@@ -316,8 +308,6 @@ def dashboard(*, user, account, days: int = 7, trend_days: int = 14, now=None) -
 
 
 def inbox_summary(*, user, account) -> dict[str, Any] | None:
-    from zhengwei.interactions import policy as I
-
     if not may(user, I.INBOX_VIEW, account):
         return None
     return inbox.inbox_counts(user=user, account=account)

@@ -20,11 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from zhengwei.access.policy import may, roles_of
+from zhengwei.access.policy import account_for, may
+from zhengwei.duty import policy as P
 from zhengwei.duty import selectors
 from zhengwei.interactions import policy as I
 from zhengwei.interactions import selectors as inbox
-from zhengwei.orgs.models import Organisation, OrgKind, Role
+from zhengwei.orgs.models import Organisation, OrgKind
 from zhengwei.reports import policy as R
 from zhengwei.reports import selectors as reports
 from zhengwei.reports import services as report_services
@@ -57,7 +58,7 @@ def _report_context(request, account) -> dict:
         "units": reports.units_of(account),
         "priorities": Priority.choices,
         "now": timezone.now(),
-        "is_duty_leader": Role.DUTY_LEADER in roles_of(request.user, account),
+        "is_duty_leader": P.is_duty_leader(request.user, account),
     }
 
 
@@ -97,7 +98,7 @@ def _alarms_html(request, account) -> str:
         "duty/_alarms.html",
         {
             "alarms": selectors.alarms(user=request.user, account=account),
-            "is_duty_leader": Role.DUTY_LEADER in roles_of(request.user, account),
+            "is_duty_leader": P.is_duty_leader(request.user, account),
         },
         request=request,
     )
@@ -128,7 +129,7 @@ def _report_payload(request, report, ctx, photos) -> dict:
 @login_required
 @require_GET
 def console(request):
-    account = selectors.account_for(request.user, request.GET.get("account"))
+    account = account_for(request.user, P.DUTY_CONSOLE, request.GET.get("account"))
     rows = selectors.console_reports(user=request.user, account=account)
     _record_seen(request.user, rows)
     ctx = _report_context(request, account)
@@ -160,7 +161,7 @@ def console(request):
 @require_GET
 def changes(request):
     """What changed since ``cursor``: 204 when nothing did; ``full=1`` sends every row again."""
-    account = selectors.account_for(request.user, request.GET.get("account"))
+    account = account_for(request.user, P.DUTY_CONSOLE, request.GET.get("account"))
     try:
         cursor = max(0, int(request.GET.get("cursor") or 0))
     except ValueError:
@@ -297,7 +298,7 @@ def report_act(request, ticket: str, verb: str):
 @login_required
 @require_GET
 def map_page(request):
-    account = selectors.account_for(request.user, request.GET.get("account"), R.REPORTS_VIEW)
+    account = account_for(request.user, R.REPORTS_VIEW, request.GET.get("account"))
     return render(
         request,
         "duty/map.html",
@@ -315,7 +316,7 @@ def map_page(request):
 @login_required
 @require_GET
 def map_data(request):
-    account = selectors.account_for(request.user, request.GET.get("account"), R.REPORTS_VIEW)
+    account = account_for(request.user, R.REPORTS_VIEW, request.GET.get("account"))
     filters = {
         key: request.GET.get(key, "")
         for key in ("state", "hazard", "priority", "period")
@@ -337,7 +338,7 @@ def map_data(request):
 @login_required
 @require_GET
 def metrics_page(request):
-    account = selectors.account_for(request.user, request.GET.get("account"), R.REPORTS_METRICS)
+    account = account_for(request.user, R.REPORTS_METRICS, request.GET.get("account"))
     return render(request, "duty/metrics.html", {"account": account, "days": _days(request)})
 
 
@@ -352,7 +353,7 @@ def _days(request) -> int:
 @login_required
 @require_GET
 def metrics_data(request):
-    account = selectors.account_for(request.user, request.GET.get("account"), R.REPORTS_METRICS)
+    account = account_for(request.user, R.REPORTS_METRICS, request.GET.get("account"))
     data = selectors.dashboard(user=request.user, account=account, days=_days(request))
     summary = selectors.inbox_summary(user=request.user, account=account)
     data["inbox"] = summary

@@ -8,6 +8,7 @@ class InteractionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Imported in ready(), not at the top: they load models, which need the app registry.
         from zhengwei.interactions import (  # noqa: F401  (dispatch handlers)
             chat,
             listeners,

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhengwei.interactions.errors import IllegalMove
 from zhengwei.orgs.models import WeChatAccount
 from zhengwei.reports.models import State as ReportState
 
@@ -371,8 +372,6 @@ class ReplyDraft(models.Model):
         return f"{self.conversation_id}: {self.text[:30]} ({self.state})"
 
     def move_to(self, state: str) -> None:
-        from zhengwei.interactions.errors import IllegalMove
-
         if state not in self.TRANSITIONS[self.state]:
             raise IllegalMove(
                 _("A reply that is “%(from)s” cannot become “%(to)s”.")

@@ -9,8 +9,8 @@ contractor member pass them, whatever role they hold.
 
 from __future__ import annotations
 
-from zhengwei.access.policy import register
-from zhengwei.orgs.models import Role
+from zhengwei.access.policy import DUTY_ROLES, may, register
+from zhengwei.orgs.models import OrgKind, Role
 
 INBOX_VIEW = "interactions.inbox.view"
 INBOX_HANDLE = "interactions.inbox.handle"
@@ -22,7 +22,7 @@ REPLY_APPROVE = "interactions.reply.approve"
 TEMPLATES_VIEW = "interactions.templates.view"
 TEMPLATES_MANAGE = "interactions.templates.manage"
 
-DUTY = {Role.DUTY_OFFICER, Role.DUTY_LEADER}
+DUTY = DUTY_ROLES
 OFFICE_REPLIERS = DUTY | {Role.OFFICE_LEADER}
 
 register(
@@ -39,11 +39,15 @@ register(TEMPLATES_VIEW, OFFICE_REPLIERS | {Role.OFFICE_REVIEWER, Role.AUDITOR, 
 register(TEMPLATES_MANAGE, {Role.OFFICE_LEADER, Role.DUTY_LEADER})
 
 
+def speaks_for_office(user, conversation, action: str) -> bool:
+    """Office members holding ``action`` (send, or approve) speak for the government; nobody
+    else does, whatever role they hold."""
+    return user.org_kind != OrgKind.CONTRACTOR and may(user, action, conversation)
+
+
 def conversation_visible(user, conversation) -> bool:
     """Disaster conversations, and those that became reports, stay with the office: they hold
     where a citizen is and what happened to them (行踪轨迹, PIPL art. 28)."""
-    from zhengwei.orgs.models import OrgKind
-
     if getattr(user, "org_kind", None) == OrgKind.CONTRACTOR:
         return conversation.effective_category != "disaster" and conversation.state != "converted"
     return True

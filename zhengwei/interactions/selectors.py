@@ -15,7 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from zhengwei.access.policy import Action, account_chosen, accounts_of, may, require
+from zhengwei.access.policy import Action, may, require
 from zhengwei.interactions import classify, wording
 from zhengwei.interactions import policy as P
 from zhengwei.interactions.models import (
@@ -30,14 +30,6 @@ from zhengwei.orgs.models import OrgKind, RoleGrant, User, WeChatAccount
 from zhengwei.reports.models import State as ReportState
 
 OPEN = [ConversationState.NEW, ConversationState.OPEN]
-
-
-def accounts_for(user, action: str = P.INBOX_VIEW) -> list[WeChatAccount]:
-    return [a for a in accounts_of(user) if may(user, action, a)]
-
-
-def account_for(user, pk=None, action: str = P.INBOX_VIEW) -> WeChatAccount:
-    return account_chosen(accounts_for(user, action), pk)
 
 
 def _disaster() -> Q:

@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from zhengwei.access.policy import may
+from zhengwei.access.policy import account_for, may
+from zhengwei.interactions import classify, selectors, services
 from zhengwei.interactions import policy as P
-from zhengwei.interactions import selectors, services
 from zhengwei.interactions.models import Category, Channel, ConversationState, ReplyDraft
 from zhengwei.orgs.models import OrgKind, User
 from zhengwei.reports.models import Hazard
@@ -48,7 +48,7 @@ def _attempt(request, act: Callable[[], HttpResponse | None]) -> HttpResponse | 
 
 @login_required
 def inbox(request):
-    account = selectors.account_for(request.user, request.GET.get("account"))
+    account = account_for(request.user, P.INBOX_VIEW, request.GET.get("account"))
     filters = {
         "state": request.GET.get("state", "open"),
         "category": request.GET.get("category", ""),
@@ -110,8 +110,6 @@ def conversation(request, pk: int):
 
 
 def _suggested_hazard(conv) -> str:
-    from zhengwei.interactions import classify
-
     return classify.suggest_hazard(" ".join(i.text for i in conv.items.all()))
 
 
@@ -189,8 +187,8 @@ def draft_act(request, pk: int, verb: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def templates(request):
-    account = selectors.account_for(
-        request.user, request.GET.get("account") or request.POST.get("account"), P.TEMPLATES_VIEW
+    account = account_for(
+        request.user, P.TEMPLATES_VIEW, request.GET.get("account") or request.POST.get("account")
     )
     errors: dict[str, list[str]] = {}
     if request.method == "POST":

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from zhengwei.interactions import conf
 from zhengwei.reports import links, notices, workflow
 from zhengwei.reports.models import Priority, StepKind
 from zhengwei.reports.models import State as S
@@ -114,8 +115,6 @@ def render(text: str, values: dict) -> str:
 
 
 def values_for(report, *, note: str = "") -> dict:
-    from zhengwei.interactions import conf
-
     deadline = workflow.describe_duration(workflow.deadline(report.priority))
     if report.priority == Priority.P0:
         next_step = _("A duty officer is being alerted now.")
@@ -147,8 +146,6 @@ def default_note(kind: str, report) -> str:
 
 
 def instructions(h5_url: str) -> str:
-    from zhengwei.interactions import conf
-
     minutes = int(conf.chat_window().total_seconds() // 60)
     return _(
         "【我报灾情】1. Send your location (menu 「发送位置」 or + → Location). 2. Send photos "

@@ -7,6 +7,7 @@ process at start-up, not surface as odd behaviour later.
 from __future__ import annotations
 
 import os
+import secrets
 import time
 from pathlib import Path
 
@@ -77,8 +78,6 @@ WRITE_GRACE_SECONDS = 2.0
 
 def persistent_secret(path: Path, length: int = 50) -> str:
     """Return the secret stored at path, generating it on first use (never committed: var/ is ignored)."""
-    import secrets
-
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         # O_EXCL: of two processes starting together exactly one creates the file; the other

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from zhengwei.orgs.models import OperationModel, OrgKind, Role
 
-_OFFICE_ONLY = [
-    Role.OFFICE_LEADER,
-    Role.OFFICE_REVIEWER,
-    Role.DUTY_LEADER,
-    Role.DUTY_OFFICER,
-    Role.PROCUREMENT_OFFICER,
-    Role.AUDITOR,
-    Role.SYSTEM_ADMIN,
-]
+# The roles only the office's own people hold (never a contractor's or a unit's): the one
+# definition, which the policy and the default rules below share.
+OFFICE_ROLES = frozenset(
+    {
+        Role.OFFICE_LEADER,
+        Role.OFFICE_REVIEWER,
+        Role.DUTY_LEADER,
+        Role.DUTY_OFFICER,
+        Role.PROCUREMENT_OFFICER,
+        Role.AUDITOR,
+        Role.SYSTEM_ADMIN,
+    }
+)
+# The people on the duty desk (值班员 and 带班领导).
+DUTY_ROLES = frozenset({Role.DUTY_OFFICER, Role.DUTY_LEADER})
+
+_OFFICE_ONLY = [role for role in Role if role in OFFICE_ROLES]
 _PRODUCTION = [Role.PROJECT_MANAGER, Role.EDITOR, Role.WRITER, Role.OPERATOR]
 
 DEFAULT_RULES: dict[str, dict[str, list[str]]] = {

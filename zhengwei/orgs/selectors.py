@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from zhengwei.access.policy import Action, accounts_of, may, visible_organisation_ids
@@ -34,9 +36,6 @@ def account_list(*, user: User) -> QuerySet[WeChatAccount]:
 
 
 def account_get(*, user: User, pk: int, action: str = Action.ACCOUNT_VIEW) -> WeChatAccount:
-    from django.core.exceptions import PermissionDenied
-    from django.shortcuts import get_object_or_404
-
     account = get_object_or_404(WeChatAccount.objects.select_related("office", "contractor"), pk=pk)
     if not may(user, action, account):
         raise PermissionDenied
@@ -134,9 +133,6 @@ def organisation_admin_list(
 
 
 def organisation_get(*, user: User, pk: int, action: str = Action.ORG_MANAGE) -> Organisation:
-    from django.core.exceptions import PermissionDenied
-    from django.shortcuts import get_object_or_404
-
     org = get_object_or_404(Organisation.objects.select_related("parent"), pk=pk)
     if not may(user, action, org):
         raise PermissionDenied
@@ -173,9 +169,6 @@ def person_get(*, user: User, pk: int, action: str = Action.PEOPLE_VIEW) -> User
 
     People outside every organisation (the installation's superusers) are for superusers only.
     """
-    from django.core.exceptions import PermissionDenied
-    from django.shortcuts import get_object_or_404
-
     person = get_object_or_404(User.objects.select_related("organisation"), pk=pk)
     if person.organisation_id is None or person.is_superuser:
         if not user.is_superuser:
@@ -205,9 +198,6 @@ def accounts_for_grant(*, user: User, person: User) -> list[WeChatAccount]:
 
 
 def grant_get(*, user: User, pk: int) -> RoleGrant:
-    from django.core.exceptions import PermissionDenied
-    from django.shortcuts import get_object_or_404
-
     grant = get_object_or_404(RoleGrant.objects.select_related("user", "account"), pk=pk)
     if not may(user, Action.PEOPLE_MANAGE, grant.account):
         raise PermissionDenied
@@ -223,9 +213,6 @@ def roster_organisations(*, user: User) -> QuerySet[Organisation]:
 
 
 def shift_get(*, user: User, pk: int, action: str = Action.ROSTER_MANAGE) -> DutyShift:
-    from django.core.exceptions import PermissionDenied
-    from django.shortcuts import get_object_or_404
-
     shift = get_object_or_404(DutyShift.objects.select_related("organisation", "user"), pk=pk)
     if not may(user, action, shift.organisation):
         raise PermissionDenied

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -160,7 +161,6 @@ def account_update(
 @transaction.atomic
 def user_create(*, actor: User, password: str, **data: Any) -> User:
     require(actor, Action.PEOPLE_MANAGE, data.get("organisation"))
-    from django.contrib.auth.password_validation import validate_password
 
     user = User()
     _apply(user, data, USER_FIELDS)
@@ -192,7 +192,6 @@ def user_set_password(*, actor: User, user: User, password: str) -> User:
     if actor.pk != user.pk:
         require(actor, Action.PEOPLE_MANAGE, user.organisation)
         _guard_superuser(actor, user)
-    from django.contrib.auth.password_validation import validate_password
 
     validate_password(password, user)
     user.set_password(password)

@@ -8,4 +8,5 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Imported in ready(), not at the top: they load models, which need the app registry.
         from zhengwei.reports import policy  # noqa: F401  (registers its actions)

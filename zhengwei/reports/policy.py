@@ -11,8 +11,9 @@ dispatched to (or entered by) their own unit — see ``report_in_scope``.
 
 from __future__ import annotations
 
-from zhengwei.access.policy import EVERY_ROLE, may, register, roles_of
-from zhengwei.orgs.models import Role
+from zhengwei.access.policy import DUTY_ROLES, EVERY_ROLE, may, register, roles_of
+from zhengwei.orgs.models import Role, User
+from zhengwei.orgs.selectors import on_duty
 
 REPORTS_VIEW = "reports.view"
 REPORTS_CREATE = "reports.create"
@@ -29,7 +30,7 @@ REPORTS_METRICS = "reports.metrics.view"
 REPORTS_ROUTING = "reports.routing.manage"
 REPORTS_API_KEYS = "reports.api_keys.manage"
 
-DUTY = {Role.DUTY_OFFICER, Role.DUTY_LEADER}
+DUTY = DUTY_ROLES
 # Roles that see all of an account's reports (not only their unit's).
 OFFICE_WIDE = {Role.OFFICE_LEADER, Role.DUTY_LEADER, Role.DUTY_OFFICER, Role.AUDITOR}
 
@@ -59,6 +60,30 @@ register(REPORTS_API_KEYS, {Role.SYSTEM_ADMIN})
 
 def office_wide(user, account) -> bool:
     return bool(roles_of(user, account) & OFFICE_WIDE)
+
+
+def on_duty_desk(user, account) -> bool:
+    """The person works the account's duty desk (值班员 or 带班领导)."""
+    return isinstance(user, User) and bool(roles_of(user, account) & DUTY)
+
+
+def in_assigned_unit(user, report) -> bool:
+    """The person is an officer of the unit the report is dispatched to."""
+    return (
+        isinstance(user, User)
+        and report.assigned_unit_id is not None
+        and user.organisation_id == report.assigned_unit_id
+        and Role.UNIT_OFFICER in roles_of(user, report.account)
+    )
+
+
+def unit_officer_on_duty(unit, account, at) -> User | None:
+    """Who a report dispatched to ``unit`` at ``at`` goes to: the first person on the unit's
+    roster then who holds the unit-officer role on the account."""
+    for shift in on_duty(organisation=unit, at=at):
+        if Role.UNIT_OFFICER in roles_of(shift.user, account):
+            return shift.user
+    return None
 
 
 def report_in_scope(user, report) -> bool:

@@ -20,7 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhengwei.access.policy import accounts_of, may, require
+from zhengwei.access.policy import accounts_for, require
 from zhengwei.orgs.models import Organisation, OrgKind, User, WeChatAccount
 from zhengwei.reports import geo, workflow
 from zhengwei.reports import policy as P
@@ -36,16 +36,12 @@ from zhengwei.reports.models import (
 
 
 # --- scope -----------------------------------------------------------------------------------
-def report_accounts(user, action: str = P.REPORTS_VIEW) -> list[WeChatAccount]:
-    return [a for a in accounts_of(user) if may(user, action, a)]
-
-
 def report_queryset(*, user, account: WeChatAccount | None = None) -> QuerySet[Report]:
     qs = Report.objects.select_related(
         "account", "assigned_unit", "assignee", "handler", "entered_by"
     )
     condition = Q(pk__in=[])
-    for acc in report_accounts(user):
+    for acc in accounts_for(user, P.REPORTS_VIEW):
         if account is not None and acc.pk != account.pk:
             continue
         if P.office_wide(user, acc):
@@ -67,7 +63,7 @@ def report_list(
 ) -> QuerySet[Report]:
     """Filters: state ("open", "done" or a state), priority, hazard, county, channel, flag,
     overdue (truthy), q (ticket), start/end (received between)."""
-    if not report_accounts(user):
+    if not accounts_for(user, P.REPORTS_VIEW):
         raise PermissionDenied
     now = now or timezone.now()
     qs = report_queryset(user=user, account=account)
@@ -101,7 +97,7 @@ def report_list(
 
 
 def report_get(*, user, ticket: str) -> Report:
-    if not report_accounts(user):
+    if not accounts_for(user, P.REPORTS_VIEW):
         raise PermissionDenied
     report = report_queryset(user=user).filter(ticket=ticket).first()
     if report is None:
@@ -143,17 +139,10 @@ def report_actions(*, user, report: Report) -> list[str]:
     """The actions offered on the detail page (each is one service; the service checks again)."""
     if not isinstance(user, User) or not P.report_in_scope(user, report):
         return []
-    from zhengwei.access.policy import roles_of
-    from zhengwei.orgs.models import Role
 
-    roles = roles_of(user, report.account)
-    duty = bool(roles & P.DUTY)
+    duty = P.on_duty_desk(user, report.account)
     office = P.office_wide(user, report.account)
-    in_unit = (
-        report.assigned_unit_id is not None
-        and user.organisation_id == report.assigned_unit_id
-        and Role.UNIT_OFFICER in roles
-    )
+    in_unit = P.in_assigned_unit(user, report)
     s = report.state
     can = workflow.can_move
     out: list[str] = []

@@ -19,7 +19,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from zhengwei.access.policy import may
+from zhengwei.access.policy import accounts_for, may
 from zhengwei.audit.middleware import client_ip
 from zhengwei.audit.services import audit_record
 from zhengwei.orgs.models import Organisation, OrgKind, WeChatAccount
@@ -37,7 +37,7 @@ log = logging.getLogger("zhengwei.reports")
 
 # --- helpers ---------------------------------------------------------------------------------
 def _account(request, action: str = P.REPORTS_VIEW) -> WeChatAccount:
-    accounts = selectors.report_accounts(request.user, action)
+    accounts = accounts_for(request.user, action)
     if not accounts:
         raise PermissionDenied
     wanted = request.GET.get("account") or request.POST.get("account")

@@ -33,10 +33,12 @@ import requests
 from django.db import close_old_connections, connections, transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
-from zhengwei.simulator import phone
+from zhengwei.simulator import mediafiles, phone
 from zhengwei.simulator.core import new_msg_id, new_openid, public_url
 from zhengwei.simulator.limits import limits
+from zhengwei.simulator.mediafiles import sniff
 from zhengwei.simulator.models import (
     Direction,
     ItemSource,
@@ -305,8 +307,6 @@ class Citizen:
 
     def upload_photo(self, data: bytes, filename: str = "photo.jpg") -> SimMedia:
         """Store a photo as WeChat does when a citizen sends one (temporary media, 3 days)."""
-        from zhengwei.simulator import mediafiles
-
         fmt = _check_photo(data)
         return mediafiles.store(
             self.account,
@@ -348,7 +348,6 @@ class Citizen:
     def send_voice(self, recognition: str, data: bytes | None = None) -> Delivery:
         """A voice message with speech recognition (``Recognition``) switched on."""
         self._require_follower()
-        from zhengwei.simulator import mediafiles
 
         media = mediafiles.store(
             self.account,
@@ -471,8 +470,6 @@ def _coord(value: float) -> str:
 
 
 def _check_photo(data: bytes) -> str:
-    from zhengwei.simulator.mediafiles import sniff
-
     if not data:
         raise CitizenError("empty photo")
     if len(data) > limits()["phone"]["photo_max_bytes"]:
@@ -485,8 +482,6 @@ def _check_photo(data: bytes) -> str:
 
 def sample_photo(width: int = 640, height: int = 480, seed: int = 0) -> bytes:
     """A small JPEG of a flooded street, for tests and the phone page's 「示例照片」."""
-    from PIL import Image, ImageDraw
-
     img = Image.new("RGB", (width, height), (170, 200, 225))
     draw = ImageDraw.Draw(img)
     water = int(height * (0.55 + (seed % 5) * 0.03))

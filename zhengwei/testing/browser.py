@@ -57,6 +57,7 @@ def browser(django_db_setup):
             f"Chromium not found at {CHROMIUM}: install Debian's package "
             "(apt-get install chromium) or set CHROMIUM to its path"
         )
+    # Playwright loads only when a browser test runs, so the rest of the suite starts quickly.
     from django.db import connections
     from playwright.sync_api import sync_playwright
 

@@ -6,6 +6,8 @@ import json
 
 from django import template
 
+from zhengwei.audit import forms
+
 register = template.Library()
 
 MAX_VALUE = 80
@@ -51,6 +53,4 @@ def pretty_json(value) -> str:
 
 @register.filter
 def outcome_label(value: str) -> str:
-    from zhengwei.audit.forms import outcome_label as label
-
-    return label(value)
+    return forms.outcome_label(value)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from zhengwei.access import services as access_services
 from zhengwei.access.policy import Action, may, require
 from zhengwei.access.services import otp_required, signin_locked
 from zhengwei.console.admin_views._common import paginate, submit
@@ -232,8 +233,6 @@ def grant_revoke(request, pk: int):
 @require_POST
 def person_security(request, pk: int):
     """Administrator help with sign-in: temporary password, lost authenticator, lock-out."""
-    from zhengwei.access import services as access_services
-
     user = request.user
     person = selectors.person_get(user=user, pk=pk, action=Action.PEOPLE_MANAGE)
     what = request.POST.get("what")

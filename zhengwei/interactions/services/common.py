@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils.translation import gettext as _
+from django.core.exceptions import ValidationError
 
 log = logging.getLogger("zhengwei.interactions")
 
@@ -33,7 +32,3 @@ SYSTEM = "系统"
 
 class RateLimited(ValidationError):
     """The citizen sent too many reports in the window (reports.ratelimit)."""
-
-
-def _denied() -> PermissionDenied:
-    return PermissionDenied(_("You do not have permission for this action."))

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhengwei.access.policy import may, require
+from zhengwei.access.policy import denied, may, require
 from zhengwei.audit.services import audit_record, diff, snapshot
 from zhengwei.interactions import classify, conf
 from zhengwei.interactions import policy as P
@@ -25,13 +25,16 @@ from zhengwei.interactions.models import (
     InboxItem,
     StepKind,
 )
-from zhengwei.interactions.services.common import CITIZEN, SYSTEM, _denied
+from zhengwei.interactions.services.common import CITIZEN, SYSTEM
+from zhengwei.lib import wxxml
+from zhengwei.lib.db import lock
 from zhengwei.lib.events import publish_on_commit
 from zhengwei.orgs.models import OrgKind, User, WeChatAccount
 from zhengwei.reports import services as reports
 from zhengwei.reports.actors import Citizen
 from zhengwei.reports.models import Channel as ReportChannel
 from zhengwei.reports.models import Datum, Hazard, Report
+from zhengwei.wechat.outbound.models import Comment
 
 
 def _conv_step(
@@ -151,7 +154,6 @@ def conversation_receive(
 def _reply_text(reply_xml: str) -> str:
     if not reply_xml:
         return ""
-    from zhengwei.lib import wxxml
 
     try:
         return str(wxxml.xml_to_dict(reply_xml).get("Content", ""))[:600]
@@ -161,8 +163,6 @@ def _reply_text(reply_xml: str) -> str:
 
 def conversation_receive_comments(*, account: WeChatAccount, user_comment_ids=None) -> int:
     """New article comments become conversations (system, from wechat_comment.received)."""
-    from zhengwei.wechat.outbound.models import Comment
-
     qs = Comment.objects.filter(account=account, deleted=False)
     if user_comment_ids is not None:
         qs = qs.filter(user_comment_id__in=list(user_comment_ids))
@@ -228,13 +228,7 @@ def _conversation_from_draft(draft: ChatDraft, now: datetime) -> Conversation:
 def _check(actor, action: str, conversation: Conversation) -> None:
     require(actor, action, conversation)
     if not P.conversation_visible(actor, conversation):
-        raise _denied()
-
-
-def _lock(conversation: Conversation) -> Conversation:
-    list(Conversation.objects.select_for_update().filter(pk=conversation.pk).values_list("pk"))
-    conversation.refresh_from_db()
-    return conversation
+        raise denied()
 
 
 def _confirm_class(conversation: Conversation, actor, now: datetime) -> None:
@@ -263,7 +257,7 @@ def conversation_classify(
         raise ValidationError({"category": [_("Choose a class.")]})
     now = now or timezone.now()
     with transaction.atomic():
-        _lock(conversation)
+        lock(conversation)
         _check(actor, P.INBOX_HANDLE, conversation)
         if not conversation.is_open:
             raise IllegalMove(_("The conversation is finished; reopen it first."))
@@ -287,7 +281,7 @@ def conversation_assign(
 ) -> Conversation:
     now = now or timezone.now()
     with transaction.atomic():
-        _lock(conversation)
+        lock(conversation)
         _check(actor, P.INBOX_ASSIGN, conversation)
         if assignee is not None:
             if not may(assignee, P.REPLY_DRAFT, conversation.account):
@@ -329,7 +323,7 @@ def conversation_resolve(
 ) -> Conversation:
     now = now or timezone.now()
     with transaction.atomic():
-        _lock(conversation)
+        lock(conversation)
         _check(actor, P.INBOX_HANDLE, conversation)
         if not conversation.is_open:
             raise IllegalMove(_("The conversation is already finished."))
@@ -352,7 +346,7 @@ def conversation_reopen(
 ) -> Conversation:
     now = now or timezone.now()
     with transaction.atomic():
-        _lock(conversation)
+        lock(conversation)
         _check(actor, P.INBOX_HANDLE, conversation)
         if conversation.state != ConversationState.RESOLVED:
             raise IllegalMove(_("Only a resolved conversation can be reopened."))
@@ -383,7 +377,7 @@ def conversation_convert(
     if hazard not in Hazard.values:
         raise ValidationError({"hazard": [_("Choose what happened.")]})
     with transaction.atomic():
-        _lock(conversation)
+        lock(conversation)
         _check(actor, P.INBOX_CONVERT, conversation)
         if not conversation.is_open:
             raise IllegalMove(_("The conversation is already finished."))

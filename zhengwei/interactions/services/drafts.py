@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhengwei.access.policy import denied
 from zhengwei.audit.services import audit_record
 from zhengwei.interactions import classify, conf, wording
 from zhengwei.interactions.errors import IllegalMove
@@ -26,7 +27,6 @@ from zhengwei.interactions.services.common import (
     MAX_DRAFT_TEXTS,
     SYSTEM,
     RateLimited,
-    _denied,
 )
 from zhengwei.interactions.services.conversations import _conversation_from_draft
 from zhengwei.interactions.services.notices import citizen_chat_reply
@@ -37,12 +37,14 @@ from zhengwei.reports import services as reports
 from zhengwei.reports.actors import Citizen
 from zhengwei.reports.models import Channel as ReportChannel
 from zhengwei.reports.models import Datum, Report
+from zhengwei.reports.photos import clean_photo
+from zhengwei.wechat.outbound.client import WeChatClient
 from zhengwei.wechat.outbound.errors import WeChatError
 
 
 def _own(actor, draft: ChatDraft) -> None:
     if not isinstance(actor, Citizen) or not actor.openid or actor.openid != draft.openid:
-        raise _denied()
+        raise denied()
 
 
 def _require_collecting(draft: ChatDraft) -> None:
@@ -254,9 +256,6 @@ def chat_draft_attach_photos(*, draft_id: int) -> int:
     Temporary media are downloaded with the account's token (``media/get``, kept 3 days); if that
     fails, the PicUrl WeChat gave is tried. Files that are not acceptable photos are skipped and
     noted on the draft, never sent on."""
-    from zhengwei.reports.photos import clean_photo
-    from zhengwei.wechat.outbound.client import WeChatClient
-
     draft = ChatDraft.objects.select_related("account", "report").filter(pk=draft_id).first()
     if draft is None or draft.report is None or draft.photos_attached:
         return 0

@@ -16,7 +16,8 @@ from zhengwei.interactions.models import (
     StepKind,
 )
 from zhengwei.interactions.services.common import SYSTEM
-from zhengwei.interactions.services.conversations import _conv_step, _lock, _publish
+from zhengwei.interactions.services.conversations import _conv_step, _publish
+from zhengwei.lib.db import lock
 from zhengwei.orgs.selectors import escalation_targets
 
 
@@ -43,7 +44,7 @@ def conversations_escalate_overdue(*, now=None) -> list[tuple[int, int]]:
     for pk in list(candidates):
         with transaction.atomic():
             conversation = Conversation.objects.select_related("account").get(pk=pk)
-            _lock(conversation)
+            lock(conversation)
             level, which = _target_level(conversation, now)
             if level <= conversation.escalation_level:
                 continue

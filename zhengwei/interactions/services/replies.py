@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhengwei.access.policy import may
+from zhengwei.access.policy import denied, may
 from zhengwei.audit.services import audit_record, diff, snapshot
 from zhengwei.interactions import policy as P
 from zhengwei.interactions import sending
@@ -23,16 +23,17 @@ from zhengwei.interactions.models import (
     ReviewOutcome,
     StepKind,
 )
-from zhengwei.interactions.services.common import _denied
 from zhengwei.interactions.services.conversations import (
     _check,
     _confirm_class,
     _conv_step,
-    _lock,
     _publish,
 )
+from zhengwei.lib.db import lock
 from zhengwei.lib.events import publish_on_commit
-from zhengwei.orgs.models import OrgKind, User
+from zhengwei.orgs.models import User
+from zhengwei.wechat.outbound import policy as outbound_policy
+from zhengwei.wechat.outbound import services as outbound
 from zhengwei.wechat.outbound.errors import PrivilegeError, WeChatError
 
 
@@ -45,12 +46,6 @@ def _clean_reply(text: str) -> str:
     return text
 
 
-def _speaks_for_office(actor: User, conversation: Conversation, action: str) -> bool:
-    """Office members holding ``action`` (send, or approve) speak for the government; nobody
-    else does, whatever role they hold."""
-    return actor.org_kind != OrgKind.CONTRACTOR and may(actor, action, conversation)
-
-
 def reply_draft_submit(
     *, actor: User, conversation: Conversation, text: str, now=None
 ) -> ReplyDraft:
@@ -58,7 +53,7 @@ def reply_draft_submit(
     text = _clean_reply(text)
     now = now or timezone.now()
     with transaction.atomic():
-        _lock(conversation)
+        lock(conversation)
         _check(actor, P.REPLY_DRAFT, conversation)
         if not conversation.is_open:
             raise IllegalMove(_("The conversation is finished; reopen it first."))
@@ -84,7 +79,7 @@ def reply_draft_revise(*, actor: User, draft: ReplyDraft, text: str, now=None) -
     with transaction.atomic():
         _check(actor, P.REPLY_DRAFT, draft.conversation)
         if draft.drafted_by_id != actor.pk:
-            raise _denied()
+            raise denied()
         before = snapshot(draft, ["text", "state"])
         draft.move_to(ReplyState.PENDING)
         draft.text = text
@@ -105,7 +100,7 @@ def reply_draft_withdraw(*, actor: User, draft: ReplyDraft) -> ReplyDraft:
     with transaction.atomic():
         _check(actor, P.REPLY_DRAFT, draft.conversation)
         if draft.drafted_by_id != actor.pk and not may(actor, P.REPLY_APPROVE, draft.conversation):
-            raise _denied()
+            raise denied()
         draft.move_to(ReplyState.WITHDRAWN)
         draft.save(update_fields=["state"])
         audit_record(actor=actor, action="reply_draft.withdraw", obj=draft)
@@ -117,10 +112,10 @@ def reply_send(*, actor: User, conversation: Conversation, text: str, now=None) 
     text = _clean_reply(text)
     now = now or timezone.now()
     with transaction.atomic():
-        _lock(conversation)
+        lock(conversation)
         _check(actor, P.REPLY_SEND, conversation)
-        if not _speaks_for_office(actor, conversation, P.REPLY_SEND):
-            raise _denied()
+        if not P.speaks_for_office(actor, conversation, P.REPLY_SEND):
+            raise denied()
         if not conversation.is_open:
             raise IllegalMove(_("The conversation is finished; reopen it first."))
         draft = ReplyDraft.objects.create(
@@ -141,10 +136,10 @@ def reply_approve(
     """An office member approves a draft (optionally with small edits) and it is sent."""
     now = now or timezone.now()
     with transaction.atomic():
-        conversation = _lock(draft.conversation)
+        conversation = lock(draft.conversation)
         _check(actor, P.REPLY_APPROVE, conversation)
-        if not _speaks_for_office(actor, conversation, P.REPLY_APPROVE):
-            raise _denied()
+        if not P.speaks_for_office(actor, conversation, P.REPLY_APPROVE):
+            raise denied()
         if not conversation.is_open:
             raise IllegalMove(_("The conversation is finished; reopen it first."))
         before = snapshot(draft, ["text", "state"])
@@ -179,8 +174,8 @@ def reply_return(*, actor: User, draft: ReplyDraft, comment: str, now=None) -> R
     with transaction.atomic():
         conversation = draft.conversation
         _check(actor, P.REPLY_APPROVE, conversation)
-        if not _speaks_for_office(actor, conversation, P.REPLY_APPROVE):
-            raise _denied()
+        if not P.speaks_for_office(actor, conversation, P.REPLY_APPROVE):
+            raise denied()
         draft.move_to(ReplyState.RETURNED)
         draft.save(update_fields=["state"])
         ReplyReview.objects.create(
@@ -206,8 +201,8 @@ def reply_return(*, actor: User, draft: ReplyDraft, comment: str, now=None) -> R
 def reply_retry(*, actor: User, draft: ReplyDraft, now=None) -> ReplyDraft:
     with transaction.atomic():
         _check(actor, P.REPLY_APPROVE, draft.conversation)
-        if not _speaks_for_office(actor, draft.conversation, P.REPLY_APPROVE):
-            raise _denied()
+        if not P.speaks_for_office(actor, draft.conversation, P.REPLY_APPROVE):
+            raise denied()
         draft.move_to(ReplyState.APPROVED)
         draft.error = ""
         draft.save(update_fields=["state", "error"])
@@ -216,8 +211,6 @@ def reply_retry(*, actor: User, draft: ReplyDraft, now=None) -> ReplyDraft:
 
 
 def _comment_sender(actor: User, draft: ReplyDraft) -> User | None:
-    from zhengwei.wechat.outbound import policy as outbound_policy
-
     for person in (actor, draft.drafted_by):
         if may(person, outbound_policy.COMMENT_MANAGE, draft.conversation.account):
             return person
@@ -227,8 +220,6 @@ def _comment_sender(actor: User, draft: ReplyDraft) -> User | None:
 def _deliver(draft: ReplyDraft, *, actor: User, now: datetime) -> ReplyDraft:
     """Send an approved reply: a customer-service message (queued if the window is closed) or a
     reply to the article comment (a WeChat call, made outside any transaction)."""
-    from zhengwei.wechat.outbound import services as outbound
-
     conversation = draft.conversation
     error = ""
     message = None
@@ -244,7 +235,7 @@ def _deliver(draft: ReplyDraft, *, actor: User, now: datetime) -> ReplyDraft:
             except (WeChatError, PermissionDenied, ValidationError) as exc:
                 error = str(exc)[:300]
     with transaction.atomic():
-        _lock(conversation)
+        lock(conversation)
         if conversation.channel == Channel.MESSAGE:
             try:
                 message = sending.send_text(

@@ -6,17 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from zhengwei.access.policy import roles_of
+from zhengwei.access.policy import denied
 from zhengwei.audit.services import audit_record, diff, snapshot
+from zhengwei.lib.db import lock
 from zhengwei.lib.events import publish_on_commit
-from zhengwei.orgs.models import Organisation, Role, RoleGrant, User, WeChatAccount
-from zhengwei.orgs.selectors import on_duty
+from zhengwei.orgs.models import User
 from zhengwei.reports import notices, workflow
 from zhengwei.reports import policy as P
 from zhengwei.reports.models import (
@@ -51,10 +49,6 @@ def _label(actor) -> str:
     return "" if isinstance(actor, User) else getattr(actor, "label", "")[:80]
 
 
-def _denied() -> PermissionDenied:
-    return PermissionDenied(_("You do not have permission for this action."))
-
-
 def _audit(actor, action: str, report: Report, before: dict | None = None, note: str = "") -> None:
     after = snapshot(report, AUDIT_FIELDS)
     b, a = diff(before, after) if before else (None, after)
@@ -70,51 +64,31 @@ def _audit(actor, action: str, report: Report, before: dict | None = None, note:
     )
 
 
-def _lock(report: Report) -> Report:
-    """Lock the row for this transaction (PostgreSQL) and read its current state."""
-    list(Report.objects.select_for_update().filter(pk=report.pk).values_list("pk"))
-    report.refresh_from_db()
-    return report
-
-
 def _require(actor, action: str, report: Report) -> None:
     if not isinstance(actor, User) or not P.may_on_report(actor, action, report):
-        raise _denied()
-
-
-def _is_duty(actor, report: Report) -> bool:
-    return isinstance(actor, User) and bool(roles_of(actor, report.account) & P.DUTY)
+        raise denied()
 
 
 def _is_office(actor, report: Report) -> bool:
     return isinstance(actor, User) and P.office_wide(actor, report.account)
 
 
-def _in_assigned_unit(actor, report: Report) -> bool:
-    return (
-        isinstance(actor, User)
-        and report.assigned_unit_id is not None
-        and actor.organisation_id == report.assigned_unit_id
-        and Role.UNIT_OFFICER in roles_of(actor, report.account)
-    )
-
-
 def _require_unit_or_duty(actor, report: Report) -> None:
     _require(actor, P.REPORTS_WORK, report)
-    if not (_is_duty(actor, report) or _in_assigned_unit(actor, report)):
-        raise _denied()
+    if not (P.on_duty_desk(actor, report.account) or P.in_assigned_unit(actor, report)):
+        raise denied()
 
 
 def _require_assigned_unit(actor, report: Report) -> None:
     _require(actor, P.REPORTS_WORK, report)
-    if not _in_assigned_unit(actor, report):
-        raise _denied()
+    if not P.in_assigned_unit(actor, report):
+        raise denied()
 
 
 def _require_office(actor, report: Report) -> None:
     _require(actor, P.REPORTS_CLOSE, report)
     if not _is_office(actor, report):
-        raise _denied()
+        raise denied()
 
 
 def _require_triage(actor, report: Report) -> None:
@@ -246,7 +220,7 @@ def _handle(
 ) -> Report:
     """Lock the report, ``authorize(actor, report)``, then ``_advance`` it, in one transaction."""
     with transaction.atomic():
-        _lock(report)
+        lock(report)
         authorize(actor, report)
         _advance(report, to_state, kind, actor=actor, now=now, **step)
     return report
@@ -254,7 +228,7 @@ def _handle(
 
 def _ensure_ack(report: Report, actor, now: datetime) -> None:
     """The first handling by a duty officer acknowledges the report (the headline metric)."""
-    if report.first_ack_at is not None or not _is_duty(actor, report):
+    if report.first_ack_at is not None or not P.on_duty_desk(actor, report.account):
         return
     report.first_ack_at = now
     report.handler = actor
@@ -282,13 +256,3 @@ def _store_photo(report: Report, photo: CleanPhoto) -> ReportPhoto:
     item.display.save("display.jpg", ContentFile(photo.display), save=False)
     item.save()
     return item
-
-
-def _unit_officer_on_duty(unit: Organisation, account: WeChatAccount, at: datetime) -> User | None:
-    shifts = on_duty(organisation=unit, at=at)
-    for shift in shifts:
-        if RoleGrant.objects.filter(
-            user=shift.user, account=account, role=Role.UNIT_OFFICER
-        ).exists():
-            return shift.user
-    return None

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhengwei.access.policy import require
+from zhengwei.access.policy import denied, require
+from zhengwei.lib.db import lock
 from zhengwei.lib.events import publish_on_commit
 from zhengwei.orgs.models import OrgKind, User, WeChatAccount
 from zhengwei.reports import geo, links, notices, phones, workflow
@@ -26,10 +27,9 @@ from zhengwei.reports.models import (
     StepKind,
 )
 from zhengwei.reports.photos import clean_photos
+from zhengwei.reports.selectors import duplicate_candidates
 from zhengwei.reports.services.common import (
     _audit,
-    _denied,
-    _lock,
     _require_unit_or_duty,
     _step,
     _store_photo,
@@ -88,15 +88,15 @@ def report_receive(
             )
     elif isinstance(actor, Citizen):
         if channel not in (Channel.CHAT, Channel.H5):
-            raise _denied()
+            raise denied()
         openid = actor.openid
     elif isinstance(actor, ApiClient):
         if channel != Channel.OPEN311 or not actor.key.is_active:
-            raise _denied()
+            raise denied()
         if actor.key.account_id != account.pk:
-            raise _denied()
+            raise denied()
     else:
-        raise _denied()
+        raise denied()
     if not account.is_active:
         raise ValidationError(_("This account no longer takes reports."))
 
@@ -188,7 +188,6 @@ def report_receive(
         report.save()
         for photo in clean:
             _store_photo(report, photo)
-        from zhengwei.reports.selectors import duplicate_candidates
 
         suggestions = duplicate_candidates(report)
         report.suggested_duplicates.set(suggestions)
@@ -231,10 +230,10 @@ def report_add_photos(*, actor, report: Report, photos: Iterable, note: str = ""
     if not clean:
         raise ValidationError(_("Choose at least one photo."))
     with transaction.atomic():
-        _lock(report)
+        lock(report)
         if isinstance(actor, Citizen):
             if not actor.owns(report):
-                raise _denied()
+                raise denied()
         else:
             _require_unit_or_duty(actor, report)
         if report.state in workflow.CLOSED_STATES:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengwei.audit.services import snapshot
+from zhengwei.lib.db import lock
 from zhengwei.lib.events import publish_on_commit
 from zhengwei.orgs.models import Organisation, OrgKind
 from zhengwei.reports import notices, workflow
@@ -21,15 +22,14 @@ from zhengwei.reports.models import (
     State,
     StepKind,
 )
+from zhengwei.reports.selectors import route_for
 from zhengwei.reports.services.common import (
     AUDIT_FIELDS,
     _advance,
     _audit,
     _clock_start,
-    _lock,
     _require,
     _step,
-    _unit_officer_on_duty,
 )
 from zhengwei.reports.workflow import IllegalTransition
 
@@ -40,7 +40,7 @@ def report_ack(
     """A duty officer takes the report up and tells the citizen (the headline acknowledgement)."""
     now = now or timezone.now()
     with transaction.atomic():
-        _lock(report)
+        lock(report)
         _require(actor, P.REPORTS_TRIAGE, report)
         if report.first_ack_at is not None:
             raise IllegalTransition(_("The report has already been acknowledged."))
@@ -84,7 +84,7 @@ def report_triage(
     if hazard is not None and hazard not in Hazard.values:
         raise ValidationError({"hazard": [_("Choose what happened.")]})
     with transaction.atomic():
-        _lock(report)
+        lock(report)
         _require(actor, P.REPORTS_TRIAGE, report)
         hazard = hazard or report.hazard
         _advance(
@@ -125,11 +125,9 @@ def report_dispatch(
     now: datetime | None = None,
 ) -> Report:
     """To a unit (chosen, or by the county × hazard routing rules) and its officer on duty."""
-    from zhengwei.reports.selectors import route_for
-
     now = now or timezone.now()
     with transaction.atomic():
-        _lock(report)
+        lock(report)
         _require(actor, P.REPORTS_DISPATCH, report)
         workflow.check_move(report.state, State.DISPATCHED)
         rule = None
@@ -145,7 +143,7 @@ def report_dispatch(
             or not unit.is_active
         ):
             raise ValidationError(_("%(unit)s is not a unit of this office.") % {"unit": unit})
-        assignee = _unit_officer_on_duty(unit, report.account, now)
+        assignee = P.unit_officer_on_duty(unit, report.account, now)
         _advance(
             report,
             State.DISPATCHED,

@@ -10,7 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhengwei.access.policy import denied
 from zhengwei.audit.services import snapshot
+from zhengwei.lib.db import lock
 from zhengwei.lib.events import publish_on_commit
 from zhengwei.orgs.selectors import escalation_targets
 from zhengwei.reports import notices, workflow
@@ -27,9 +29,7 @@ from zhengwei.reports.services.common import (
     _advance,
     _audit,
     _clock_start,
-    _denied,
     _handle,
-    _lock,
     _require,
     _require_office,
     _require_triage,
@@ -61,14 +61,14 @@ def report_merge(
     if not duplicates:
         raise ValidationError(_("Choose the reports to merge."))
     with transaction.atomic():
-        _lock(parent)
+        lock(parent)
         root = _root(parent)
         _require(actor, P.REPORTS_TRIAGE, root)
         if root.state == State.REJECTED:
             raise ValidationError(_("Reports cannot be merged into a rejected report."))
         merged, notify = [], {root.pk}
         for report in duplicates:
-            _lock(report)
+            lock(report)
             _require(actor, P.REPORTS_TRIAGE, report)
             if report.pk == root.pk:
                 raise ValidationError(_("A report cannot be a duplicate of itself."))
@@ -209,7 +209,7 @@ def report_reopen(*, actor, report: Report, reason: str, now: datetime | None = 
     if not reason:
         raise ValidationError({"reason": [_("Say why the report is reopened.")]})
     with transaction.atomic():
-        _lock(report)
+        lock(report)
         _require_office(actor, report)
         _reopen(report, actor=actor, now=now, kind=StepKind.REOPEN, internal_note=reason)
     return report
@@ -249,10 +249,10 @@ def report_citizen_reject_closure(
     """The reporter says it is not dealt with: reopen, and 督办 to the duty leader."""
     now = now or timezone.now()
     with transaction.atomic():
-        _lock(report)
+        lock(report)
         if isinstance(actor, Citizen):
             if not actor.owns(report):
-                raise _denied()
+                raise denied()
         else:  # a duty officer recording what the reporter said on the phone (回访)
             _require(actor, P.REPORTS_CLOSE, report)
         if report.state not in (State.RESOLVED, State.CLOSED):
@@ -289,7 +289,7 @@ def report_escalate(
     if not reason:
         raise ValidationError({"reason": [_("Say why the report is escalated.")]})
     with transaction.atomic():
-        _lock(report)
+        lock(report)
         _require(actor, P.REPORTS_ESCALATE, report)
         if emergency:
             level = max(report.escalation_level, 1)
@@ -373,7 +373,7 @@ def reports_escalate_overdue(*, now: datetime | None = None) -> list[tuple[str, 
     for pk in list(candidates):
         with transaction.atomic():
             report = Report.objects.select_related("account").get(pk=pk)
-            _lock(report)
+            lock(report)
             while (
                 report.state in workflow.OPEN_STATES
                 and report.escalation_level < workflow.MAX_ESCALATION_LEVEL

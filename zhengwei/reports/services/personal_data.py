@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from zhengwei.access.policy import denied
 from zhengwei.audit.services import audit_record
 from zhengwei.lib.events import publish_on_commit
 from zhengwei.orgs.models import User
@@ -15,14 +16,14 @@ from zhengwei.reports.models import (
     Report,
     ReportView,
 )
-from zhengwei.reports.services.common import _denied, _user
+from zhengwei.reports.services.common import _user
 
 
 def report_reveal_phone(*, actor, report: Report) -> str:
     """The full phone number, for a permitted role, with an audit entry for every reveal."""
     if not isinstance(actor, User) or not P.may_on_report(actor, P.REPORTS_PERSONAL_DATA, report):
         audit_record(actor=_user(actor), action="report.phone_reveal", obj=report, outcome="denied")
-        raise _denied()
+        raise denied()
     with transaction.atomic():
         phone = report.reporter_phone
         audit_record(actor=actor, action="report.phone_reveal", obj=report)
@@ -38,7 +39,7 @@ def report_reveal_phone(*, actor, report: Report) -> str:
 def report_view_record(*, actor, report: Report, now: datetime | None = None) -> None:
     """Who opened the report, and the first person ever to do so ("seen first by the office")."""
     if not isinstance(actor, User) or not P.report_in_scope(actor, report):
-        raise _denied()
+        raise denied()
     now = now or timezone.now()
     with transaction.atomic():
         _, created = ReportView.objects.get_or_create(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengwei.audit.services import snapshot
+from zhengwei.lib.db import lock
 from zhengwei.reports import workflow
 from zhengwei.reports.models import (
     Report,
@@ -21,7 +22,6 @@ from zhengwei.reports.services.common import (
     _audit,
     _ensure_ack,
     _handle,
-    _lock,
     _move,
     _require_assigned_unit,
     _require_office,
@@ -62,7 +62,7 @@ def report_contact(
     """The reporter was called back or messaged (响应). Moves a signed report on to ``contacted``."""
     now = now or timezone.now()
     with transaction.atomic():
-        _lock(report)
+        lock(report)
         _require_unit_or_duty(actor, report)
         if report.state not in workflow.OPEN_STATES:
             raise IllegalTransition(_("The report is already finished."))

@@ -9,7 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhengwei.access.policy import denied
 from zhengwei.audit.services import snapshot
+from zhengwei.lib.db import lock
 from zhengwei.lib.events import publish_on_commit
 from zhengwei.reports import policy as P
 from zhengwei.reports.actors import Citizen
@@ -21,9 +23,7 @@ from zhengwei.reports.models import (
 from zhengwei.reports.services.common import (
     AUDIT_FIELDS,
     _audit,
-    _denied,
     _ensure_ack,
-    _lock,
     _require,
     _require_unit_or_duty,
     _step,
@@ -42,10 +42,10 @@ def report_rate(
     if not 1 <= rating <= 5:
         raise ValidationError({"rating": [_("Give a rating from 1 to 5.")]})
     with transaction.atomic():
-        _lock(report)
+        lock(report)
         if isinstance(actor, Citizen):
             if not actor.owns(report):
-                raise _denied()
+                raise denied()
         else:  # recorded by the office at a follow-up call (回访)
             _require(actor, P.REPORTS_CLOSE, report)
         if report.state not in (State.RESOLVED, State.CLOSED):
@@ -85,7 +85,7 @@ def report_note(
         raise ValidationError(_("Write a note."))
     now = now or timezone.now()
     with transaction.atomic():
-        _lock(report)
+        lock(report)
         _require_unit_or_duty(actor, report)
         if public_note.strip():
             _ensure_ack(report, actor, now)

@@ -21,11 +21,13 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from zhengwei.simulator import tokens
+from zhengwei.simulator.deliveries import dispatcher
 from zhengwei.simulator.errors import ApiError
 from zhengwei.simulator.limits import limits
 from zhengwei.simulator.models import SimAccount
 from zhengwei.simulator.privileges import allowed
 from zhengwei.simulator.router import alias
+from zhengwei.simulator.seed import ensure_seeded
 
 M = TypeVar("M", bound=models.Model)
 
@@ -143,8 +145,6 @@ def enabled() -> bool:
 def api_view(request: HttpRequest, path: str) -> HttpResponse:
     if not enabled():
         raise Http404
-    from zhengwei.simulator.deliveries import dispatcher
-    from zhengwei.simulator.seed import ensure_seeded
 
     ensure_seeded()
     dispatcher.start()

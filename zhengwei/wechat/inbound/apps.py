@@ -7,6 +7,7 @@ class WeChatInboundConfig(AppConfig):
     verbose_name = "公众号消息接收"
 
     def ready(self) -> None:
+        # Imported in ready(), not at the top: they load models, which need the app registry.
         from django.db.models.signals import post_delete, post_save
 
         from zhengwei.orgs.models import WeChatAccount

@@ -22,6 +22,7 @@ from zhengwei.wechat.inbound import callback as cb
 from zhengwei.wechat.inbound.astore import AsyncGroupCommitter
 from zhengwei.wechat.inbound.fastpath import _PATH, client_ip
 from zhengwei.wechat.inbound.keys import warm_account_keys
+from zhengwei.wechat.inbound.models import CallbackRejection
 from zhengwei.wechat.inbound.replies import warm_rules
 from zhengwei.wechat.inbound.store import StoreError
 from zhengwei.wechat.inbound.tasks import notify_stored
@@ -51,8 +52,6 @@ async def close() -> None:
 
 
 def _save_rejections(rejections) -> None:
-    from zhengwei.wechat.inbound.models import CallbackRejection
-
     close_old_connections()
     try:
         CallbackRejection.objects.bulk_create(rejections)

@@ -20,6 +20,7 @@ from collections.abc import Callable
 
 import psycopg
 from django.conf import settings
+from django.db import close_old_connections
 
 from zhengwei.wechat.inbound import store as st
 
@@ -170,8 +171,6 @@ class AsyncGroupCommitter:
 
 
 def _call_logged(fn: Callable[[], None]) -> None:
-    from django.db import close_old_connections
-
     close_old_connections()
     try:
         fn()

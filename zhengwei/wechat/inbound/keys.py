@@ -17,6 +17,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 
 from zhengwei.lib.wxcrypto import CryptoError, WXCrypto
+from zhengwei.orgs.models import WeChatAccount
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,6 @@ _lock = threading.Lock()
 
 
 def _load(original_id: str) -> AccountKeys | None:
-    from zhengwei.orgs.models import WeChatAccount
-
     row = (
         WeChatAccount.objects.filter(original_id=original_id, is_active=True)
         .values("id", "original_id", "app_id", "token", "encoding_aes_key", "message_mode")

@@ -16,6 +16,7 @@ from django.conf import settings
 
 from zhengwei.wechat.inbound.dispatch import passive
 from zhengwei.wechat.inbound.keys import account_keys
+from zhengwei.wechat.inbound.models import KeywordReply, Match, MenuClickReply
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,6 @@ def _normalise(text: str) -> str:
 
 
 def _load(account_id: int) -> _Rules:
-    from zhengwei.wechat.inbound.models import KeywordReply, Match, MenuClickReply
-
     exact: dict[str, str] = {}
     contains: list[tuple[str, str]] = []
     for kw, match, text in (

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from zhengwei.access.policy import Action, account_chosen, accounts_of, may, require
+from zhengwei.access.policy import Action, may, require
 from zhengwei.orgs.models import WeChatAccount
 from zhengwei.wechat.inbound.models import (
     CallbackRejection,
@@ -19,17 +19,6 @@ from zhengwei.wechat.inbound.models import (
 from zhengwei.wechat.inbound.policy import MESSAGES_VIEW, REJECTIONS_VIEW, REPLIES_VIEW
 
 PAGE = 50
-
-
-def accounts_for(user, action: str) -> list[WeChatAccount]:
-    if user.is_superuser:
-        return list(WeChatAccount.objects.filter(is_active=True))
-    return [a for a in accounts_of(user) if may(user, action, a)]
-
-
-def account_for(user, action: str, pk: str | int | None) -> WeChatAccount:
-    """The account chosen by ``?account=`` (or the first one the person may see)."""
-    return account_chosen(accounts_for(user, action), pk)
 
 
 def message_list(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from zhengwei.access.policy import may
+from zhengwei.access.policy import account_for, accounts_for, may
 from zhengwei.audit.middleware import client_ip
 from zhengwei.wechat.inbound import selectors, services
 from zhengwei.wechat.inbound.callback import handle, parse_query
@@ -54,13 +54,13 @@ def _int(value) -> int | None:
 @login_required
 def messages(request):
     user = request.user
-    account = selectors.account_for(user, MESSAGES_VIEW, request.GET.get("account"))
+    account = account_for(user, MESSAGES_VIEW, request.GET.get("account"))
     kind = request.GET.get("kind", "")
     before = _int(request.GET.get("before"))
     found = list(selectors.message_list(user=user, account=account, kind=kind, before=before))
     context = {
         "account": account,
-        "accounts": selectors.accounts_for(user, MESSAGES_VIEW),
+        "accounts": accounts_for(user, MESSAGES_VIEW),
         "kind": kind,
         "before": before,
         "rows": selectors.message_rows(user=user, account=account, messages=found),
@@ -77,13 +77,13 @@ def messages(request):
 @login_required
 def replies(request):
     user = request.user
-    account = selectors.account_for(user, REPLIES_VIEW, request.GET.get("account"))
+    account = account_for(user, REPLIES_VIEW, request.GET.get("account"))
     return render(
         request,
         "wechat_inbound/replies.html",
         {
             "account": account,
-            "accounts": selectors.accounts_for(user, REPLIES_VIEW),
+            "accounts": accounts_for(user, REPLIES_VIEW),
             "keywords": selectors.keyword_replies(user=user, account=account),
             "menu_replies": selectors.menu_click_replies(user=user, account=account),
             "can_manage": may(user, REPLIES_MANAGE, account),
@@ -94,7 +94,7 @@ def replies(request):
 def _edit(request, *, model, form_class, pk, create, update, title):
     user = request.user
     if pk is None:
-        account = selectors.account_for(user, REPLIES_MANAGE, request.GET.get("account"))
+        account = account_for(user, REPLIES_MANAGE, request.GET.get("account"))
         instance = model(account=account)
     else:
         instance = selectors.reply_get(user=user, model=model, pk=pk)

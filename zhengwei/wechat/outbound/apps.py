@@ -7,7 +7,7 @@ class WeChatOutboundConfig(AppConfig):
     verbose_name = "微信接口（出站）"
 
     def ready(self) -> None:
-        # Imported here, not at the top: the models they load need the app registry ready.
+        # Imported in ready(), not at the top: they load models, which need the app registry.
         from zhengwei.lib.events import subscribe
         from zhengwei.wechat.outbound import limits, tasks
         from zhengwei.wechat.outbound.handlers import on_message_received

@@ -34,7 +34,7 @@ def exclusive(
     except IntegrityError:
         pass  # another process created it at the same moment
     if settings.REDIS_URL:
-        import redis
+        import redis  # only installations with REDIS_URL use it
 
         lock = redis.Redis.from_url(settings.REDIS_URL).lock(
             f"zhengwei:wechat:{name}:{account.pk}",

@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
-from zhengwei.access.policy import Action, account_chosen, accounts_of, may
+from zhengwei.access.policy import Action, may
 from zhengwei.orgs.models import User, WeChatAccount
 from zhengwei.wechat.outbound import policy
 from zhengwei.wechat.outbound.models import (
@@ -50,17 +50,6 @@ def datacube_rows(*, user: User, account: WeChatAccount, endpoint: str) -> Query
 def api_call_list(*, user: User, account: WeChatAccount) -> QuerySet[ApiCall]:
     _require(user, policy.API_LOG_VIEW, account)
     return ApiCall.objects.filter(account=account)
-
-
-def accounts_for(user: User, action: str) -> list[WeChatAccount]:
-    if user.is_superuser:
-        return list(WeChatAccount.objects.filter(is_active=True))
-    return [a for a in accounts_of(user) if may(user, action, a)]
-
-
-def account_for(user: User, action: str, pk: str | int | None) -> WeChatAccount:
-    """The account chosen by ``?account=`` (or the first one the person may use for ``action``)."""
-    return account_chosen(accounts_for(user, action), pk)
 
 
 # --- menu ----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from zhengwei.access.policy import account_for, accounts_for
 from zhengwei.wechat.outbound import policy, selectors, services
 from zhengwei.wechat.outbound.errors import WeChatError
 from zhengwei.wechat.outbound.forms import ApiCallFilterForm, MenuForm, StatsRangeForm
@@ -32,7 +33,7 @@ def _refused(request, exc: Exception) -> None:
 @require_http_methods(["GET", "POST"])
 def menu(request):
     user = request.user
-    account = selectors.account_for(user, policy.MENU_MANAGE, request.GET.get("account"))
+    account = account_for(user, policy.MENU_MANAGE, request.GET.get("account"))
     here = f"{reverse('wechat_outbound:menu')}?account={account.pk}"
     action = request.POST.get("action", "")
     if action == "fetch":
@@ -69,7 +70,7 @@ def menu(request):
         "wechat_outbound/menu.html",
         {
             "account": account,
-            "accounts": selectors.accounts_for(user, policy.MENU_MANAGE),
+            "accounts": accounts_for(user, policy.MENU_MANAGE),
             "form": form,
             "current": current,
             "preview": preview,
@@ -80,7 +81,7 @@ def menu(request):
 @login_required
 def api_log(request):
     user = request.user
-    account = selectors.account_for(user, policy.API_LOG_VIEW, request.GET.get("account"))
+    account = account_for(user, policy.API_LOG_VIEW, request.GET.get("account"))
     form = ApiCallFilterForm(
         request.GET, endpoints=selectors.api_call_endpoints(user=user, account=account)
     )
@@ -91,7 +92,7 @@ def api_log(request):
         "wechat_outbound/api_log.html",
         {
             "account": account,
-            "accounts": selectors.accounts_for(user, policy.API_LOG_VIEW),
+            "accounts": accounts_for(user, policy.API_LOG_VIEW),
             "form": form,
             "page": page,
             "chart": selectors.api_calls_per_hour(user=user, account=account, hours=48),
@@ -102,7 +103,7 @@ def api_log(request):
 @login_required
 def stats(request):
     user = request.user
-    account = selectors.account_for(user, policy.STATS_VIEW, request.GET.get("account"))
+    account = account_for(user, policy.STATS_VIEW, request.GET.get("account"))
     form = StatsRangeForm(request.GET)
     begin, end = form.range()
     days = selectors.stats_days(user=user, account=account, begin=begin, end=end)
@@ -112,7 +113,7 @@ def stats(request):
         "wechat_outbound/stats.html",
         {
             "account": account,
-            "accounts": selectors.accounts_for(user, policy.STATS_VIEW),
+            "accounts": accounts_for(user, policy.STATS_VIEW),
             "form": form,
             "begin": begin,
             "end": end,

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from zhengwei.demo import constants as c
+from zhengwei.demo import interactions, menu, orgs, reports, wechat
 
 
 class Command(BaseCommand):
@@ -9,8 +10,6 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        from zhengwei.demo import interactions, menu, orgs, reports, wechat
-
         # Each capability adds its demo module here, in dependency order.
         for module in (orgs, wechat, menu, reports, interactions):
             module.seed(out=self.stdout.write)

@@ -8,13 +8,13 @@
 
 from django.core.management.base import BaseCommand
 
+from zhengwei.interactions import services
+
 
 class Command(BaseCommand):
     help = "Expire stale chat report drafts and escalate overdue inbox conversations."
 
     def handle(self, *args, **options):
-        from zhengwei.interactions import services
-
         expired = services.chat_drafts_expire()
         escalated = services.conversations_escalate_overdue()
         self.stdout.write(

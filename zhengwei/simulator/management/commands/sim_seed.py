@@ -1,6 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from zhengwei.simulator.deliveries import deliver_due
 from zhengwei.simulator.router import alias
 from zhengwei.simulator.seed import seed
 
@@ -41,6 +42,4 @@ class Command(BaseCommand):
                 )
             )
         if options["deliver"]:
-            from zhengwei.simulator.deliveries import deliver_due
-
             deliver_due()
