@@ -164,9 +164,7 @@ def map_features(*, user, account, filters: dict[str, str], now=None) -> dict[st
         "pk", "report_id"
     ):
         photos.setdefault(report_id, []).append(pk)
-    gcj = getattr(settings, "MAP_TILE_URL", "") and getattr(settings, "MAP_TILE_DATUM", "") == (
-        "gcj02"
-    )
+    gcj = settings.MAP_TILE_URL and settings.MAP_TILE_DATUM == "gcj02"
     features = []
     for r in rows:
         lng, lat = geo.wgs84_to_gcj02(r.lng, r.lat) if gcj else (r.lng, r.lat)

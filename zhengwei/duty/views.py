@@ -25,16 +25,14 @@ from zhengwei.duty import policy as P
 from zhengwei.duty import selectors
 from zhengwei.interactions import policy as I
 from zhengwei.interactions import selectors as inbox
-from zhengwei.orgs.models import Organisation, OrgKind
 from zhengwei.reports import policy as R
 from zhengwei.reports import selectors as reports
 from zhengwei.reports import services as report_services
-from zhengwei.reports import workflow
 from zhengwei.reports.models import Hazard, Priority, State
 
 
 def _poll_ms() -> int:
-    return getattr(settings, "DUTY_POLL_MS", 1000)
+    return settings.DUTY_POLL_MS
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -247,17 +245,10 @@ def report_act(request, ticket: str, verb: str):
                 report_services.report_ack(actor=user, report=report)
                 message = _("Acknowledged; the citizen has been told.")
             case "dispatch":
-                if not workflow.can_move(report.state, State.DISPATCHED):
-                    report_services.report_triage(
-                        actor=user, report=report, priority=p.get("priority") or report.priority
-                    )
-                    report.refresh_from_db()
-                unit = None
-                if p.get("unit"):
-                    unit = Organisation.objects.filter(
-                        pk=p["unit"], kind=OrgKind.UNIT, parent_id=report.account.office_id
-                    ).first()
-                report_services.report_dispatch(actor=user, report=report, unit=unit)
+                unit = reports.unit_of(report.account, p["unit"]) if p.get("unit") else None
+                report_services.report_triage_and_dispatch(
+                    actor=user, report=report, priority=p.get("priority", ""), unit=unit
+                )
                 report.refresh_from_db()
                 message = _("Dispatched to %(unit)s.") % {"unit": report.assigned_unit}
             case "reply":
@@ -304,8 +295,8 @@ def map_page(request):
         "duty/map.html",
         {
             "account": account,
-            "tile_url": getattr(settings, "MAP_TILE_URL", ""),
-            "tile_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
+            "tile_url": settings.MAP_TILE_URL,
+            "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
             "hazards": Hazard.choices,
             "priorities": Priority.choices,
             "periods": [("24h", _("24 hours")), ("7d", _("7 days")), ("30d", _("30 days"))],

@@ -32,20 +32,20 @@ REJECT_WORDS = ("不满意", "没解决", "没有解决", "未解决", "问题�
 
 
 def chat_window() -> timedelta:
-    return timedelta(minutes=getattr(settings, "REPORT_CHAT_WINDOW_MINUTES", 30))
+    return timedelta(minutes=settings.REPORT_CHAT_WINDOW_MINUTES)
 
 
 def rating_window() -> timedelta:
-    return timedelta(hours=getattr(settings, "REPORT_RATING_WINDOW_HOURS", 48))
+    return timedelta(hours=settings.REPORT_RATING_WINDOW_HOURS)
 
 
 def menu_keys() -> set[str]:
-    keys = getattr(settings, "REPORT_CHAT_MENU_KEYS", ["REPORT", "SIM_REPORT_GUIDE"])
+    keys = settings.REPORT_CHAT_MENU_KEYS
     return {k.strip() for k in keys if k and k.strip()}
 
 
 def public_url() -> str:
-    base = getattr(settings, "PUBLIC_URL", "") or "http://localhost:8000"
+    base = settings.PUBLIC_URL or "http://localhost:8000"
     return base.rstrip("/")
 
 
@@ -54,7 +54,7 @@ def absolute(path: str) -> str:
 
 
 def deadlines() -> dict[str, dict[str, int]]:
-    raw = getattr(settings, "INTERACTION_DEADLINES", "") or ""
+    raw = settings.INTERACTION_DEADLINES or ""
     merged = {k: dict(v) for k, v in DEFAULT_DEADLINES.items()}
     if not raw:
         return merged

@@ -28,7 +28,7 @@ class H5Identity:
 
 
 def h5_link_max_age() -> int:
-    return getattr(settings, "REPORT_H5_LINK_MAX_AGE", 24 * 3600)
+    return settings.REPORT_H5_LINK_MAX_AGE
 
 
 def h5_token(*, account_id: int, openid: str) -> str:

@@ -35,15 +35,15 @@ EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "HEIF": ".heic"}
 
 
 def max_bytes() -> int:
-    return getattr(settings, "REPORT_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+    return settings.REPORT_PHOTO_MAX_BYTES
 
 
 def max_pixels() -> int:
-    return getattr(settings, "REPORT_PHOTO_MAX_PIXELS", 40_000_000)
+    return settings.REPORT_PHOTO_MAX_PIXELS
 
 
 def max_count() -> int:
-    return getattr(settings, "REPORT_PHOTO_MAX_COUNT", 9)
+    return settings.REPORT_PHOTO_MAX_COUNT
 
 
 @dataclass

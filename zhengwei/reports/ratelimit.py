@@ -27,19 +27,19 @@ class Limit:
 
 
 def window_seconds() -> int:
-    return getattr(settings, "REPORT_RATE_WINDOW_SECONDS", 600)
+    return settings.REPORT_RATE_WINDOW_SECONDS
 
 
 def citizen_limit() -> int:
-    return getattr(settings, "REPORT_RATE_LIMIT", 5)
+    return settings.REPORT_RATE_LIMIT
 
 
 def ip_limit() -> int:
-    return getattr(settings, "REPORT_RATE_LIMIT_IP", 60)
+    return settings.REPORT_RATE_LIMIT_IP
 
 
 def api_limit() -> int:
-    return getattr(settings, "REPORT_RATE_LIMIT_API", 600)
+    return settings.REPORT_RATE_LIMIT_API
 
 
 def _key(kind: str, value: str) -> str:

@@ -196,8 +196,8 @@ def report_actions(*, user, report: Report) -> list[str]:
 def duplicate_candidates(report: Report, *, limit: int = 5) -> list[Report]:
     """Reports that are likely the same event: same hazard within the radius and time window, or
     the same reporter within the window. Closed-as-duplicate and rejected reports are skipped."""
-    window = timedelta(hours=getattr(settings, "REPORT_DUPLICATE_WINDOW_HOURS", 24))
-    radius = getattr(settings, "REPORT_DUPLICATE_RADIUS_M", 500)
+    window = timedelta(hours=settings.REPORT_DUPLICATE_WINDOW_HOURS)
+    radius = settings.REPORT_DUPLICATE_RADIUS_M
     qs = (
         Report.objects.filter(
             account_id=report.account_id,
@@ -265,6 +265,19 @@ def route_for(report: Report) -> tuple[Organisation | None, RoutingRule | None]:
 def routing_rules(*, user, account: WeChatAccount) -> QuerySet[RoutingRule]:
     require(user, P.REPORTS_ROUTING, account)
     return RoutingRule.objects.filter(account=account).select_related("unit")
+
+
+def is_unit_of(unit: Organisation, account: WeChatAccount) -> bool:
+    """The organisation is one of the account's office's units (the only places a report of
+    that account may be routed or dispatched to)."""
+    return unit.kind == OrgKind.UNIT and unit.parent_id == account.office_id
+
+
+def unit_of(account: WeChatAccount, pk) -> Organisation | None:
+    """The unit ``pk`` (from a form) among the account's office's units; None when it is not one."""
+    return Organisation.objects.filter(
+        pk=pk, kind=OrgKind.UNIT, parent_id=account.office_id
+    ).first()
 
 
 def units_of(account: WeChatAccount) -> QuerySet[Organisation]:

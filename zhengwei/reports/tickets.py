@@ -19,7 +19,7 @@ from zhengwei.reports.models import TicketCounter
 
 
 def next_ticket(*, at: datetime | None = None) -> str:
-    prefix = getattr(settings, "REPORT_TICKET_PREFIX", "FJ")
+    prefix = settings.REPORT_TICKET_PREFIX
     day = timezone.localtime(at or timezone.now()).strftime("%Y%m%d")
     key = f"{prefix}{day}"
     if not transaction.get_connection().in_atomic_block:

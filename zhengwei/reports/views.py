@@ -146,9 +146,10 @@ def _unit(request, report: Report) -> Organisation | None:
     pk = request.POST.get("unit")
     if not pk:
         return None
-    return get_object_or_404(
-        Organisation, pk=pk, kind=OrgKind.UNIT, parent_id=report.account.office_id
-    )
+    unit = selectors.unit_of(report.account, pk)
+    if unit is None:
+        raise Http404
+    return unit
 
 
 def _parent(request, report: Report) -> Report:
@@ -161,6 +162,16 @@ def _parent(request, report: Report) -> Report:
         raise ValidationError(
             _("No report %(ticket)s that you can see.") % {"ticket": ticket}
         ) from None
+
+
+# The steps that take nothing but the two notes, by the verb in the URL.
+NOTE_ONLY_STEPS = {
+    "contact": services.report_contact,
+    "progress": services.report_progress,
+    "resolve": services.report_resolve,
+    "close": services.report_close,
+    "note": services.report_note,
+}
 
 
 def _do(request, report: Report, verb: str) -> None:
@@ -191,9 +202,9 @@ def _do(request, report: Report, verb: str) -> None:
         case "sign":
             services.report_sign(actor=user, report=report, internal_note=internal)
         case "contact" | "progress" | "resolve" | "close" | "note":
-            # The steps that take nothing but the two notes.
-            step = getattr(services, f"report_{verb}")
-            step(actor=user, report=report, public_note=public, internal_note=internal)
+            NOTE_ONLY_STEPS[verb](
+                actor=user, report=report, public_note=public, internal_note=internal
+            )
         case "duplicate":
             services.report_mark_duplicate(
                 actor=user,
@@ -458,9 +469,9 @@ def _map_context() -> dict:
     from django.conf import settings
 
     return {
-        "tile_url": getattr(settings, "MAP_TILE_URL", ""),
-        "tile_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
-        "tile_datum": getattr(settings, "MAP_TILE_DATUM", "wgs84"),
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "tile_datum": settings.MAP_TILE_DATUM,
     }
 
 

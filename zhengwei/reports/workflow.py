@@ -128,7 +128,7 @@ def provisional_priority(hazard: str, lives_in_danger: bool) -> str:
 
 
 def deadline(priority: str) -> timedelta:
-    minutes = {**DEFAULT_DEADLINES_MINUTES, **getattr(settings, "REPORT_DEADLINES", {})}
+    minutes = {**DEFAULT_DEADLINES_MINUTES, **settings.REPORT_DEADLINES}
     return timedelta(minutes=minutes[priority])
 
 

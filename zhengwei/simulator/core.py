@@ -108,7 +108,7 @@ def next_number(account: SimAccount, name: str) -> int:
 
 def public_base() -> str:
     """The simulator's own absolute URL (ending in /sim/), for PicUrl, article and image URLs."""
-    base = getattr(settings, "SIMULATOR_PUBLIC_URL", "") or "http://127.0.0.1:8001/sim/"
+    base = settings.SIMULATOR_PUBLIC_URL or "http://127.0.0.1:8001/sim/"
     return base if base.endswith("/") else base + "/"
 
 

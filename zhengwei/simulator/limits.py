@@ -126,6 +126,4 @@ DEFAULTS: dict[str, Any] = {
 
 def limits() -> dict[str, Any]:
     """DEFAULTS with settings.SIMULATOR_LIMITS (a dict or a JSON string) merged over them."""
-    return with_override(
-        DEFAULTS, getattr(settings, "SIMULATOR_LIMITS", None), name="SIMULATOR_LIMITS"
-    )
+    return with_override(DEFAULTS, settings.SIMULATOR_LIMITS, name="SIMULATOR_LIMITS")

@@ -22,7 +22,7 @@ DEMO_CITIZENS = [
 
 
 def demo_callback_url(original_id: str = demo.ORIGINAL_ID) -> str:
-    base = getattr(settings, "SIMULATOR_CALLBACK_BASE", "") or "http://127.0.0.1:8000"
+    base = settings.SIMULATOR_CALLBACK_BASE or "http://127.0.0.1:8000"
     return f"{base.rstrip('/')}/wechat/callback/{original_id}/"
 
 

@@ -47,7 +47,7 @@ NICKNAMES = ["张先生", "李女士", "王大伯", "刘阿姨", "郑同学", "�
 def simulator_page(view):
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not getattr(settings, "SIMULATOR_ENABLED", False):
+        if not settings.SIMULATOR_ENABLED:
             raise Http404
         ensure_seeded()
         dispatcher.start()

@@ -306,7 +306,7 @@ def chat_draft_attach_photos(*, draft_id: int) -> int:
 def _download(client, photo: dict, errors: list[str]) -> bytes | None:
     """The photo's bytes: media/get with the account's token, else the PicUrl (both came in the
     signed callback). An error is noted only when neither worked."""
-    limit = getattr(settings, "REPORT_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+    limit = settings.REPORT_PHOTO_MAX_BYTES
     problems = []
     if photo.get("media_id"):
         try:

@@ -28,7 +28,12 @@ from __future__ import annotations
 from zhengwei.reports.services.api_keys import api_key_check, api_key_create, api_key_revoke
 from zhengwei.reports.services.common import AUDIT_FIELDS
 from zhengwei.reports.services.intake import report_add_photos, report_receive
-from zhengwei.reports.services.office import report_ack, report_dispatch, report_triage
+from zhengwei.reports.services.office import (
+    report_ack,
+    report_dispatch,
+    report_triage,
+    report_triage_and_dispatch,
+)
 from zhengwei.reports.services.outcomes import (
     report_citizen_reject_closure,
     report_escalate,
@@ -75,6 +80,7 @@ __all__ = [
     "report_reveal_phone",
     "report_sign",
     "report_triage",
+    "report_triage_and_dispatch",
     "report_view_record",
     "reports_escalate_overdue",
     "routing_rule_delete",

@@ -138,9 +138,7 @@ def report_receive(
     wlng = wlat = None
     if lat_v is not None and lng_v is not None:
         wlng, wlat = geo.to_wgs84(lng_v, lat_v, datum)
-    placement = geo.place(
-        wlng, wlat, accuracy, low_accuracy_m=getattr(settings, "REPORT_LOW_ACCURACY_M", 1000)
-    )
+    placement = geo.place(wlng, wlat, accuracy, low_accuracy_m=settings.REPORT_LOW_ACCURACY_M)
     county_code, county_name = placement.county_code, placement.county_name
     address = (address or "").strip()[:200]
     if not county_code and address and placement.flag == geo.LocationFlag.MISSING:

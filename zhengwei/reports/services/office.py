@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from zhengwei.audit.services import snapshot
 from zhengwei.lib.db import lock
 from zhengwei.lib.events import publish_on_commit
-from zhengwei.orgs.models import Organisation, OrgKind
+from zhengwei.orgs.models import Organisation
 from zhengwei.reports import notices, workflow
 from zhengwei.reports import policy as P
 from zhengwei.reports.models import (
@@ -22,7 +22,7 @@ from zhengwei.reports.models import (
     State,
     StepKind,
 )
-from zhengwei.reports.selectors import route_for
+from zhengwei.reports.selectors import is_unit_of, route_for
 from zhengwei.reports.services.common import (
     AUDIT_FIELDS,
     _advance,
@@ -137,11 +137,7 @@ def report_dispatch(
                 raise ValidationError(
                     _("No routing rule covers this county and hazard: choose the unit yourself.")
                 )
-        if (
-            unit.kind != OrgKind.UNIT
-            or unit.parent_id != report.account.office_id
-            or not unit.is_active
-        ):
+        if not is_unit_of(unit, report.account) or not unit.is_active:
             raise ValidationError(_("%(unit)s is not a unit of this office.") % {"unit": unit})
         assignee = P.unit_officer_on_duty(unit, report.account, now)
         _advance(
@@ -177,3 +173,21 @@ def report_dispatch(
             assignee_id=assignee.pk if assignee else None,
         )
     return report
+
+
+def report_triage_and_dispatch(
+    *,
+    actor,
+    report: Report,
+    priority: str = "",
+    unit: Organisation | None = None,
+    now: datetime | None = None,
+) -> Report:
+    """The duty console's one click: triage (when the report still needs it, at ``priority`` or
+    the provisional one) and dispatch, in one transaction: a dispatch that fails leaves the report
+    as it was, not triaged halfway."""
+    with transaction.atomic():
+        lock(report)
+        if not workflow.can_move(report.state, State.DISPATCHED):
+            report_triage(actor=actor, report=report, priority=priority or report.priority, now=now)
+        return report_dispatch(actor=actor, report=report, unit=unit, now=now)

@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 from zhengwei.access.policy import require
 from zhengwei.audit.services import audit_record, diff, snapshot
 from zhengwei.lib.events import publish_on_commit
-from zhengwei.orgs.models import Organisation, OrgKind, WeChatAccount
+from zhengwei.orgs.models import Organisation, WeChatAccount
 from zhengwei.reports import geo
 from zhengwei.reports import policy as P
 from zhengwei.reports.models import (
     Hazard,
     RoutingRule,
 )
+from zhengwei.reports.selectors import is_unit_of
 
 
 def routing_rule_save(
@@ -34,7 +35,7 @@ def routing_rule_save(
         errors["county_code"] = [_("Unknown county code.")]
     if hazard and hazard not in Hazard.values:
         errors["hazard"] = [_("Choose what happened.")]
-    if unit.kind != OrgKind.UNIT or unit.parent_id != account.office_id:
+    if not is_unit_of(unit, account):
         errors["unit"] = [_("%(unit)s is not a unit of this office.") % {"unit": unit}]
     if errors:
         raise ValidationError(errors)

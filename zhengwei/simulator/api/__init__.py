@@ -138,7 +138,7 @@ def ok(**extra) -> dict:
 
 
 def enabled() -> bool:
-    return bool(getattr(settings, "SIMULATOR_ENABLED", False))
+    return bool(settings.SIMULATOR_ENABLED)
 
 
 @csrf_exempt

@@ -96,7 +96,7 @@ DEFAULTS: dict[str, Any] = {
 
 def limits() -> dict[str, Any]:
     """DEFAULTS with settings.WECHAT_LIMITS (a dict or a JSON string) merged over them."""
-    return with_override(DEFAULTS, getattr(settings, "WECHAT_LIMITS", None), name="WECHAT_LIMITS")
+    return with_override(DEFAULTS, settings.WECHAT_LIMITS, name="WECHAT_LIMITS")
 
 
 def get(section: str) -> dict[str, Any]:
