@@ -36,7 +36,7 @@ from django.views.decorators.http import require_http_methods
 
 from zhengwei.audit.middleware import client_ip
 from zhengwei.orgs.models import WeChatAccount
-from zhengwei.reports import phones, ratelimit, services, workflow
+from zhengwei.reports import phones, services, workflow
 from zhengwei.reports.actors import ApiClient
 from zhengwei.reports.models import Channel, Hazard, Report, State
 
@@ -339,8 +339,6 @@ def _create(request, fmt: str) -> HttpResponse:
         raise ApiError(400, "a location (lat & long, address_string or address_id) is required")
     if not address and address_id:
         address = address_id
-    if not ratelimit.hit(ratelimit.keys_for(api_key_id=client.key.pk)):
-        raise ApiError(429, "too many requests from this api_key; slow down")
     name = " ".join(
         x for x in ((p.get("last_name") or "").strip(), (p.get("first_name") or "").strip()) if x
     )
@@ -360,6 +358,8 @@ def _create(request, fmt: str) -> HttpResponse:
             name=name,
             internal_note=f"media_url: {media_url}" if media_url else "",
         )
+    except services.RateLimited:
+        raise ApiError(429, "too many requests from this api_key; slow down") from None
     except ValidationError as exc:
         messages = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
         text = "; ".join(f"{k}: {' '.join(v)}" if k else " ".join(v) for k, v in messages.items())

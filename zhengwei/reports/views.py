@@ -23,7 +23,7 @@ from zhengwei.access.policy import accounts_for, may
 from zhengwei.audit.middleware import client_ip
 from zhengwei.audit.services import audit_record
 from zhengwei.orgs.models import Organisation, OrgKind, WeChatAccount
-from zhengwei.reports import exports, links, phones, ratelimit, selectors, services
+from zhengwei.reports import exports, links, phones, selectors, services
 from zhengwei.reports import policy as P
 from zhengwei.reports.actors import Citizen
 from zhengwei.reports.forms import FilterForm, PeriodForm, PhoneInForm, RoutingRuleForm
@@ -505,30 +505,6 @@ def h5_form(request):
                 ip=_client_ip(request),
                 proof="h5_link" if identity else "phone",
             )
-            limits = ratelimit.keys_for(
-                openid=citizen.openid, phone_hash=citizen.phone_hash, ip=citizen.ip or ""
-            )
-            if not ratelimit.hit(limits):
-                response = render(
-                    request,
-                    "reports/h5_form.html",
-                    {
-                        "account": account,
-                        "identity": identity,
-                        "token": token,
-                        "values": values,
-                        "errors": [
-                            _(
-                                "You have sent several reports in the last few minutes. Wait ten "
-                                "minutes and try again; if lives are in danger call 110 or 119 now."
-                            )
-                        ],
-                        "hazards": Hazard.choices,
-                        **_map_context(),
-                    },
-                    status=429,
-                )
-                return response
             try:
                 report = services.report_receive(
                     actor=citizen,
@@ -544,6 +520,21 @@ def h5_form(request):
                     address=request.POST.get("address", ""),
                     phone=phone,
                     photos=request.FILES.getlist("photos"),
+                )
+            except services.RateLimited as exc:
+                return render(
+                    request,
+                    "reports/h5_form.html",
+                    {
+                        "account": account,
+                        "identity": identity,
+                        "token": token,
+                        "values": values,
+                        "errors": exc.messages,
+                        "hazards": Hazard.choices,
+                        **_map_context(),
+                    },
+                    status=429,
                 )
             except ValidationError as exc:
                 errors += _errors(exc)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import ValidationError
+from zhengwei.reports import services as reports_services
 
 log = logging.getLogger("zhengwei.interactions")
 
@@ -30,5 +30,5 @@ CITIZEN = "市民"
 SYSTEM = "系统"
 
 
-class RateLimited(ValidationError):
-    """The citizen sent too many reports in the window (reports.ratelimit)."""
+# Raised by intake (reports' report_receive); chat words it for the citizen.
+RateLimited = reports_services.RateLimited

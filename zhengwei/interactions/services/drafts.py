@@ -32,7 +32,6 @@ from zhengwei.interactions.services.conversations import _conversation_from_draf
 from zhengwei.interactions.services.notices import citizen_chat_reply
 from zhengwei.lib.events import publish_on_commit
 from zhengwei.orgs.models import WeChatAccount
-from zhengwei.reports import ratelimit
 from zhengwei.reports import services as reports
 from zhengwei.reports.actors import Citizen
 from zhengwei.reports.models import Channel as ReportChannel
@@ -162,30 +161,31 @@ def chat_draft_confirm(
     now = now or timezone.now()
     if draft.is_empty:
         raise ValidationError(wording.draft_empty())
-    if not ratelimit.hit(ratelimit.keys_for(openid=actor.openid)):
-        raise RateLimited(wording.draft_limited())
     description = draft.description
     with transaction.atomic():
         list(ChatDraft.objects.select_for_update().filter(pk=draft.pk).values_list("pk"))
         draft.refresh_from_db()
         _require_collecting(draft)
-        report = reports.report_receive(
-            actor=actor,
-            account=draft.account,
-            channel=ReportChannel.CHAT,
-            hazard=classify.suggest_hazard(description),
-            description=description,
-            lives_in_danger=classify.lives_in_danger(description),
-            lat=draft.lat,
-            lng=draft.lng,
-            # WeChat's location message and location_select give GCJ-02 (腾讯地图) coordinates.
-            datum=Datum.GCJ02,
-            address=draft.location_label,
-            submitted_at=submitted_at or now,
-            internal_note=_("From chat: %(photos)d photo(s), %(texts)d message(s).")
-            % {"photos": len(draft.photos), "texts": len(draft.texts)},
-            now=now,
-        )
+        try:
+            report = reports.report_receive(
+                actor=actor,
+                account=draft.account,
+                channel=ReportChannel.CHAT,
+                hazard=classify.suggest_hazard(description),
+                description=description,
+                lives_in_danger=classify.lives_in_danger(description),
+                lat=draft.lat,
+                lng=draft.lng,
+                # WeChat's location message and location_select give GCJ-02 (腾讯地图) coordinates.
+                datum=Datum.GCJ02,
+                address=draft.location_label,
+                submitted_at=submitted_at or now,
+                internal_note=_("From chat: %(photos)d photo(s), %(texts)d message(s).")
+                % {"photos": len(draft.photos), "texts": len(draft.texts)},
+                now=now,
+            )
+        except reports.RateLimited:
+            raise RateLimited(wording.draft_limited()) from None
         draft.state = DraftState.CONFIRMED
         draft.confirmed_at = now
         draft.report = report

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from zhengwei.reports.services.api_keys import api_key_check, api_key_create, api_key_revoke
 from zhengwei.reports.services.common import AUDIT_FIELDS
-from zhengwei.reports.services.intake import report_add_photos, report_receive
+from zhengwei.reports.services.intake import RateLimited, report_add_photos, report_receive
 from zhengwei.reports.services.office import (
     report_ack,
     report_dispatch,
@@ -57,6 +57,7 @@ from zhengwei.reports.services.verdict import report_note, report_rate
 
 __all__ = [
     "AUDIT_FIELDS",
+    "RateLimited",
     "api_key_check",
     "api_key_create",
     "api_key_revoke",

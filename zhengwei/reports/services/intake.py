@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from zhengwei.access.policy import denied, require
 from zhengwei.lib.db import lock
 from zhengwei.lib.events import publish_on_commit
 from zhengwei.orgs.models import OrgKind, User, WeChatAccount
-from zhengwei.reports import geo, links, notices, phones, workflow
+from zhengwei.reports import geo, links, notices, phones, ratelimit, workflow
 from zhengwei.reports import policy as P
 from zhengwei.reports.actors import ApiClient, Citizen
 from zhengwei.reports.models import (
@@ -51,6 +52,10 @@ def _parse_coordinate(value, low: float, high: float) -> float | None:
     return number
 
 
+class RateLimited(ValidationError):
+    """The citizen (or Open311 client) sent too many reports in the window (reports.ratelimit)."""
+
+
 def report_receive(
     *,
     actor,
@@ -74,9 +79,70 @@ def report_receive(
     """Store a report from any channel durably and acknowledge it at once.
 
     ``actor`` is a duty officer or unit officer (phone-in / unit report), a ``Citizen`` (chat, H5)
-    or an ``ApiClient`` (Open311). Missing or odd locations are flagged, never refused.
+    or an ``ApiClient`` (Open311). Missing or odd locations are flagged, never refused. Citizens
+    and Open311 clients are rate-limited here, whatever the channel (``RateLimited``).
     """
     now = now or timezone.now()
+    openid = _check_reporter(actor, account, channel)
+    _check_rate(actor)
+    fields = _validate(
+        channel=channel,
+        openid=openid,
+        hazard=hazard,
+        description=description,
+        phone=phone,
+        datum=datum,
+        lat=lat,
+        lng=lng,
+        accuracy_m=accuracy_m,
+    )
+    clean = clean_photos(list(photos))  # before the transaction: decoding takes time
+    place = _locate(fields, datum=datum, address=address)
+    priority = workflow.provisional_priority(hazard, bool(lives_in_danger))
+    submitted_at = min(submitted_at or now, now)
+    with transaction.atomic():
+        report = Report(
+            account=account,
+            ticket=next_ticket(at=now),
+            channel=channel,
+            hazard=hazard,
+            description=fields.description,
+            lives_in_danger=bool(lives_in_danger),
+            priority=priority,
+            state=State.RECEIVED,
+            lat=round(place.lat, 6) if place.lat is not None else None,
+            lng=round(place.lng, 6) if place.lng is not None else None,
+            input_datum=datum,
+            accuracy_m=fields.accuracy,
+            address=place.address,
+            county_code=place.county_code,
+            county_name=place.county_name,
+            location_flag=place.flag,
+            reporter_openid=openid,
+            reporter_phone_sealed=phones.seal(fields.phone),
+            reporter_phone_hash=phones.digest(fields.phone),
+            reporter_phone_masked=phones.mask(fields.phone),
+            reporter_name_sealed=phones.seal((name or "").strip()[:40]),
+            entered_by=_user(actor),
+            api_key=actor.key if isinstance(actor, ApiClient) else None,
+            submitted_at=submitted_at,
+            created_at=now,
+            auto_ack_at=now,
+            due_at=workflow.due_at(priority, submitted_at),
+        )
+        if channel == Channel.PHONE:
+            # The duty officer who took the call has acknowledged it by entering it.
+            report.first_ack_at = now
+            report.handler = actor
+        report.save()
+        for photo in clean:
+            _store_photo(report, photo)
+        _acknowledge(report, actor=actor, photos=len(clean), internal_note=internal_note, now=now)
+    return report
+
+
+def _check_reporter(actor, account: WeChatAccount, channel: str) -> str:
+    """Who may report on which channel; returns the reporter's openid (citizens in WeChat)."""
     openid = ""
     if isinstance(actor, User):
         require(actor, P.REPORTS_CREATE, account)
@@ -99,7 +165,42 @@ def report_receive(
         raise denied()
     if not account.is_active:
         raise ValidationError(_("This account no longer takes reports."))
+    return openid
 
+
+def _check_rate(actor) -> None:
+    """Count one submission against the citizen's (openid, phone, address) or the client's
+    limits; the office's own people are not limited."""
+    if isinstance(actor, Citizen):
+        limits = ratelimit.keys_for(
+            openid=actor.openid, phone_hash=actor.phone_hash, ip=actor.ip or ""
+        )
+    elif isinstance(actor, ApiClient):
+        limits = ratelimit.keys_for(api_key_id=actor.key.pk)
+    else:
+        return
+    if not ratelimit.hit(limits):
+        raise RateLimited(
+            _(
+                "You have sent several reports in the last few minutes. Wait ten minutes and try "
+                "again; if lives are in danger call 110 or 119 now."
+            )
+        )
+
+
+@dataclass(frozen=True)
+class _Fields:
+    description: str
+    phone: str
+    lat: float | None
+    lng: float | None
+    accuracy: float | None
+
+
+def _validate(
+    *, channel, openid, hazard, description, phone, datum, lat, lng, accuracy_m
+) -> _Fields:
+    """Every field's problem at once (a ValidationError by field), or the clean values."""
     errors: dict[str, list[str]] = {}
     if hazard not in Hazard.values:
         errors["hazard"] = [_("Choose what happened.")]
@@ -133,93 +234,71 @@ def report_receive(
         accuracy = None
     if errors:
         raise ValidationError(errors)
-    clean = clean_photos(list(photos))  # before the transaction: decoding takes time
+    return _Fields(description, phone, lat_v, lng_v, accuracy)
 
+
+@dataclass(frozen=True)
+class _Place:
+    lat: float | None  # WGS-84
+    lng: float | None
+    flag: str
+    county_code: str
+    county_name: str
+    address: str
+
+
+def _locate(fields: _Fields, *, datum: str, address: str) -> _Place:
+    """WGS-84 coordinates, the county (from the point, else from the address) and the flag."""
     wlng = wlat = None
-    if lat_v is not None and lng_v is not None:
-        wlng, wlat = geo.to_wgs84(lng_v, lat_v, datum)
-    placement = geo.place(wlng, wlat, accuracy, low_accuracy_m=settings.REPORT_LOW_ACCURACY_M)
+    if fields.lat is not None and fields.lng is not None:
+        wlng, wlat = geo.to_wgs84(fields.lng, fields.lat, datum)
+    placement = geo.place(
+        wlng, wlat, fields.accuracy, low_accuracy_m=settings.REPORT_LOW_ACCURACY_M
+    )
     county_code, county_name = placement.county_code, placement.county_name
     address = (address or "").strip()[:200]
     if not county_code and address and placement.flag == geo.LocationFlag.MISSING:
         area = geo.county_from_address(address)
         if area is not None:
             county_code, county_name = area.code, area.name
+    return _Place(wlat, wlng, placement.flag, county_code, county_name, address)
 
-    priority = workflow.provisional_priority(hazard, bool(lives_in_danger))
-    submitted_at = min(submitted_at or now, now)
 
-    with transaction.atomic():
-        report = Report(
-            account=account,
-            ticket=next_ticket(at=now),
-            channel=channel,
-            hazard=hazard,
-            description=description,
-            lives_in_danger=bool(lives_in_danger),
-            priority=priority,
-            state=State.RECEIVED,
-            lat=round(wlat, 6) if wlat is not None else None,
-            lng=round(wlng, 6) if wlng is not None else None,
-            input_datum=datum,
-            accuracy_m=accuracy,
-            address=address,
-            county_code=county_code,
-            county_name=county_name,
-            location_flag=placement.flag,
-            reporter_openid=openid,
-            reporter_phone_sealed=phones.seal(phone),
-            reporter_phone_hash=phones.digest(phone),
-            reporter_phone_masked=phones.mask(phone),
-            reporter_name_sealed=phones.seal((name or "").strip()[:40]),
-            entered_by=_user(actor),
-            api_key=actor.key if isinstance(actor, ApiClient) else None,
-            submitted_at=submitted_at,
-            created_at=now,
-            auto_ack_at=now,
-            due_at=workflow.due_at(priority, submitted_at),
-        )
-        if channel == Channel.PHONE:
-            # The duty officer who took the call has acknowledged it by entering it.
-            report.first_ack_at = now
-            report.handler = actor
-        report.save()
-        for photo in clean:
-            _store_photo(report, photo)
-
-        suggestions = duplicate_candidates(report)
-        report.suggested_duplicates.set(suggestions)
-        _step(
-            report,
-            StepKind.RECEIVE,
-            actor=actor,
-            from_state="",
-            public_note=notices.received(report),
-            internal_note=internal_note,
-            data={
-                "channel": channel,
-                "photos": len(clean),
-                "location_flag": str(placement.flag),
-                "suggested_duplicates": [r.ticket for r in suggestions],
-            },
-            at=now,
-        )
-        _audit(actor, "report.receive", report)
-        publish_on_commit(
-            "report.received",
-            report_id=report.pk,
-            ticket=report.ticket,
-            account_id=account.pk,
-            channel=str(channel),
-            hazard=str(hazard),
-            priority=str(priority),
-            lives_in_danger=report.lives_in_danger,
-            county_code=county_code,
-            location_flag=str(placement.flag),
-            suggested_duplicate_ids=[r.pk for r in suggestions],
-            status_path=links.status_path(report.ticket),
-        )
-    return report
+def _acknowledge(report: Report, *, actor, photos: int, internal_note: str, now: datetime) -> None:
+    """The receive step (its public note is the citizen's acknowledgement with the ticket), the
+    suggested duplicates, the audit entry and ``report.received``."""
+    suggestions = duplicate_candidates(report)
+    report.suggested_duplicates.set(suggestions)
+    _step(
+        report,
+        StepKind.RECEIVE,
+        actor=actor,
+        from_state="",
+        public_note=notices.received(report),
+        internal_note=internal_note,
+        data={
+            "channel": report.channel,
+            "photos": photos,
+            "location_flag": str(report.location_flag),
+            "suggested_duplicates": [r.ticket for r in suggestions],
+        },
+        at=now,
+    )
+    _audit(actor, "report.receive", report)
+    publish_on_commit(
+        "report.received",
+        report_id=report.pk,
+        ticket=report.ticket,
+        account_id=report.account_id,
+        channel=str(report.channel),
+        hazard=str(report.hazard),
+        priority=str(report.priority),
+        lives_in_danger=report.lives_in_danger,
+        county_code=report.county_code,
+        location_flag=str(report.location_flag),
+        suggested_duplicate_ids=[r.pk for r in suggestions],
+        status_path=links.status_path(report.ticket),
+    )
 
 
 def report_add_photos(*, actor, report: Report, photos: Iterable, note: str = "") -> Report:

@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 from freezegun import freeze_time
 
-from zhengwei.reports import ratelimit
+from zhengwei.reports import ratelimit, services
 from zhengwei.reports.models import RateCounter, Report
+from zhengwei.reports.tests.helpers import citizen, receive
 
 pytestmark = pytest.mark.django_db
 ACCOUNT = [""]
@@ -73,3 +74,19 @@ def test_old_counters_are_pruned(world):
         ratelimit.hit(ratelimit.keys_for(ip="10.0.0.9"))
         clock.tick(timedelta(days=2))
         assert ratelimit.prune() == 1
+
+
+def test_intake_itself_limits_a_citizen_on_any_channel(world, settings):
+    settings.REPORT_RATE_LIMIT = 2
+    chat = citizen("o-flooder")
+    first = receive(world, actor=chat)
+    second = receive(world, actor=chat)
+    with pytest.raises(services.RateLimited) as refused:
+        receive(world, actor=chat)
+    assert "110" in " ".join(refused.value.messages)
+    assert Report.objects.filter(pk__in=[first.pk, second.pk]).count() == 2
+    assert Report.objects.filter(reporter_openid="o-flooder").count() == 2
+    # Someone else is not affected, and the office's own people are never limited.
+    assert receive(world, actor=citizen("o-neighbour")).pk
+    for _ in range(3):
+        receive(world, actor=world["duty_officer"], channel="phone")
