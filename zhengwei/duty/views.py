@@ -25,6 +25,7 @@ from zhengwei.duty import policy as P
 from zhengwei.duty import selectors
 from zhengwei.interactions import policy as I
 from zhengwei.interactions import selectors as inbox
+from zhengwei.lib.errors import error_messages
 from zhengwei.reports import policy as R
 from zhengwei.reports import selectors as reports
 from zhengwei.reports import services as report_services
@@ -33,12 +34,6 @@ from zhengwei.reports.models import Hazard, Priority, State
 
 def _poll_ms() -> int:
     return settings.DUTY_POLL_MS
-
-
-def _errors(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [m for msgs in exc.message_dict.values() for m in msgs]
-    return list(exc.messages)
 
 
 def _record_seen(user, rows) -> None:
@@ -269,7 +264,7 @@ def report_act(request, ticket: str, verb: str):
             case _:
                 raise Http404
     except ValidationError as exc:
-        error = " ".join(_errors(exc))
+        error = " ".join(error_messages(exc))
     report.refresh_from_db()
     if not getattr(request, "htmx", False):
         if error:

@@ -18,15 +18,10 @@ from zhengwei.access.policy import account_for, may
 from zhengwei.interactions import classify, selectors, services
 from zhengwei.interactions import policy as P
 from zhengwei.interactions.models import Category, Channel, ConversationState, ReplyDraft
+from zhengwei.lib.errors import error_messages
 from zhengwei.orgs.models import OrgKind, User
 from zhengwei.reports.models import Hazard
 from zhengwei.reports.models import State as ReportState
-
-
-def _errors(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [m for msgs in exc.message_dict.values() for m in msgs]
-    return list(exc.messages)
 
 
 def _attempt(request, act: Callable[[], HttpResponse | None]) -> HttpResponse | None:
@@ -35,7 +30,7 @@ def _attempt(request, act: Callable[[], HttpResponse | None]) -> HttpResponse | 
     try:
         response = act()
     except ValidationError as exc:
-        for message in _errors(exc):
+        for message in error_messages(exc):
             messages.error(request, message)
     except PermissionDenied:
         messages.error(request, _("You do not have permission for this action."))
@@ -202,7 +197,7 @@ def templates(request):
                 active=bool(request.POST.get("active")),
             )
         except ValidationError as exc:
-            errors[state] = _errors(exc)
+            errors[state] = error_messages(exc)
         else:
             messages.success(
                 request,

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zhengwei.access.policy import accounts_for, may
 from zhengwei.audit.middleware import client_ip
 from zhengwei.audit.services import audit_record
+from zhengwei.lib.errors import error_messages
 from zhengwei.orgs.models import Organisation, OrgKind, WeChatAccount
 from zhengwei.reports import exports, links, phones, selectors, services
 from zhengwei.reports import policy as P
@@ -47,12 +48,6 @@ def _account(request, action: str = P.REPORTS_VIEW) -> WeChatAccount:
                 return account
         raise PermissionDenied
     return accounts[0]
-
-
-def _errors(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [m for msgs in exc.message_dict.values() for m in msgs]
-    return list(exc.messages)
 
 
 def _period(request, default_days: int = 30) -> tuple[datetime, datetime]:
@@ -254,7 +249,7 @@ def act(request, ticket: str, verb: str):
     try:
         _do(request, report, verb)
     except ValidationError as exc:
-        for message in _errors(exc):
+        for message in error_messages(exc):
             messages.error(request, message)
     else:
         messages.success(request, _("Done: %(ticket)s.") % {"ticket": report.ticket})
@@ -290,7 +285,7 @@ def phone_in(request):
             if data["priority"] and not unit_side:
                 services.report_triage(actor=request.user, report=report, priority=data["priority"])
         except ValidationError as exc:
-            for message in _errors(exc):
+            for message in error_messages(exc):
                 form.add_error(None, message)
         else:
             messages.success(request, _("Report %(ticket)s recorded.") % {"ticket": report.ticket})
@@ -335,7 +330,7 @@ def metrics_json(request):
     try:
         start, end = _period(request)
     except ValidationError as exc:
-        return JsonResponse({"error": _errors(exc)}, status=400)
+        return JsonResponse({"error": error_messages(exc)}, status=400)
     data = selectors.report_metrics(account, start, end, user=request.user)
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
@@ -410,7 +405,7 @@ def routing(request):
                 unit=form.cleaned_data["unit"],
             )
         except ValidationError as exc:
-            for message in _errors(exc):
+            for message in error_messages(exc):
                 form.add_error(None, message)
         else:
             messages.success(request, _("Routing rule saved."))
@@ -537,7 +532,7 @@ def h5_form(request):
                     status=429,
                 )
             except ValidationError as exc:
-                errors += _errors(exc)
+                errors += error_messages(exc)
             else:
                 return render(
                     request,
@@ -632,7 +627,7 @@ def status_page(request, ticket: str, token: str):
                     request, _("Your report has been reopened and passed to the duty leader.")
                 )
         except ValidationError as exc:
-            for message in _errors(exc):
+            for message in error_messages(exc):
                 messages.error(request, message)
         return redirect(request.path)
     public_steps = [s for s in report.steps.all() if s.public_note]

@@ -35,6 +35,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from zhengwei.demo import menu as demo_menu
 from zhengwei.simulator import mediafiles, phone
 from zhengwei.simulator.core import new_msg_id, new_openid, public_url
 from zhengwei.simulator.limits import limits
@@ -431,31 +432,10 @@ PLACES = [
     ("福建省厦门市思明区中山路", 24.4559, 118.0822),
 ]
 
-DEFAULT_MENU: list[dict[str, Any]] = [
-    {
-        "name": "汛情实况",
-        "sub_button": [
-            {"type": "click", "name": "今日汛情", "key": "SIM_FLOOD_TODAY"},
-            {"type": "click", "name": "雨情水情", "key": "SIM_RAIN_WATER"},
-            {"type": "click", "name": "台风路径", "key": "SIM_TYPHOON"},
-        ],
-    },
-    {
-        "name": "工作动态",
-        "sub_button": [
-            {"type": "click", "name": "防汛动态", "key": "SIM_WORK_NEWS"},
-            {"type": "click", "name": "防汛知识", "key": "SIM_KNOWLEDGE"},
-        ],
-    },
-    {
-        "name": "我报灾情",
-        "sub_button": [
-            {"type": "location_select", "name": "发送位置", "key": "SIM_REPORT_LOCATION"},
-            {"type": "pic_photo_or_album", "name": "拍照或相册", "key": "SIM_REPORT_PHOTO"},
-            {"type": "click", "name": "报灾须知", "key": "SIM_REPORT_GUIDE"},
-        ],
-    },
-]
+# The phone shows the demo account's menu (the one ./run stores for 福建防汛) until the platform
+# creates one: one definition, so its keys are the ones the demo's replies and the chat intake
+# (REPORT_CHAT_MENU_KEYS) answer.
+DEFAULT_MENU: list[dict[str, Any]] = demo_menu.MENU["button"]
 
 
 def menu_of(account: SimAccount) -> list[dict[str, Any]]:

@@ -47,7 +47,7 @@ def test_a_new_citizen_follows_and_lands_on_the_phone(client, peer):
 
 def test_the_phone_shows_the_default_menu_until_the_platform_creates_one(client, api, peer):
     html = client.get(f"/sim/phone/{OPENID}/").content.decode()
-    for name in ("汛情实况", "工作动态", "我报灾情", "发送位置", "拍照或相册"):
+    for name in ("汛情实况", "工作动态", "我报灾情", "发送位置", "拍照上报"):
         assert name in html
     menu = [{"type": "click", "name": "今日雨情", "key": "RAIN"}]
     api.post("cgi-bin/menu/create", {"button": menu})
@@ -106,7 +106,7 @@ def test_a_photo_without_a_file_sends_the_sample_and_shows_it(client, peer):
 
 def test_a_menu_click_reaches_the_callback_as_a_click_event(client, peer):
     post(client, "menu", path="0.0")
-    assert peer.messages[0].event == "click" and peer.messages[0].key == "SIM_FLOOD_TODAY"
+    assert peer.messages[0].event == "click" and peer.messages[0].key == "FLOOD_TODAY"
 
 
 def test_a_voice_message_arrives_with_recognition(client, peer):

@@ -1,9 +1,6 @@
 """The ASGI callback path (zhengwei/asgi.py, gunicorn's asyncio worker, async group committer)
 against real server processes. PostgreSQL only: the ASGI entry point refuses SQLite."""
 
-import os
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -16,13 +13,8 @@ from zhengwei.lib import wxxml
 from zhengwei.testing.factories import WeChatAccountFactory
 from zhengwei.wechat.inbound.models import CallbackRejection, InboundMessage, KeywordReply
 from zhengwei.wechat.inbound.tests.helpers import build_request, crypto_for, text_fields
+from zhengwei.wechat.inbound.tests.servers import gunicorn_servers, wait_until
 from zhengwei.wechat.inbound.tests.storm_app import SIDE_EFFECT
-from zhengwei.wechat.inbound.tests.test_retry_storm import (
-    ROOT,
-    _database_url,
-    _free_port,
-    _wait_until,
-)
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -35,43 +27,9 @@ pytestmark = [
 
 @pytest.fixture
 def servers(transactional_db):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "zhengwei.settings_test",
-        "DATABASE_URL": _database_url(),
-        "WECHAT_INBOUND_KICK_MS": "0",
-        "LOG_LEVEL": "WARNING",
-    }
-    procs, urls = [], []
-    for _ in range(2):
-        port = _free_port()
-        argv = [sys.executable, "-m", "gunicorn"]
-        argv += ["zhengwei.wechat.inbound.tests.storm_asgi_app:application"]
-        argv += ["--bind", f"127.0.0.1:{port}", "--workers", "1", "--worker-class", "asgi"]
-        argv += ["--log-level", "warning"]
-        procs.append(
-            subprocess.Popen(
-                argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-            )
-        )
-        urls.append(f"http://127.0.0.1:{port}")
-    try:
-        deadline = time.monotonic() + 30
-        for url, proc in zip(urls, procs, strict=True):
-            while True:
-                assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
-                try:
-                    requests.get(f"{url}/wechat/callback/probe/", timeout=5)
-                    break
-                except (requests.ConnectionError, requests.Timeout):
-                    assert time.monotonic() < deadline, "server did not start"
-                    time.sleep(0.1)
-        yield urls
-    finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            proc.wait(timeout=10)
+    yield from gunicorn_servers(
+        "zhengwei.wechat.inbound.tests.storm_asgi_app:application", ["--worker-class", "asgi"]
+    )
 
 
 def test_safe_mode_messages_are_stored_exactly_once_and_answered_success(servers):
@@ -89,7 +47,7 @@ def test_safe_mode_messages_are_stored_exactly_once_and_answered_success(servers
     assert InboundMessage.objects.filter(account=account).count() == 40
     assert set(InboundMessage.objects.values_list("mode", flat=True)) == {"safe"}
     try:
-        _wait_until(lambda: InboundMessage.objects.filter(state="processed").count() == 40)
+        wait_until(lambda: InboundMessage.objects.filter(state="processed").count() == 40)
     except AssertionError:
         states = list(InboundMessage.objects.values_list("state", "attempts", "error"))
         raise AssertionError(f"not all processed: {states}") from None
@@ -105,7 +63,7 @@ def test_concurrent_retries_over_two_processes_store_one_row_and_act_once(server
         )
     assert [r.status_code for r in statuses] == [200] * 4
     assert InboundMessage.objects.count() == 1
-    _wait_until(lambda: InboundMessage.objects.filter(state="processed").exists())
+    wait_until(lambda: InboundMessage.objects.filter(state="processed").exists())
     time.sleep(0.3)  # let any (wrong) second processing show itself
     assert AuditEntry.objects.filter(action=SIDE_EFFECT).count() == 1
 
@@ -132,7 +90,7 @@ def test_a_bad_signature_is_refused_with_403_and_recorded(servers):
     response = requests.post(servers[0] + path, data=body, timeout=10)
     assert response.status_code == 403
     assert response.content == b"bad_signature"
-    _wait_until(lambda: CallbackRejection.objects.filter(reason="bad_signature").exists())
+    wait_until(lambda: CallbackRejection.objects.filter(reason="bad_signature").exists())
     rejection = CallbackRejection.objects.get(reason="bad_signature")
     assert (rejection.account_id, rejection.status) == (account.id, 403)
     assert InboundMessage.objects.count() == 0

@@ -5,104 +5,29 @@ commit) against this test's database; the same message is fired three times at o
 both. Works on SQLite (the test database is a file) and PostgreSQL (DATABASE_URL).
 """
 
-import os
-import socket
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import requests
-from django.db import connection
 
 from zhengwei.audit.models import AuditEntry
 from zhengwei.lib import wxxml
 from zhengwei.testing.factories import WeChatAccountFactory
 from zhengwei.wechat.inbound.models import InboundMessage, KeywordReply
 from zhengwei.wechat.inbound.tests.helpers import build_request, crypto_for, text_fields
+from zhengwei.wechat.inbound.tests.servers import gunicorn_servers, wait_until
 from zhengwei.wechat.inbound.tests.storm_app import SIDE_EFFECT
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ROOT = Path(__file__).resolve().parents[4]
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 def servers(transactional_db):  # after the test database exists, so its name is known
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "zhengwei.settings_test",
-        "DATABASE_URL": _database_url(),
-        "WECHAT_INBOUND_KICK_MS": "0",
-        "LOG_LEVEL": "WARNING",
-    }
-    procs, urls = [], []
-    for _ in range(2):
-        port = _free_port()
-        procs.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "zhengwei.wechat.inbound.tests.storm_app:application",
-                    "--bind",
-                    f"127.0.0.1:{port}",
-                    "--workers",
-                    "1",
-                    "--worker-class",
-                    "gthread",
-                    "--threads",
-                    "8",
-                    "--log-level",
-                    "warning",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-            )
-        )
-        urls.append(f"http://127.0.0.1:{port}")
-    try:
-        deadline = time.monotonic() + 30
-        for url, proc in zip(urls, procs, strict=True):
-            while True:
-                assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
-                try:
-                    requests.get(f"{url}/wechat/callback/probe/", timeout=5)
-                    break
-                except (requests.ConnectionError, requests.Timeout):
-                    assert time.monotonic() < deadline, "server did not start"
-                    time.sleep(0.1)
-        yield urls
-    finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            proc.wait(timeout=10)
-
-
-def _wait_until(check, seconds=15):
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
+    yield from gunicorn_servers(
+        "zhengwei.wechat.inbound.tests.storm_app:application",
+        ["--worker-class", "gthread", "--threads", "8"],
+    )
 
 
 def test_a_retry_storm_over_two_processes_stores_once_and_acts_once(servers):
@@ -122,7 +47,7 @@ def test_a_retry_storm_over_two_processes_stores_once_and_acts_once(servers):
     }
     assert replies == {"今日雨情：小雨"}
     assert InboundMessage.objects.count() == 1
-    _wait_until(lambda: InboundMessage.objects.filter(state="processed").exists())
+    wait_until(lambda: InboundMessage.objects.filter(state="processed").exists())
     time.sleep(0.3)  # let any (wrong) second processing show itself
     assert AuditEntry.objects.filter(action=SIDE_EFFECT).count() == 1
 
@@ -140,6 +65,6 @@ def test_many_messages_each_delivered_twice_to_both_processes_are_each_handled_o
         )
     assert statuses == [200] * 60
     assert InboundMessage.objects.count() == 30
-    _wait_until(lambda: InboundMessage.objects.filter(state="processed").count() == 30)
+    wait_until(lambda: InboundMessage.objects.filter(state="processed").count() == 30)
     time.sleep(0.3)
     assert AuditEntry.objects.filter(action=SIDE_EFFECT).count() == 30
