@@ -56,6 +56,9 @@ def _persona(world, who):
 def test_the_page_opens_for_the_roles_it_serves(world, client_for, page, who):
     response = client_for(_persona(world, who)).get(_url(world, page))
     assert response.status_code == 200
+    templates = [t.name for t in response.templates]
+    assert "error.html" not in templates
+    assert any(name.startswith("console/") for name in templates)  # the page itself
 
 
 @pytest.mark.parametrize(("page", "who"), REFUSED)
@@ -77,6 +80,7 @@ def test_an_administrator_of_another_office_sees_none_of_this_offices_organisati
 ):
     response = client_for(world.outsider).get(reverse("console:organisation_list"))
     assert response.status_code == 200
+    assert world.outsider.organisation.name in response.content.decode()  # their own
     assert world.office.name not in response.content.decode()
     assert world.contractor.name not in response.content.decode()
 
@@ -84,4 +88,5 @@ def test_an_administrator_of_another_office_sees_none_of_this_offices_organisati
 def test_an_administrator_of_another_office_sees_none_of_this_offices_people(world, client_for):
     response = client_for(world.outsider).get(reverse("console:person_list"))
     assert response.status_code == 200
+    assert world.outsider.display_name in response.content.decode()  # their own people
     assert world["editor"].display_name not in response.content.decode()

@@ -66,20 +66,22 @@ def test_the_week_links_to_the_previous_and_next_weeks(world, client_for):
 
 
 def test_other_weeks_do_not_show_the_shift(world, client_for, shift):
-    html = (
-        client_for(world["duty_officer"])
-        .get(reverse("console:roster"), {"week": "2026-07-13"})
-        .content.decode()
+    response = client_for(world["duty_officer"]).get(
+        reverse("console:roster"), {"week": "2026-07-13"}
     )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "2026-07-13" in html  # the week asked for is the one shown
     assert 'data-testid="shift"' not in html
 
 
 def test_a_duty_officer_sees_no_controls_to_change_the_roster(world, client_for, shift):
-    html = (
-        client_for(world["duty_officer"])
-        .get(reverse("console:roster"), {"week": "2026-07-06"})
-        .content.decode()
+    response = client_for(world["duty_officer"]).get(
+        reverse("console:roster"), {"week": "2026-07-06"}
     )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count('data-testid="shift"') == 1  # the roster itself is shown
     assert reverse("console:shift_delete", args=[shift.pk]) not in html
     assert 'data-testid="new-shift"' not in html
 
@@ -118,6 +120,7 @@ def test_only_members_of_the_organisation_can_be_on_its_roster(world, client_for
         reverse("console:shift_create"), _form(world, user=world["unit_officer"].pk)
     )
     assert response.status_code == 200
+    assert "is-invalid" in response.content.decode()  # the form comes back with the error
     assert not DutyShift.objects.exists()
 
 
@@ -129,6 +132,7 @@ def test_the_person_choices_follow_the_organisation_by_htmx(world, client_for):
         headers={"HX-Request": "true"},
     )
     html = response.content.decode()
+    assert response.status_code == 200
     assert member.display_name in html
     assert world["duty_officer"].display_name not in html
     assert "is-invalid" not in html
@@ -164,4 +168,5 @@ def test_a_duty_leader_cannot_add_shifts_to_another_offices_roster(world, client
         _form(world, organisation=world.outsider.organisation.pk, user=world.outsider.pk),
     )
     assert response.status_code == 200
+    assert "is-invalid" in response.content.decode()  # the form comes back with the error
     assert not DutyShift.objects.exists()

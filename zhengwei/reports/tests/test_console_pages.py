@@ -26,12 +26,14 @@ def test_the_report_list_filters_by_state_priority_hazard_county_and_overdue(wor
 
 
 def test_the_list_answers_htmx_with_just_the_table(world, client_for):
-    receive(world)
+    report = receive(world)
     response = client_for(world["duty_officer"]).get(
         reverse("reports:list"), HTTP_HX_REQUEST="true"
     )
     body = response.content.decode()
+    assert response.status_code == 200
     assert 'data-testid="report-table"' in body and "<html" not in body
+    assert report.ticket in body
 
 
 def test_the_detail_page_shows_the_timeline_and_only_allowed_actions(world, client_for):

@@ -68,4 +68,7 @@ def test_calls_of_another_account_are_not_shown(world, client_for):
     from zhengwei.testing.factories import WeChatAccountFactory
 
     _call(WeChatAccountFactory(), "/cgi-bin/elsewhere")
-    assert "/cgi-bin/elsewhere" not in client_for(world["auditor"]).get(URL).content.decode()
+    _call(world.account, "/cgi-bin/here")
+    page = client_for(world["auditor"]).get(URL).content.decode()
+    assert "/cgi-bin/here" in page
+    assert "/cgi-bin/elsewhere" not in page
