@@ -10,7 +10,7 @@ shown to contractor staff, whatever role they hold (the delegated model's centra
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -98,6 +98,24 @@ def _grants(user: User) -> list[RoleGrant]:
         )
         user._zw_grants = cached
     return cached
+
+
+def decided(user, key: tuple, decide: Callable[[], bool]) -> bool:
+    """A scope decision about ``user``, made once per request or task: kept on the user object
+    beside the cached grants (and forgotten with them, ``forget``), so a page that asks the same
+    question for every button asks the database once."""
+    if not isinstance(user, User):
+        return decide()
+    memo = user.__dict__.setdefault("_zw_decisions", {})
+    if key not in memo:
+        memo[key] = decide()
+    return memo[key]
+
+
+def forget(user) -> None:
+    """Drop the per-request caches of ``user``'s grants and decisions (after their roles change)."""
+    user.__dict__.pop("_zw_grants", None)
+    user.__dict__.pop("_zw_decisions", None)
 
 
 def roles_of(user, account: WeChatAccount | None = None) -> set[str]:

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from zhengwei.access.policy import Action, require
+from zhengwei.access.policy import Action, forget, require
 from zhengwei.audit.services import audit_record, diff, snapshot
 from zhengwei.lib.events import publish_on_commit
 from zhengwei.orgs.models import (
@@ -137,7 +137,7 @@ def _grant_creator(actor: User, account: WeChatAccount) -> None:
         publish_on_commit(
             "role.granted", user_id=actor.pk, account_id=account.pk, role=Role.SYSTEM_ADMIN
         )
-    actor.__dict__.pop("_zw_grants", None)  # the policy's per-request cache of grants
+    forget(actor)  # the policy's per-request cache of grants and decisions
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ dispatched to (or entered by) their own unit — see ``report_in_scope``.
 
 from __future__ import annotations
 
-from zhengwei.access.policy import DUTY_ROLES, EVERY_ROLE, may, register, roles_of
+from zhengwei.access.policy import DUTY_ROLES, EVERY_ROLE, decided, may, register, roles_of
 from zhengwei.orgs.models import Role, User
 from zhengwei.orgs.selectors import on_duty
 
@@ -87,7 +87,24 @@ def unit_officer_on_duty(unit, account, at) -> User | None:
 
 
 def report_in_scope(user, report) -> bool:
-    """The report is this person's business: office-wide roles, or their unit's report."""
+    """The report is this person's business: office-wide roles, or their unit's report. Decided
+    once per request for the report as it stands (its unit and who entered it are in the key),
+    however many buttons of the page ask."""
+    if report.pk is None:
+        return _in_scope(user, report)
+    key = (
+        "reports.scope",
+        report.pk,
+        report.account_id,
+        report.assigned_unit_id,
+        report.entered_by_id,
+        getattr(user, "is_active", False),
+        getattr(user, "organisation_id", None),
+    )
+    return decided(user, key, lambda: _in_scope(user, report))
+
+
+def _in_scope(user, report) -> bool:
     if not may(user, REPORTS_VIEW, report):
         return False
     if office_wide(user, report.account):
