@@ -485,6 +485,7 @@ def h5_form(request):
             link_problem = _("The link is not valid. Leave a phone number so that we can call you.")
     account = _h5_account(request, identity)
     errors: list[str] = []
+    limited = False
     values = request.POST if request.method == "POST" else {}
     if request.method == "POST":
         phone_raw = request.POST.get("phone", "")
@@ -517,20 +518,8 @@ def h5_form(request):
                     photos=request.FILES.getlist("photos"),
                 )
             except services.RateLimited as exc:
-                return render(
-                    request,
-                    "reports/h5_form.html",
-                    {
-                        "account": account,
-                        "identity": identity,
-                        "token": token,
-                        "values": values,
-                        "errors": exc.messages,
-                        "hazards": Hazard.choices,
-                        **_map_context(),
-                    },
-                    status=429,
-                )
+                errors += exc.messages
+                limited = True
             except ValidationError as exc:
                 errors += error_messages(exc)
             else:
@@ -543,7 +532,7 @@ def h5_form(request):
                         "status_path": links.status_path(report.ticket),
                     },
                 )
-    status = 400 if errors else 200
+    status = 429 if limited else 400 if errors else 200
     return render(
         request,
         "reports/h5_form.html",
