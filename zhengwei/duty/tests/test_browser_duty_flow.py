@@ -102,7 +102,7 @@ def test_a_report_from_the_phone_reaches_the_console_live_and_the_reply_reaches_
     _menu(phone, "≡ 我报灾情", "发送位置")
     phone.locator("#panel-location select[name=place]").select_option("1")  # 闽侯县甘蔗街道
     _send(phone, phone.locator("#panel-location button.btn-success"), "location")
-    _menu(phone, "≡ 我报灾情", "拍照或相册")
+    _menu(phone, "≡ 我报灾情", "拍照上报")
     # No file chosen: the simulator sends its sample photo of a flooded street.
     _send(phone, phone.locator("#panel-photo button.btn-success"), "photo")
     phone.locator("[data-toggle-bar]").first.click()
