@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "zhengwei.simulator",
     "zhengwei.duty",
     "zhengwei.interactions",
+    "zhengwei.performance",
 ]
 
 MIDDLEWARE = [
@@ -354,6 +355,7 @@ SCHEDULED_COMMANDS: dict[str, int] = {
     "interactions_tick": 60,
     "wechat_periodic": 300,
     "prune_audit": 86400,
+    "performance_tick": 3600,
 }
 if env_str("SCHEDULED_COMMANDS"):
     import json as _json
@@ -366,6 +368,9 @@ if env_str("SCHEDULED_COMMANDS"):
         raise ConfigError(
             f"SCHEDULED_COMMANDS must be a JSON object of name: seconds ({exc})"
         ) from None
+
+# Performance (绩效考核): an amber warning this many days without a post (the veto is at 14).
+PERFORMANCE_AMBER_DAYS = env_int("PERFORMANCE_AMBER_DAYS", 7, minimum=1)
 
 LOGGING = {
     "version": 1,

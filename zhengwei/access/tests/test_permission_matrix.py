@@ -94,6 +94,14 @@ EXPECTED = {
     "interactions.templates.view":  "x  x  x  x  .  x  x  .  .  .  .  .",
     "interactions.templates.manage": "x  .  x  .  .  .  .  .  .  .  .  .",
     "duty.console.view":            "x  .  x  x  .  .  .  .  .  .  .  .",
+    # performance (issue 13)
+    #                                    OL OR DL DO PO AU SA PM ED WR OP UO
+    "performance.view":                 "x  x  x  .  x  x  x  x  .  .  .  .",
+    "performance.scorecard.compute":    "x  x  .  .  x  .  .  .  .  .  .  .",
+    "performance.scorecard.review":     "x  x  .  .  x  .  .  .  .  .  .  .",
+    "performance.scorecard.respond":    ".  .  .  .  .  .  .  x  .  .  .  .",
+    "performance.scorecard.sign":       "x  .  .  .  .  .  .  .  .  .  .  .",
+    "performance.incident.record":      "x  x  .  .  .  .  .  .  .  .  .  .",
 }
 # fmt: on
 
