@@ -94,6 +94,7 @@ EXPECTED = {
     "interactions.templates.view":  "x  x  x  x  .  x  x  .  .  .  .  .",
     "interactions.templates.manage": "x  .  x  .  .  .  .  .  .  .  .  .",
     "duty.console.view":            "x  .  x  x  .  .  .  .  .  .  .  .",
+    "notify.deliveries.view":       "x  .  x  .  .  x  x  .  .  .  .  .",
 }
 # fmt: on
 
