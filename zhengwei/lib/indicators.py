@@ -307,7 +307,9 @@ def get(code: str) -> Indicator:
     try:
         return BY_CODE[code]
     except KeyError:
-        raise KeyError(f"unknown indicator {code!r}: add it to zhengwei/lib/indicators.py") from None
+        raise KeyError(
+            f"unknown indicator {code!r}: add it to zhengwei/lib/indicators.py"
+        ) from None
 
 
 def codes() -> list[str]:

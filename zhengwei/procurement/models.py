@@ -341,6 +341,9 @@ class Score(models.Model):
             models.UniqueConstraint(fields=["evaluator", "bid"], name="one_score_per_bid")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.evaluator.user} → {self.bid}: {self.quality}+{self.price}"
+
     @property
     def total(self) -> Decimal:
         return self.quality + self.price
@@ -409,7 +412,9 @@ class ServiceLevel(models.Model):
     class Meta:
         ordering = ["contract", "position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["contract", "indicator"], name="one_level_per_indicator")
+            models.UniqueConstraint(
+                fields=["contract", "indicator"], name="one_level_per_indicator"
+            )
         ]
 
     def __str__(self) -> str:
@@ -440,6 +445,9 @@ class Supplement(models.Model):
     class Meta:
         ordering = ["contract", "signed_on"]
 
+    def __str__(self) -> str:
+        return f"{self.contract.number} · +{self.amount}"
+
 
 class Review(models.Model):
     """A monthly performance-monitoring review (绩效运行监控): OCDS implementation milestone."""
@@ -456,6 +464,9 @@ class Review(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["contract", "period"], name="one_review_per_month")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.contract.number} · {self.period:%Y-%m}"
 
 
 class Acceptance(models.Model):
@@ -474,6 +485,9 @@ class Acceptance(models.Model):
     class Meta:
         ordering = ["contract", "accepted_on"]
 
+    def __str__(self) -> str:
+        return f"{self.contract.number} · {self.period_label}"
+
 
 class Payment(models.Model):
     """A payment (OCDS transaction): only after an acceptance that passed."""
@@ -487,6 +501,9 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["contract", "paid_on"]
+
+    def __str__(self) -> str:
+        return f"{self.contract.number} · {self.amount} · {self.paid_on}"
 
 
 class Reminder(models.Model):
@@ -504,3 +521,6 @@ class Reminder(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["purchase", "kind"], name="one_reminder_per_kind")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.purchase.ocid} · {self.kind} · {self.due_on}"
