@@ -95,6 +95,12 @@ EXPECTED = {
     "interactions.templates.manage": "x  .  x  .  .  .  .  .  .  .  .  .",
     "duty.console.view":            "x  .  x  x  .  .  .  .  .  .  .  .",
     "notify.deliveries.view":       "x  .  x  .  .  x  x  .  .  .  .  .",
+    # procurement, contract and renewal (issue 12); evaluators must also sit on the panel
+    "procurement.view":             "x  x  .  .  x  x  .  x  .  .  .  .",
+    "procurement.manage":           ".  .  .  .  x  .  .  .  .  .  .  .",
+    "procurement.qualification.sign": "x  x  .  .  x  .  .  .  .  .  .  .",
+    "procurement.evaluate":         "x  x  x  x  x  .  .  .  .  .  .  .",
+    "procurement.thresholds.manage": ".  .  .  .  x  .  x  .  .  .  .  .",
 }
 # fmt: on
 
