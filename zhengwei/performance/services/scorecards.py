@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,9 @@ from zhengwei.audit.services import audit_record
 from zhengwei.lib import indicators
 from zhengwei.lib.db import lock
 from zhengwei.lib.events import publish_on_commit
-from zhengwei.orgs.models import User, WeChatAccount
+from zhengwei.notify.services import notification_send
+from zhengwei.orgs.models import Role, User, WeChatAccount
+from zhengwei.orgs.selectors import grants_for
 from zhengwei.performance import measures, scoring
 from zhengwei.performance import policy as P
 from zhengwei.performance.models import (
@@ -215,6 +218,25 @@ def _jsonable(detail: dict) -> dict:
     return out
 
 
+def _tell(scorecard: Scorecard, roles: set[str], title: str, body: str = "") -> None:
+    """Tell the people holding ``roles`` on the scorecard's account (inside the transaction)."""
+    people = sorted(
+        {
+            g.user_id
+            for g in grants_for(account=scorecard.account)
+            if g.role in roles and g.user.is_active
+        }
+    )
+    notification_send(
+        recipients=people,
+        kind="performance.scorecard",
+        title=title,
+        body=body,
+        url=reverse("performance:scorecard", args=[scorecard.pk]),
+        account=scorecard.account,
+    )
+
+
 # --- review ------------------------------------------------------------------------------------
 def _review(
     *,
@@ -263,6 +285,22 @@ def _review(
                 "comment": comment[:200],
             },
         )
+        if kind == ReviewKind.DISPUTE:
+            _tell(
+                scorecard,
+                {Role.PROJECT_MANAGER},
+                _("The office disputes “%(item)s” on the scorecard %(start)s")
+                % {"item": item.label, "start": scorecard.start.isoformat()},
+                comment,
+            )
+        elif kind == ReviewKind.RESPOND:
+            _tell(
+                scorecard,
+                {Role.OFFICE_REVIEWER, Role.OFFICE_LEADER},
+                _("The contractor responded on “%(item)s” (scorecard %(start)s)")
+                % {"item": item.label, "start": scorecard.start.isoformat()},
+                comment,
+            )
         publish_on_commit(
             "scorecard.reviewed",
             account_id=scorecard.account_id,
@@ -381,6 +419,12 @@ def scorecard_sign(*, actor: User, scorecard: Scorecard, comment: str = "") -> S
             action="performance.scorecard.sign",
             obj=scorecard,
             after={"total": str(scorecard.total), "band": scorecard.band},
+        )
+        _tell(
+            scorecard,
+            {Role.PROJECT_MANAGER, Role.OFFICE_REVIEWER},
+            _("Scorecard %(start)s signed off: %(total)s points")
+            % {"start": scorecard.start.isoformat(), "total": scorecard.total},
         )
         publish_on_commit(
             "scorecard.signed", account_id=scorecard.account_id, scorecard_id=scorecard.pk

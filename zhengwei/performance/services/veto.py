@@ -17,13 +17,16 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengwei.audit.services import audit_record
 from zhengwei.interactions import aggregates as conversations
 from zhengwei.lib.events import publish_on_commit
-from zhengwei.orgs.models import WeChatAccount
+from zhengwei.notify.services import notification_send
+from zhengwei.orgs.models import Role, WeChatAccount
+from zhengwei.orgs.selectors import grants_for
 from zhengwei.performance.measures import PERSISTENT_FAILURES
 from zhengwei.performance.models import (
     VETO_INCIDENTS,
@@ -36,6 +39,18 @@ from zhengwei.performance.models import (
 )
 
 VETO_DAYS = 14
+# Who hears of an alert: the office's supervisors and the contractor's project manager.
+ALERTED_ROLES = {Role.OFFICE_LEADER, Role.OFFICE_REVIEWER, Role.PROJECT_MANAGER}
+
+
+def _recipients(account: WeChatAccount) -> list[int]:
+    return sorted(
+        {
+            g.user_id
+            for g in grants_for(account=account)
+            if g.role in ALERTED_ROLES and g.user.is_active
+        }
+    )
 
 
 def _conditions(
@@ -157,5 +172,24 @@ def veto_watch(
                 actor_name="system",
                 after={"condition": cond, "level": level, "detail": str(detail)},
             )
+            account = by_pk[pk]
+            people = _recipients(account)
+            notification_send(
+                recipients=people,
+                kind="performance.veto" if level == AlertLevel.VETO else "performance.warning",
+                title=(
+                    _("Veto: %(condition)s")
+                    if level == AlertLevel.VETO
+                    else _("Warning: %(condition)s")
+                )
+                % {"condition": VetoCondition(cond).label},
+                body=f"{account.name}：{detail}",
+                url=reverse("performance:overview"),
+                urgent=level == AlertLevel.VETO,
+                account=account,
+                now=now,
+            )
+            alert.notified = len(people)
+            alert.save(update_fields=["notified"])
             publish_on_commit("veto_alert.opened", account_id=pk, alert_id=alert.pk)
     return {"opened": opened, "cleared": cleared}

@@ -99,7 +99,7 @@ def test_an_item_is_disputed_only_once(world, card):
     reviewer = world["office_reviewer"]
     services.scorecard_item_dispute(actor=reviewer, item=item, comment="原创标注有误")
     services.scorecard_item_confirm(actor=reviewer, item=item)
-    with pytest.raises(ValidationError, match="already been disputed once"):
+    with pytest.raises(ValidationError, match="已提出过一次异议"):
         services.scorecard_item_dispute(actor=reviewer, item=item, comment="再次质疑")
 
 
@@ -120,7 +120,7 @@ def test_the_contractor_cannot_confirm_and_the_office_cannot_respond(world, card
 
 
 def test_signing_needs_every_item_settled(world, card):
-    with pytest.raises(ValidationError, match="not settled"):
+    with pytest.raises(ValidationError, match="未定"):
         services.scorecard_sign(actor=world["office_leader"], scorecard=card)
 
 
@@ -132,7 +132,7 @@ def _sign_all(world, card):
 
 def test_a_signed_scorecard_is_not_recomputed_and_its_items_do_not_change(world, card, table):
     _sign_all(world, card)
-    with pytest.raises(ValidationError, match="signed"):
+    with pytest.raises(ValidationError, match="已签认"):
         services.scorecard_compute(
             actor=world["office_reviewer"],
             account=world.account,
@@ -141,13 +141,13 @@ def test_a_signed_scorecard_is_not_recomputed_and_its_items_do_not_change(world,
             now=NOW,
             table=table,
         )
-    with pytest.raises(ValidationError, match="signed off"):
+    with pytest.raises(ValidationError, match="已签认"):
         services.scorecard_item_confirm(actor=world["office_reviewer"], item=card.items.first())
 
 
 def test_a_card_under_review_is_not_recomputed(world, card, table):
     services.scorecard_item_confirm(actor=world["office_reviewer"], item=card.items.first())
-    with pytest.raises(ValidationError, match="under review"):
+    with pytest.raises(ValidationError, match="已进入审核"):
         services.scorecard_compute(
             actor=world["office_reviewer"],
             account=world.account,
@@ -159,7 +159,7 @@ def test_a_card_under_review_is_not_recomputed(world, card, table):
 
 
 def test_no_contract_means_no_scorecard_and_says_so(world):
-    with pytest.raises(ValidationError, match="No contract"):
+    with pytest.raises(ValidationError, match="没有生效"):
         services.scorecard_compute(
             actor=world["office_reviewer"],
             account=world.account,
@@ -190,3 +190,40 @@ def test_item_statuses_after_review(world, card):
     services.scorecard_item_confirm(actor=world["office_reviewer"], item=item)
     item.refresh_from_db()
     assert item.status == ItemStatus.CONFIRMED
+
+
+def test_the_scorecard_uses_the_contract_in_force_and_its_service_levels(world):
+    from zhengwei.procurement.tests.helpers import make_contract
+
+    november(world.account)
+    contract = make_contract(
+        world.account,
+        levels=(("original_ratio", "60", "50", "2"), ("msg_first_response_time", "4", "50", "3")),
+    )
+    card = services.scorecard_compute(
+        actor=world["office_reviewer"],
+        account=world.account,
+        period="month",
+        day=date(2026, 11, 15),
+        now=NOW,
+    )
+    assert card.contract_id == contract.pk
+    items = {i.code: i for i in card.items.all()}
+    assert list(items) == ["original_ratio", "msg_first_response_time"]
+    # original 66.7 ≥ 60: 50; first response 6 h vs 4 h: 50 × (1 − 2/4) = 25. 75 before the cap;
+    # the first response missed its target: −3 % of the fee.
+    assert card.uncapped == D("75.0") and card.payment_pct == D("-3")
+
+
+def test_the_contractor_hears_of_a_dispute_and_the_office_of_the_response(world, card):
+    from zhengwei.notify.models import Notification
+
+    item = card.items.first()
+    services.scorecard_item_dispute(actor=world["office_reviewer"], item=item, comment="有误")
+    assert Notification.objects.filter(
+        recipient=world["project_manager"], kind="performance.scorecard"
+    ).exists()
+    services.scorecard_item_respond(actor=world["project_manager"], item=item, comment="已核实")
+    assert Notification.objects.filter(
+        recipient=world["office_leader"], kind="performance.scorecard"
+    ).exists()

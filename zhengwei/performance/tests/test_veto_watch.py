@@ -114,3 +114,17 @@ def test_a_recorded_serious_error_is_a_veto_for_30_days(world):
     services.veto_watch(now=NOW + timedelta(days=29), accounts=[account])
     assert (VetoCondition.SERIOUS_ERROR, AlertLevel.VETO) not in _open(account)
     assert at  # the history helpers
+
+
+def test_alerts_are_sent_to_the_office_and_the_contractor(world):
+    from zhengwei.notify.models import Notification
+
+    publish(world.account, NOW - timedelta(days=8))
+    services.veto_watch(now=NOW, accounts=[world.account])
+    got = set(
+        Notification.objects.filter(kind="performance.warning").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert got == {"office_leader", "office_reviewer", "project_manager"}
+    assert VetoAlert.objects.get(account=world.account).notified == 3
