@@ -98,6 +98,13 @@ EXPECTED = {
     "hydro.view":                   "x  x  x  x  x  x  x  x  x  x  x  x",
     "hydro.import":                 ".  .  x  x  .  .  x  .  .  .  x  .",
     "hydro.briefing.write":         "x  .  x  x  .  .  .  .  x  x  x  .",
+    "notify.deliveries.view":       "x  .  x  .  .  x  x  .  .  .  .  .",
+    # procurement, contract and renewal (issue 12); evaluators must also sit on the panel
+    "procurement.view":             "x  x  .  .  x  x  .  x  .  .  .  .",
+    "procurement.manage":           ".  .  .  .  x  .  .  .  .  .  .  .",
+    "procurement.qualification.sign": "x  x  .  .  x  .  .  .  .  .  .  .",
+    "procurement.evaluate":         "x  x  x  x  x  .  .  .  .  .  .  .",
+    "procurement.thresholds.manage": ".  .  .  .  x  .  x  .  .  .  .  .",
 }
 # fmt: on
 
