@@ -141,8 +141,7 @@ def acceptance_record(
     for m in members:
         if P.is_contractor(m) or not may(m, P.PROCUREMENT_SIGN, purchase.account):
             raise ValidationError(
-                _("%(name)s cannot sit on the acceptance panel.")
-                % {"name": str(m)}
+                _("%(name)s cannot sit on the acceptance panel.") % {"name": str(m)}
                 + f"（{rules.ACCEPTANCE}）"
             )
     not_before(accepted_on, contract.start, what=_("The acceptance"))

@@ -55,10 +55,7 @@ def evaluator_seat(*, actor: User, purchase: Purchase, user: User) -> Evaluator:
     if steps.reached(purchase, Step.AWARD):
         raise ValidationError(_("The evaluation is over."))
     if P.is_contractor(user) or not may(user, P.PROCUREMENT_EVALUATE, purchase.account):
-        raise ValidationError(
-            _("%(name)s cannot evaluate this purchase.")
-            % {"name": str(user)}
-        )
+        raise ValidationError(_("%(name)s cannot evaluate this purchase.") % {"name": str(user)})
     with transaction.atomic():
         seat, created = Evaluator.objects.get_or_create(purchase=purchase, user=user)
         if created:
@@ -283,6 +280,7 @@ def award_record(
     """成交通知书: to the first-ranked bid unless the reason is recorded; the notice is due within
     2 working days and the contract within 30 days (tracked as reminders)."""
     require(actor, P.PROCUREMENT_MANAGE, purchase)
+    require_step(purchase, Step.AWARD)
     if bid.purchase_id != purchase.pk:
         raise ValidationError(_("The bid is not one of this purchase's."))
     if not bid.qualified:

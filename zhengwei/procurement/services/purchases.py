@@ -33,6 +33,7 @@ from zhengwei.procurement.services.common import (
     complete_step,
     not_before,
     require,
+    require_step,
     required_text,
 )
 
@@ -264,6 +265,7 @@ def requirements_record(
 ):
     """采购需求 with the estimated total over the whole term (which decides the method)."""
     require(actor, P.PROCUREMENT_MANAGE, purchase)
+    require_step(purchase, Step.REQUIREMENTS)
     value = parse_money(estimated_total, field=_("The estimated total"))
     if value <= 0:
         raise ValidationError(_("The estimated total must be above zero."))
@@ -357,6 +359,7 @@ def routing_decide(
 ):
     """采购方式确定记录: the method, checked against the route with the rule named."""
     require(actor, P.PROCUREMENT_MANAGE, purchase)
+    require_step(purchase, Step.ROUTING)
     if method not in Method.values:
         raise ValidationError(_("Unknown method."))
     r = purchase_route(purchase, on=on)
