@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "zhengwei.simulator",
     "zhengwei.duty",
     "zhengwei.interactions",
+    "zhengwei.newsroom",
 ]
 
 MIDDLEWARE = [
@@ -346,6 +347,12 @@ INTERACTION_DEADLINES = env_str("INTERACTION_DEADLINES", "")
 # How often an open duty console asks for changes (milliseconds).
 DUTY_POLL_MS = env_int("DUTY_POLL_MS", 1000, minimum=250)
 
+# --- Newsroom (zhengwei.newsroom; guide in docs/guide/newsroom.md) ----------------------------
+# Pushes a week the contract asks for (an emergency raises it to its own target).
+NEWSROOM_CADENCE_PER_WEEK = env_int("NEWSROOM_CADENCE_PER_WEEK", 3, minimum=0)
+# Hosts an article body may link to without a finding (WeChat shows only its own links).
+NEWSROOM_LINK_HOSTS = env_list("NEWSROOM_LINK_HOSTS", ["mp.weixin.qq.com"])
+
 # --- Periodic work --------------------------------------------------------------------------
 # Management commands run by `manage.py run_scheduler` (started by ./run), seconds between rounds.
 # JSON in SCHEDULED_COMMANDS replaces the table; production may use cron instead (docs/deploy.md).
@@ -354,6 +361,7 @@ SCHEDULED_COMMANDS: dict[str, int] = {
     "interactions_tick": 60,
     "wechat_periodic": 300,
     "prune_audit": 86400,
+    "newsroom_tick": 60,
 }
 if env_str("SCHEDULED_COMMANDS"):
     import json as _json
