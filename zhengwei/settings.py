@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "zhengwei.duty",
     "zhengwei.interactions",
     "zhengwei.newsroom",
+    "zhengwei.procurement",
 ]
 
 MIDDLEWARE = [
@@ -229,6 +231,17 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 *
 # --- Audit -------------------------------------------------------------------------------
 # 网络安全法 第二十一条: network logs are kept for no less than six months.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180, minimum=180)
+
+# --- Procurement (zhengwei.procurement; guide in docs/guide/procurement.md) ----------------
+# OCDS ocid prefix: "ocds-" and the 6 characters the OCDS registry assigns the publisher. The
+# default marks data as not registered; ./run uses ocds-zw0dev, the tests ocds-zw0tst.
+PROCUREMENT_OCID_PREFIX = env_str("PROCUREMENT_OCID_PREFIX", "ocds-zw0dev")
+if not re.fullmatch(r"ocds-[a-z0-9]{6}", PROCUREMENT_OCID_PREFIX):
+    raise ConfigError("PROCUREMENT_OCID_PREFIX must be 'ocds-' and 6 lower-case letters or digits")
+# The publisher named in the OCDS packages (/ocds/releases.json, /ocds/records.json).
+PROCUREMENT_OCDS_PUBLISHER = env_str("PROCUREMENT_OCDS_PUBLISHER", "福建省防汛抗旱指挥部办公室")
+# How many days before a contract ends the buyer is reminded to renew or re-procure.
+PROCUREMENT_RENEWAL_NOTICE_DAYS = env_int("PROCUREMENT_RENEWAL_NOTICE_DAYS", 90, minimum=1)
 
 # --- WeChat ------------------------------------------------------------------------------
 # The real platform is the default; ./run points this at the local simulator.

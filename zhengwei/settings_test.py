@@ -20,6 +20,7 @@ TASKS = {
 # No test may reach the internet: an unconfigured WeChat call fails fast on a closed port.
 WECHAT_API_BASE = "http://127.0.0.1:9/unreachable"
 LANGUAGE_CODE = "zh-hans"
+PROCUREMENT_OCID_PREFIX = "ocds-zw0tst"
 
 # One SQLite test database per test process, so concurrent runs (xdist workers, two checkouts)
 # never share a file; PostgreSQL names are made unique by pytest-django's xdist suffix.
