@@ -31,3 +31,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": _os.path.join(_tempfile.gettempdir(), f"zhengwei-test-{_os.getpid()}.sqlite3")
     }
+
+# The notification stand-in writes its outbox under the temporary directory, never into var/.
+import tempfile as _tmp  # noqa: E402
+
+NOTIFY_OUTBOX_DIR = _tmp.mkdtemp(prefix="zhengwei-notify-")
