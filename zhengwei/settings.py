@@ -97,6 +97,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "zhengwei.console.context.console",
             ],
+            # |masked, |masked_name, |pseudonym everywhere (citizens' personal data, #7).
+            "builtins": ["zhengwei.access.templatetags.privacy"],
         },
     },
 ]
