@@ -421,6 +421,7 @@ SCHEDULED_COMMANDS: dict[str, int] = {
     "wechat_periodic": 300,
     "prune_audit": 86400,
     "newsroom_tick": 60,
+    "procurement_reminders": 3600,
     "hydro_tick": 300,
 }
 if env_str("SCHEDULED_COMMANDS"):
