@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "zhengwei.interactions",
     "zhengwei.newsroom",
     "zhengwei.procurement",
+    "zhengwei.performance",
 ]
 
 MIDDLEWARE = [
@@ -423,6 +424,7 @@ SCHEDULED_COMMANDS: dict[str, int] = {
     "newsroom_tick": 60,
     "procurement_reminders": 3600,
     "hydro_tick": 300,
+    "performance_tick": 3600,
 }
 if env_str("SCHEDULED_COMMANDS"):
     import json as _json
@@ -435,6 +437,9 @@ if env_str("SCHEDULED_COMMANDS"):
         raise ConfigError(
             f"SCHEDULED_COMMANDS must be a JSON object of name: seconds ({exc})"
         ) from None
+
+# Performance (绩效考核): an amber warning this many days without a post (the veto is at 14).
+PERFORMANCE_AMBER_DAYS = env_int("PERFORMANCE_AMBER_DAYS", 7, minimum=1)
 
 LOGGING = {
     "version": 1,

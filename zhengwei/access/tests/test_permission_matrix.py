@@ -123,6 +123,14 @@ EXPECTED = {
     "newsroom.live.post":           ".  .  .  .  .  .  .  x  x  x  x  .",
     "newsroom.live.check":          "x  x  x  x  .  .  .  .  .  .  .  .",
     "newsroom.metrics.view":        "x  x  x  .  x  x  x  x  x  .  .  .",
+    # performance (issue 13)
+    #                                    OL OR DL DO PO AU SA PM ED WR OP UO
+    "performance.view":                 "x  x  x  .  x  x  x  x  .  .  .  .",
+    "performance.scorecard.compute":    "x  x  .  .  x  .  .  .  .  .  .  .",
+    "performance.scorecard.review":     "x  x  .  .  x  .  .  .  .  .  .  .",
+    "performance.scorecard.respond":    ".  .  .  .  .  .  .  x  .  .  .  .",
+    "performance.scorecard.sign":       "x  .  .  .  .  .  .  .  .  .  .  .",
+    "performance.incident.record":      "x  x  .  .  .  .  .  .  .  .  .  .",
 }
 # fmt: on
 
