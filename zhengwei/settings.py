@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     # Before interactions: its passive chat answers are asked first (zhengwei/hydro/chat.py).
     "zhengwei.hydro",
     "zhengwei.interactions",
+    "zhengwei.newsroom",
     "zhengwei.procurement",
     "zhengwei.performance",
 ]
@@ -365,6 +366,12 @@ INTERACTION_DEADLINES = env_str("INTERACTION_DEADLINES", "")
 # How often an open duty console asks for changes (milliseconds).
 DUTY_POLL_MS = env_int("DUTY_POLL_MS", 1000, minimum=250)
 
+# --- Newsroom (zhengwei.newsroom; guide in docs/guide/newsroom.md) ----------------------------
+# Pushes a week the contract asks for (an emergency raises it to its own target).
+NEWSROOM_CADENCE_PER_WEEK = env_int("NEWSROOM_CADENCE_PER_WEEK", 3, minimum=0)
+# Hosts an article body may link to without a finding (WeChat shows only its own links).
+NEWSROOM_LINK_HOSTS = env_list("NEWSROOM_LINK_HOSTS", ["mp.weixin.qq.com"])
+
 # --- Flood information (zhengwei.hydro; guide in docs/guide/flood.md) -------------------------
 # Folder the incremental import (hydro_tick) takes SL 323 CSV and typhoon files from; files it
 # has taken in move to done/ below it, files it could not read to failed/. Empty: no inbox.
@@ -414,6 +421,7 @@ SCHEDULED_COMMANDS: dict[str, int] = {
     "interactions_tick": 60,
     "wechat_periodic": 300,
     "prune_audit": 86400,
+    "newsroom_tick": 60,
     "procurement_reminders": 3600,
     "hydro_tick": 300,
     "performance_tick": 3600,
