@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "zhengwei.wechat.outbound",
     "zhengwei.simulator",
     "zhengwei.duty",
+    # Before interactions: its passive chat answers are asked first (zhengwei/hydro/chat.py).
+    "zhengwei.hydro",
     "zhengwei.interactions",
     "zhengwei.procurement",
 ]
@@ -94,6 +96,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "zhengwei.console.context.console",
             ],
+            # |masked, |masked_name, |pseudonym everywhere (citizens' personal data, #7).
+            "builtins": ["zhengwei.access.templatetags.privacy"],
         },
     },
 ]
@@ -375,6 +379,18 @@ INTERACTION_DEADLINES = env_str("INTERACTION_DEADLINES", "")
 # How often an open duty console asks for changes (milliseconds).
 DUTY_POLL_MS = env_int("DUTY_POLL_MS", 1000, minimum=250)
 
+# --- Flood information (zhengwei.hydro; guide in docs/guide/flood.md) -------------------------
+# Folder the incremental import (hydro_tick) takes SL 323 CSV and typhoon files from; files it
+# has taken in move to done/ below it, files it could not read to failed/. Empty: no inbox.
+HYDRO_INBOX = env_str("HYDRO_INBOX", str(VAR_DIR / "hydro-inbox"))
+# Where rejected rows are written (one CSV per import, with file, line and reason).
+HYDRO_REJECTS_DIR = env_str("HYDRO_REJECTS_DIR", str(VAR_DIR / "hydro-rejects"))
+# A font file with Chinese glyphs for the briefing's charts (empty: look for Noto Sans CJK).
+HYDRO_FONT = env_str("HYDRO_FONT", "")
+# An SL 323 database to pull from (hydro_import --from-db, and hydro_tick when set), as a URL
+# (postgres://… or sqlite:///…). Empty: no pull.
+HYDRO_SOURCE_DB = env_str("HYDRO_SOURCE_DB", "")
+
 # --- Notifications to staff (zhengwei.notify) ----------------------------------------------
 # Urgent notifications (escalations) also go out on these channels, for each person who has an
 # address there: sms (User.phone), wecom (政务微信 user id = username), email (User.email).
@@ -412,6 +428,8 @@ SCHEDULED_COMMANDS: dict[str, int] = {
     "interactions_tick": 60,
     "wechat_periodic": 300,
     "prune_audit": 86400,
+    "procurement_reminders": 3600,
+    "hydro_tick": 300,
 }
 if env_str("SCHEDULED_COMMANDS"):
     import json as _json
