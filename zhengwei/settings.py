@@ -413,6 +413,7 @@ SCHEDULED_COMMANDS: dict[str, int] = {
     "interactions_tick": 60,
     "wechat_periodic": 300,
     "prune_audit": 86400,
+    "procurement_reminders": 3600,
     "hydro_tick": 300,
 }
 if env_str("SCHEDULED_COMMANDS"):
