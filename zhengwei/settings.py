@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -51,12 +52,16 @@ INSTALLED_APPS = [
     "zhengwei.audit",
     "zhengwei.console",
     "zhengwei.demo",
+    "zhengwei.notify",
     "zhengwei.reports",
     "zhengwei.wechat.inbound",
     "zhengwei.wechat.outbound",
     "zhengwei.simulator",
     "zhengwei.duty",
+    # Before interactions: its passive chat answers are asked first (zhengwei/hydro/chat.py).
+    "zhengwei.hydro",
     "zhengwei.interactions",
+    "zhengwei.procurement",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +97,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "zhengwei.console.context.console",
             ],
+            # |masked, |masked_name, |pseudonym everywhere (citizens' personal data, #7).
+            "builtins": ["zhengwei.access.templatetags.privacy"],
         },
     },
 ]
@@ -237,6 +244,17 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 *
 # 网络安全法 第二十一条: network logs are kept for no less than six months.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180, minimum=180)
 
+# --- Procurement (zhengwei.procurement; guide in docs/guide/procurement.md) ----------------
+# OCDS ocid prefix: "ocds-" and the 6 characters the OCDS registry assigns the publisher. The
+# default marks data as not registered; ./run uses ocds-zw0dev, the tests ocds-zw0tst.
+PROCUREMENT_OCID_PREFIX = env_str("PROCUREMENT_OCID_PREFIX", "ocds-zw0dev")
+if not re.fullmatch(r"ocds-[a-z0-9]{6}", PROCUREMENT_OCID_PREFIX):
+    raise ConfigError("PROCUREMENT_OCID_PREFIX must be 'ocds-' and 6 lower-case letters or digits")
+# The publisher named in the OCDS packages (/ocds/releases.json, /ocds/records.json).
+PROCUREMENT_OCDS_PUBLISHER = env_str("PROCUREMENT_OCDS_PUBLISHER", "福建省防汛抗旱指挥部办公室")
+# How many days before a contract ends the buyer is reminded to renew or re-procure.
+PROCUREMENT_RENEWAL_NOTICE_DAYS = env_int("PROCUREMENT_RENEWAL_NOTICE_DAYS", 90, minimum=1)
+
 # --- WeChat ------------------------------------------------------------------------------
 # The real platform is the default; ./run points this at the local simulator.
 WECHAT_API_BASE = env_str("WECHAT_API_BASE", "https://api.weixin.qq.com").rstrip("/")
@@ -359,16 +377,59 @@ INTERACTION_DEADLINES = env_str("INTERACTION_DEADLINES", "")
 # How often an open duty console asks for changes (milliseconds).
 DUTY_POLL_MS = env_int("DUTY_POLL_MS", 1000, minimum=250)
 
+# --- Flood information (zhengwei.hydro; guide in docs/guide/flood.md) -------------------------
+# Folder the incremental import (hydro_tick) takes SL 323 CSV and typhoon files from; files it
+# has taken in move to done/ below it, files it could not read to failed/. Empty: no inbox.
+HYDRO_INBOX = env_str("HYDRO_INBOX", str(VAR_DIR / "hydro-inbox"))
+# Where rejected rows are written (one CSV per import, with file, line and reason).
+HYDRO_REJECTS_DIR = env_str("HYDRO_REJECTS_DIR", str(VAR_DIR / "hydro-rejects"))
+# A font file with Chinese glyphs for the briefing's charts (empty: look for Noto Sans CJK).
+HYDRO_FONT = env_str("HYDRO_FONT", "")
+# An SL 323 database to pull from (hydro_import --from-db, and hydro_tick when set), as a URL
+# (postgres://… or sqlite:///…). Empty: no pull.
+HYDRO_SOURCE_DB = env_str("HYDRO_SOURCE_DB", "")
+
+# --- Notifications to staff (zhengwei.notify) ----------------------------------------------
+# Urgent notifications (escalations) also go out on these channels, for each person who has an
+# address there: sms (User.phone), wecom (政务微信 user id = username), email (User.email).
+NOTIFY_CHANNELS = [
+    c
+    for c in env_list("NOTIFY_CHANNELS", ["sms", "wecom", "email"])
+    if c in {"sms", "wecom", "email"}
+]
+# local: the stand-in (writes each message to NOTIFY_OUTBOX_DIR/outbox.jsonl, sends nothing);
+# http: POST JSON to NOTIFY_GATEWAY_URL (SMS / 政务微信 gateway), e-mail via Django's EMAIL_*.
+NOTIFY_GATEWAY = env_str("NOTIFY_GATEWAY", "local")
+if NOTIFY_GATEWAY not in {"local", "http"}:
+    raise ConfigError("NOTIFY_GATEWAY must be local or http")
+NOTIFY_GATEWAY_URL = env_str("NOTIFY_GATEWAY_URL", "")
+if NOTIFY_GATEWAY == "http" and not NOTIFY_GATEWAY_URL:
+    raise ConfigError("NOTIFY_GATEWAY=http needs NOTIFY_GATEWAY_URL")
+NOTIFY_GATEWAY_TOKEN = env_secret("NOTIFY_GATEWAY_TOKEN", "")
+NOTIFY_GATEWAY_TIMEOUT = env_int("NOTIFY_GATEWAY_TIMEOUT", 10, minimum=1)
+NOTIFY_OUTBOX_DIR = env_str("NOTIFY_OUTBOX_DIR", str(VAR_DIR / "notify"))
+NOTIFY_SMS_SIGNATURE = env_str("NOTIFY_SMS_SIGNATURE", "政微")
+# Retries: after NOTIFY_RETRY_SECONDS, doubling, at most NOTIFY_MAX_ATTEMPTS attempts in all.
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5, minimum=1)
+NOTIFY_RETRY_SECONDS = env_int("NOTIFY_RETRY_SECONDS", 60, minimum=1)
+NOTIFY_SEND_LEASE_SECONDS = env_int("NOTIFY_SEND_LEASE_SECONDS", 120, minimum=10)
+NOTIFY_RETENTION_DAYS = env_int("NOTIFY_RETENTION_DAYS", 180, minimum=1)
+# How often an open console asks for new notifications (badge, banner, sound), milliseconds.
+NOTIFY_POLL_MS = env_int("NOTIFY_POLL_MS", 5000, minimum=500)
+
 # --- Periodic work --------------------------------------------------------------------------
 # Management commands run by `manage.py run_scheduler` (started by ./run), seconds between rounds.
 # JSON in SCHEDULED_COMMANDS replaces the table; production may use cron instead (docs/deploy.md).
 SCHEDULED_COMMANDS: dict[str, int] = {
     "reports_tick": 60,
+    "notify_tick": 30,
     "interactions_tick": 60,
     "wechat_periodic": 300,
     # Replays the callback spool and takes over abandoned inbound processing (reliability).
     "wechat_sweep": 30,
     "prune_audit": 86400,
+    "procurement_reminders": 3600,
+    "hydro_tick": 300,
 }
 if env_str("SCHEDULED_COMMANDS"):
     import json as _json

@@ -20,6 +20,7 @@ TASKS = {
 # No test may reach the internet: an unconfigured WeChat call fails fast on a closed port.
 WECHAT_API_BASE = "http://127.0.0.1:9/unreachable"
 LANGUAGE_CODE = "zh-hans"
+PROCUREMENT_OCID_PREFIX = "ocds-zw0tst"
 
 # One SQLite test database per test process, so concurrent runs (xdist workers, two checkouts)
 # never share a file; PostgreSQL names are made unique by pytest-django's xdist suffix.
@@ -38,3 +39,8 @@ import tempfile as _tempfile2  # noqa: E402
 WECHAT_SPOOL_DIR = _os2.environ.get("WECHAT_SPOOL_DIR") or _os2.path.join(
     _tempfile2.gettempdir(), f"zhengwei-test-spool-{_os2.getpid()}"
 )
+
+# The notification stand-in writes its outbox under the temporary directory, never into var/.
+import tempfile as _tmp  # noqa: E402
+
+NOTIFY_OUTBOX_DIR = _tmp.mkdtemp(prefix="zhengwei-notify-")

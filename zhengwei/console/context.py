@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from django.conf import settings
+
 from zhengwei.access.policy import roles_summary
 from zhengwei.console import navigation as nav
+from zhengwei.notify import selectors as notify
 
 
 def console(request):
@@ -15,4 +18,13 @@ def console(request):
     groups: dict[str, list[nav.NavItem]] = {}
     for item in items:
         groups.setdefault(str(item.group), []).append(item)
-    return {"nav_groups": list(groups.items()), "nav_items": items, "my_roles": roles_summary(user)}
+    return {
+        "nav_groups": list(groups.items()),
+        "nav_items": items,
+        "my_roles": roles_summary(user),
+        # The header's badge and the urgent banner (notify.js keeps them current).
+        "notify_unread": notify.unread_count(user=user),
+        "notify_banner": notify.banner(user=user),
+        "notify_latest": notify.latest_id(user=user),
+        "notify_poll_ms": settings.NOTIFY_POLL_MS,
+    }

@@ -9,6 +9,7 @@ from zhengwei.access.policy import Action, accounts_of, require, roles_of
 from zhengwei.audit.models import AuditEntry
 from zhengwei.audit.services import audit_record
 from zhengwei.console.navigation import items_for
+from zhengwei.notify import selectors as notify
 from zhengwei.orgs.models import Role
 from zhengwei.orgs.selectors import on_duty
 
@@ -27,6 +28,7 @@ def home(request):
     if user.organisation_id:
         duty = on_duty(organisation=user.organisation)
     recent = AuditEntry.objects.filter(actor=user)[:8]
+    unread = notify.notifications_for(user=user, unread_only=True)[:8]
     return render(
         request,
         "console/home.html",
@@ -35,6 +37,7 @@ def home(request):
             "accounts": accounts,
             "duty": duty,
             "recent": recent,
+            "unread_notifications": unread,
             "now": timezone.now(),
         },
     )

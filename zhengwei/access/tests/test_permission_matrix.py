@@ -94,6 +94,17 @@ EXPECTED = {
     "interactions.templates.view":  "x  x  x  x  .  x  x  .  .  .  .  .",
     "interactions.templates.manage": "x  .  x  .  .  .  .  .  .  .  .  .",
     "duty.console.view":            "x  .  x  x  .  .  .  .  .  .  .  .",
+    # flood information (issue 11)
+    "hydro.view":                   "x  x  x  x  x  x  x  x  x  x  x  x",
+    "hydro.import":                 ".  .  x  x  .  .  x  .  .  .  x  .",
+    "hydro.briefing.write":         "x  .  x  x  .  .  .  .  x  x  x  .",
+    "notify.deliveries.view":       "x  .  x  .  .  x  x  .  .  .  .  .",
+    # procurement, contract and renewal (issue 12); evaluators must also sit on the panel
+    "procurement.view":             "x  x  .  .  x  x  .  x  .  .  .  .",
+    "procurement.manage":           ".  .  .  .  x  .  .  .  .  .  .  .",
+    "procurement.qualification.sign": "x  x  .  .  x  .  .  .  .  .  .  .",
+    "procurement.evaluate":         "x  x  x  x  x  .  .  .  .  .  .  .",
+    "procurement.thresholds.manage": ".  .  .  .  x  .  x  .  .  .  .  .",
 }
 # fmt: on
 

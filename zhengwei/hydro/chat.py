@@ -1,0 +1,1 @@
+"""Chat answers from flood data (filled below)."""

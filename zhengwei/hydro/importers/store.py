@@ -1,0 +1,111 @@
+"""Idempotent upserts of checked rows: importing the same file twice changes nothing.
+
+Observations on PostgreSQL go through ``COPY`` into a temporary table and one
+``INSERT … SELECT … ON CONFLICT (station_id, tm) DO UPDATE``: COPY is the fastest way into
+PostgreSQL, and the set-based upsert from the staging table keeps it idempotent (a plain COPY into
+the real table would fail on the first row already there). Other databases (SQLite in development)
+use ``bulk_create(update_conflicts=True)``, the same statement row by row in batches.
+Callers run these inside the import's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from django.db import connection
+
+from zhengwei.hydro.models import (
+    ImportKind,
+    RainObservation,
+    ReservoirObservation,
+    RiverObservation,
+    Station,
+)
+
+TABLES = {
+    ImportKind.RAIN: (RainObservation, ("station_id", "tm", "drp", "intv", "dyp")),
+    ImportKind.RIVER: (RiverObservation, ("station_id", "tm", "z", "q", "wptn")),
+    ImportKind.RESERVOIR: (
+        ReservoirObservation,
+        ("station_id", "tm", "rz", "inq", "otq", "w", "rwptn"),
+    ),
+}
+BATCH = 5000
+
+
+def upsert_observations(
+    kind: str, rows: Sequence[tuple], progress: Callable[[int], None] | None = None
+) -> int:
+    model, columns = TABLES[kind]
+    if not rows:
+        return 0
+    if connection.vendor == "postgresql":
+        return _copy_upsert(model._meta.db_table, columns, rows, progress)
+    fields = [c.removesuffix("_id") if c == "station_id" else c for c in columns]
+    for start in range(0, len(rows), BATCH):
+        chunk = rows[start : start + BATCH]
+        model.objects.bulk_create(
+            [model(**dict(zip(columns, row, strict=True))) for row in chunk],
+            update_conflicts=True,
+            unique_fields=["station", "tm"],
+            update_fields=[f for f in fields if f not in ("station", "tm")],
+        )
+        if progress:
+            progress(len(chunk))
+    return len(rows)
+
+
+def _copy_upsert(table: str, columns: Sequence[str], rows, progress) -> int:
+    cols = ", ".join(columns)
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c not in ("station_id", "tm"))
+    stage = f"{table}_stage"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table} INCLUDING DEFAULTS) "
+            "ON COMMIT DELETE ROWS"
+        )
+        cursor.execute(f"TRUNCATE {stage}")
+        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+        with raw.copy(f"COPY {stage} ({cols}) FROM STDIN") as copy:
+            for done, row in enumerate(rows, start=1):
+                copy.write_row(row)
+                if progress and done % BATCH == 0:
+                    progress(BATCH)
+        if progress:
+            progress(len(rows) % BATCH)
+        # DISTINCT ON guards against a key twice in one batch (ON CONFLICT cannot touch a row twice).
+        cursor.execute(
+            f"INSERT INTO {table} ({cols}) SELECT DISTINCT ON (station_id, tm) {cols} FROM {stage} "
+            f"ON CONFLICT (station_id, tm) DO UPDATE SET {updates}"
+        )
+        cursor.execute(f"TRUNCATE {stage}")
+    return len(rows)
+
+
+STATION_FIELDS = (
+    "name",
+    "sttp",
+    "river",
+    "basin",
+    "lng",
+    "lat",
+    "location",
+    "datum_name",
+    "datum_elevation",
+    "is_active",
+)
+
+
+def upsert_stations(rows: Sequence[dict], regions: dict[str, object]) -> int:
+    objs = []
+    for row in rows:
+        values = {k: row[k] for k in STATION_FIELDS}
+        objs.append(Station(stcd=row["stcd"], region=regions.get(row["adcd"]), **values))
+    Station.objects.bulk_create(
+        objs,
+        update_conflicts=True,
+        unique_fields=["stcd"],
+        update_fields=[*STATION_FIELDS, "region"],
+        batch_size=1000,
+    )
+    return len(objs)

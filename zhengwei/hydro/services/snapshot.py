@@ -1,0 +1,133 @@
+"""The current picture, kept in one row (``Snapshot``) so that chat answers and live pages read
+one indexed row: WeChat gives a passive reply 5 seconds, and the location answer's budget is
+200 ms. Rebuilt after each import (event ``hydro.imported``) and by ``hydro_tick``."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from zhengwei.hydro import selectors as S
+from zhengwei.hydro.models import Snapshot, StationType
+from zhengwei.lib import hydrostd
+
+TOP = 10
+
+
+def _iso(value: datetime | None) -> str:
+    return timezone.localtime(value).isoformat() if value else ""
+
+
+def build(at: datetime | None = None) -> dict:
+    at = at or S.as_of()
+    stations = S.stations_by_code()
+    rain24 = S.rain_totals(at - timedelta(hours=24), at)
+    rain1 = S.rain_totals(at - timedelta(hours=1), at)
+    rivers = S.latest_levels(at)
+    reservoirs = S.latest_levels(at, reservoirs=True)
+    per_station = {}
+    for stcd, station in stations.items():
+        if station.lat is None or not station.is_active:
+            continue
+        entry = {
+            "n": station.name,
+            "t": station.sttp,
+            "lat": station.lat,
+            "lng": station.lng,
+            "r": station.region.adcd if station.region else "",
+        }
+        if stcd in rain24:
+            entry["p24"] = round(rain24[stcd], 1)
+            entry["p1"] = round(rain1.get(stcd, 0.0), 1)
+        level = rivers.get(stcd) or reservoirs.get(stcd)
+        if level is not None:
+            entry["z"] = round(level.value, 2)
+            entry["zt"] = _iso(level.tm)
+            entry["trend"] = level.trend
+            entry["s"] = level.status.code
+            if level.status.margin is not None:
+                entry["over"] = level.status.margin
+                entry["limit"] = level.status.limit
+            if level.storage is not None:
+                entry["w"] = level.storage
+        per_station[stcd] = entry
+    top = sorted(rain24.items(), key=lambda kv: -kv[1])[:TOP]
+    over = [
+        stcd
+        for stcd, e in sorted(per_station.items(), key=lambda kv: -kv[1].get("over", 0))
+        if e.get("s", hydrostd.NORMAL) != hydrostd.NORMAL
+    ]
+    typhoons = []
+    for typhoon in S.typhoons_near(at)[:3]:
+        points = S.track(typhoon, until=at)
+        if not points:
+            continue
+        last = points[-1]
+        typhoons.append(
+            {
+                "tfid": typhoon.tfid,
+                "name": typhoon.name_cn,
+                "en": typhoon.name_en,
+                "tm": _iso(last.tm),
+                "lat": last.lat,
+                "lng": last.lng,
+                "grade": last.get_grade_display(),
+                "wind": last.wind,
+                "force": hydrostd.beaufort_label(hydrostd.beaufort(last.wind)) if last.wind else "",
+                "pressure": last.pressure,
+                "in24": hydrostd.inside_24h_line(last.lng, last.lat),
+                "in48": hydrostd.inside_48h_line(last.lng, last.lat),
+            }
+        )
+    warnings = [
+        {"text": str(w), "r": w.region_id or "", "since": _iso(w.issued_at)}
+        for w in S.active_warnings(at)[:20]
+    ]
+    responses = [
+        {
+            "text": str(r),
+            "r": r.region_id or "",
+            "level": r.level,
+            "since": _iso(r.started_at),
+        }
+        for r in S.active_responses(at)[:20]
+    ]
+    return {
+        "at": _iso(at),
+        "stations": per_station,
+        "rain_top": [[stcd, round(mm, 1)] for stcd, mm in top],
+        "over": over,
+        "typhoons": typhoons,
+        "warnings": warnings,
+        "responses": responses,
+        "counts": {
+            "rain_stations": sum(1 for s in stations.values() if s.sttp == StationType.RAIN),
+            "over_warning": len(over),
+        },
+    }
+
+
+def snapshot_rebuild(at: datetime | None = None) -> Snapshot:
+    data = build(at)
+    with transaction.atomic():
+        snap, _ = Snapshot.objects.update_or_create(
+            key="current",
+            defaults={
+                "data": data,
+                "data_time": S.data_time(),
+                "built_at": timezone.now(),
+            },
+        )
+    return snap
+
+
+def current() -> dict:
+    snap = Snapshot.objects.filter(key="current").only("data").first()
+    return snap.data if snap else {}
+
+
+def on_imported(*, event: str, **payload) -> None:
+    """After an import commits, the current picture is rebuilt (listener of hydro.imported)."""
+    snapshot_rebuild()
