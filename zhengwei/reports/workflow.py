@@ -106,6 +106,30 @@ def open311_status(state: str) -> str:
     return "closed" if state in DONE_STATES else "open"
 
 
+# What the public feed (Open311 ``status_notes``) says of a report in each state: written for the
+# public, fixed per state, never the reply sent to the citizen (which may name them or quote
+# what they wrote).
+PUBLIC_NOTES = {
+    S.RECEIVED: gettext_lazy("Received by the duty office."),
+    S.TRIAGED: gettext_lazy("Checked by the duty office; being arranged."),
+    S.DISPATCHED: gettext_lazy("Passed to the local unit for handling."),
+    S.SIGNED: gettext_lazy("The local unit has taken it on."),
+    S.CONTACTED: gettext_lazy("The local unit is in touch with the reporter."),
+    S.IN_PROGRESS: gettext_lazy("Being handled on site."),
+    S.RESOLVED: gettext_lazy("Handled."),
+    S.CLOSED: gettext_lazy("Handled and closed."),
+    S.DUPLICATE: gettext_lazy("Merged with another report of the same event."),
+    S.REFERRED: gettext_lazy("Passed to the department responsible."),
+    S.REJECTED: gettext_lazy("Closed after checking."),
+    S.ESCALATED: gettext_lazy("Emergency response under way."),
+    S.REOPENED: gettext_lazy("Reopened for further handling."),
+}
+
+
+def public_note(state: str) -> str:
+    return str(PUBLIC_NOTES.get(state, ""))
+
+
 # --- Deadlines and priorities ----------------------------------------------------------------
 DEFAULT_DEADLINES_MINUTES = {"P0": 120, "P1": 24 * 60, "P2": 7 * 24 * 60, "P3": 15 * 24 * 60}
 
@@ -142,6 +166,46 @@ def escalation_due(level: int, due: datetime, priority: str) -> datetime:
 
 
 MAX_ESCALATION_LEVEL = 2
+
+DEFAULT_ACK_MINUTES = {"P0": 2, "P1": 10, "P2": 30, "P3": 60}
+DEFAULT_ACK_EMERGENCY_MINUTES = {"P0": 1, "P1": 3, "P2": 10, "P3": 20}
+
+
+def ack_deadline(priority: str, *, emergency: bool = False) -> timedelta:
+    """How long a report may wait for a duty officer to take it up (shorter in emergency mode)."""
+    if emergency:
+        minutes = {**DEFAULT_ACK_EMERGENCY_MINUTES, **settings.REPORT_ACK_EMERGENCY_DEADLINES}
+    else:
+        minutes = {**DEFAULT_ACK_MINUTES, **settings.REPORT_ACK_DEADLINES}
+    return timedelta(minutes=minutes[priority])
+
+
+def ack_level_due(
+    *, received: datetime, priority: str, now: datetime, emergency: bool = False
+) -> int:
+    """The level an unacknowledged report should have reached by ``now``: the duty leader at the
+    acknowledgement deadline, the office leader at twice it."""
+    step = ack_deadline(priority, emergency=emergency)
+    return min(MAX_ESCALATION_LEVEL, int((now - received) // step)) if now >= received else 0
+
+
+def handling_level_due(*, due: datetime, priority: str, now: datetime) -> int:
+    """The level an unfinished report should have reached by ``now`` (its handling deadline)."""
+    level = 0
+    while level < MAX_ESCALATION_LEVEL and now >= escalation_due(level, due, priority):
+        level += 1
+    return level
+
+
+ESCALATION_LEVEL_LABELS = {
+    0: gettext_lazy("With the duty officer"),
+    1: gettext_lazy("Escalated to the duty leader"),
+    2: gettext_lazy("Escalated to the office leader"),
+}
+
+
+def escalation_label(level: int) -> str:
+    return str(ESCALATION_LEVEL_LABELS.get(level, ESCALATION_LEVEL_LABELS[MAX_ESCALATION_LEVEL]))
 
 
 def describe_duration(delta: timedelta) -> str:
