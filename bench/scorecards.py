@@ -364,22 +364,68 @@ def naive(account_ids: list[int], start: date, end: date, now: datetime) -> dict
     t0, t1 = bounds(start, end)
     t_end = min(t1, now)
     out: dict[int, dict] = {pk: {} for pk in account_ids}
+    # Rows as plain tuples (the naive way, but not burdened with building model objects).
+    from types import SimpleNamespace as NS
+
     convs = defaultdict(list)
-    for c in Conversation.objects.filter(
-        account_id__in=account_ids, created_at__gte=t0, created_at__lt=t1
-    ).exclude(state="converted"):
-        convs[c.account_id].append(c)
+    for pk, created, first, resolved, due, escalated in (
+        Conversation.objects.filter(
+            account_id__in=account_ids, created_at__gte=t0, created_at__lt=t1
+        )
+        .exclude(state="converted")
+        .values_list(
+            "account_id",
+            "created_at",
+            "first_response_at",
+            "resolved_at",
+            "resolution_due",
+            "escalated_at",
+        )
+        .iterator(chunk_size=20000)
+    ):
+        convs[pk].append(
+            NS(
+                created_at=created,
+                first_response_at=first,
+                resolved_at=resolved,
+                resolution_due=due,
+                escalated_at=escalated,
+            )
+        )
     over90 = defaultdict(int)
-    for c in Conversation.objects.filter(
-        account_id__in=account_ids, state__in=["new", "open"], first_response_at__isnull=True
+    for pk, created in (
+        Conversation.objects.filter(
+            account_id__in=account_ids, state__in=["new", "open"], first_response_at__isnull=True
+        )
+        .values_list("account_id", "created_at")
+        .iterator(chunk_size=20000)
     ):
-        if c.created_at < t_end - timedelta(days=90):
-            over90[c.account_id] += 1
+        if created < t_end - timedelta(days=90):
+            over90[pk] += 1
     reps = defaultdict(list)
-    for r in Report.objects.filter(
-        account_id__in=account_ids, created_at__gte=t0, created_at__lt=t1
+    for pk, state, channel, submitted, ack, resolved, due in (
+        Report.objects.filter(account_id__in=account_ids, created_at__gte=t0, created_at__lt=t1)
+        .values_list(
+            "account_id",
+            "state",
+            "channel",
+            "submitted_at",
+            "first_ack_at",
+            "resolved_at",
+            "due_at",
+        )
+        .iterator(chunk_size=20000)
     ):
-        reps[r.account_id].append(r)
+        reps[pk].append(
+            NS(
+                state=state,
+                channel=channel,
+                submitted_at=submitted,
+                first_ack_at=ack,
+                resolved_at=resolved,
+                due_at=due,
+            )
+        )
     pubs = defaultdict(list)
     for p in Publication.objects.filter(account_id__in=account_ids, ok=True).order_by(
         "published_at"

@@ -18,7 +18,9 @@ from django.db.models import Aggregate, Case, Count, F, FloatField, Func, QueryS
 
 
 class _Epoch(Func):
-    template = "EXTRACT(EPOCH FROM (%(expressions)s))"
+    # date_part gives double precision; EXTRACT gives numeric since PostgreSQL 14, which sorts
+    # several times slower.
+    template = "date_part('epoch', (%(expressions)s))"
     output_field = FloatField()
 
 

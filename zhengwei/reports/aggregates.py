@@ -44,14 +44,13 @@ def report_figures(
     considered = ~Q(state__in=workflow.EXCLUDED_STATES)
     citizen = Q(channel__in=list(CITIZEN_CHANNELS))
     resolved = Q(state__in=[workflow.S.RESOLVED, workflow.S.CLOSED])
-    # One pass over the rows: the counts and both durations together (a duration's end is
-    # NULL outside its subset, so it is left out there).
+    # One pass over the rows: the counts and the acknowledgement time together (its end is NULL
+    # outside the citizens' reports, so they alone are timed).
     out: dict[Any, dict[str, Any]] = summaries_by(
         qs.annotate(
             ack_end=Case(When(citizen, then=F("first_ack_at")), default=None),
-            resolve_end=Case(When(considered, then=F("resolved_at")), default=None),
         ),
-        {"first_ack": ("submitted_at", "ack_end"), "resolve": ("submitted_at", "resolve_end")},
+        {"first_ack": ("submitted_at", "ack_end")},
         group=key,
         counts={
             "received": Count("pk"),
