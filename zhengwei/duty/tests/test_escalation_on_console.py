@@ -69,5 +69,6 @@ def test_possible_duplicates_are_flagged_on_both_cards(world, client_for, new_re
     assert list(second.suggested_duplicates.all()) == [first]
     html = client_for(world["duty_officer"]).get("/duty/").content.decode()
     for mine, other in ((first, second), (second, first)):
-        card = html.split(f'data-ticket="{mine.ticket}"', 1)[1].split('data-testid="report-card"')[0]
+        after = html.split(f'data-ticket="{mine.ticket}"', 1)[1]
+        card = after.split('data-testid="report-card"')[0]
         assert 'data-testid="same-event"' in card and other.ticket in card
