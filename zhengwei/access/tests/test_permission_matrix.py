@@ -105,6 +105,7 @@ EXPECTED = {
     "procurement.qualification.sign": "x  x  .  .  x  .  .  .  .  .  .  .",
     "procurement.evaluate":         "x  x  x  x  x  .  .  .  .  .  .  .",
     "procurement.thresholds.manage": ".  .  .  .  x  .  x  .  .  .  .  .",
+    "procurement.records.view":     "x  x  .  .  x  x  x  .  .  .  .  .",
 }
 # fmt: on
 
