@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "zhengwei.hydro",
     "zhengwei.interactions",
     "zhengwei.procurement",
+    "zhengwei.performance",
 ]
 
 MIDDLEWARE = [
@@ -415,6 +416,7 @@ SCHEDULED_COMMANDS: dict[str, int] = {
     "prune_audit": 86400,
     "procurement_reminders": 3600,
     "hydro_tick": 300,
+    "performance_tick": 3600,
 }
 if env_str("SCHEDULED_COMMANDS"):
     import json as _json
@@ -427,6 +429,9 @@ if env_str("SCHEDULED_COMMANDS"):
         raise ConfigError(
             f"SCHEDULED_COMMANDS must be a JSON object of name: seconds ({exc})"
         ) from None
+
+# Performance (绩效考核): an amber warning this many days without a post (the veto is at 14).
+PERFORMANCE_AMBER_DAYS = env_int("PERFORMANCE_AMBER_DAYS", 7, minimum=1)
 
 LOGGING = {
     "version": 1,

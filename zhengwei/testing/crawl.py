@@ -190,6 +190,12 @@ url_params: dict[str, UrlParams] = {
     "interactions:draft_act": lambda c: (
         {"pk": c["draft"].pk, "verb": "approve"} if c.seeded.get("draft") else []
     ),
+    # performance (scorecards exist once computed; items are acted on by POST only)
+    "performance:scorecard": _first("performance.Scorecard"),
+    "performance:scorecard_sign": _first("performance.Scorecard"),
+    "performance:item_act": lambda c: [
+        {**kw, "verb": "confirm"} for kw in _first("performance.ScorecardItem")(c)
+    ],
 }
 
 NOT_CRAWLED: dict[str, str] = {

@@ -106,6 +106,14 @@ EXPECTED = {
     "procurement.evaluate":         "x  x  x  x  x  .  .  .  .  .  .  .",
     "procurement.thresholds.manage": ".  .  .  .  x  .  x  .  .  .  .  .",
     "procurement.records.view":     "x  x  .  .  x  x  x  .  .  .  .  .",
+    # performance (issue 13)
+    #                                    OL OR DL DO PO AU SA PM ED WR OP UO
+    "performance.view":                 "x  x  x  .  x  x  x  x  .  .  .  .",
+    "performance.scorecard.compute":    "x  x  .  .  x  .  .  .  .  .  .  .",
+    "performance.scorecard.review":     "x  x  .  .  x  .  .  .  .  .  .  .",
+    "performance.scorecard.respond":    ".  .  .  .  .  .  .  x  .  .  .  .",
+    "performance.scorecard.sign":       "x  .  .  .  .  .  .  .  .  .  .  .",
+    "performance.incident.record":      "x  x  .  .  .  .  .  .  .  .  .  .",
 }
 # fmt: on
 
