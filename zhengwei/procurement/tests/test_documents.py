@@ -9,7 +9,11 @@ from zhengwei.procurement.tests.flow import run_to
 
 
 def _pdf_text(data: bytes) -> str:
-    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).replace(" ", "").replace("\n", "")
+    return (
+        "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+        .replace(" ", "")
+        .replace("\n", "")
+    )
 
 
 def _docx_text(data: bytes) -> str:
@@ -24,7 +28,10 @@ def _docx_text(data: bytes) -> str:
     [
         ("requirements", ["采购需求", "壹拾玖万捌仟元整", "保密"]),
         ("evaluation", ["比价/评审表", "集体决策纪要", "福建第1传媒有限公司"]),
-        ("contract", ["政府购买服务合同", "FJFX-2026-001", "壹拾玖万捌仟元整", "原创率", "不得转包"]),
+        (
+            "contract",
+            ["政府购买服务合同", "FJFX-2026-001", "壹拾玖万捌仟元整", "原创率", "不得转包"],
+        ),
         ("acceptance", ["履约验收书", "未达标", "壹万陆仟零伍元整"]),
     ],
 )

@@ -9,12 +9,27 @@ from zhengwei.procurement.tests.flow import run_to
 
 def _full(world):
     case = run_to(world)
-    contracts.supplement_add(actor=case.buyer, contract=case.contract, amount="9900.00", signed_on=date(2026, 6, 1), reason="增加直播")
+    contracts.supplement_add(
+        actor=case.buyer,
+        contract=case.contract,
+        amount="9900.00",
+        signed_on=date(2026, 6, 1),
+        reason="增加直播",
+    )
     successor = aftercare.renewal_decide(
-        actor=case.buyer, purchase=case.purchase, decision="renew", on=date(2027, 1, 5), reason="绩效良好"
+        actor=case.buyer,
+        purchase=case.purchase,
+        decision="renew",
+        on=date(2027, 1, 5),
+        reason="绩效良好",
     )
     purchases.eligibility_record(
-        actor=case.buyer, purchase=successor, category="auxiliary", negative_hits=[], office_keeps_final_review=True, on=date(2027, 1, 6)
+        actor=case.buyer,
+        purchase=successor,
+        category="auxiliary",
+        negative_hits=[],
+        office_keeps_final_review=True,
+        on=date(2027, 1, 6),
     )
     purchases.budget_record(
         actor=case.buyer,
