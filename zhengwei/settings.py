@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     # Before interactions: its passive chat answers are asked first (zhengwei/hydro/chat.py).
     "zhengwei.hydro",
     "zhengwei.interactions",
+    "zhengwei.newsroom",
     "zhengwei.procurement",
     "zhengwei.performance",
 ]
@@ -326,6 +327,21 @@ REPORT_DEADLINES = {
     "P2": env_int("REPORT_DEADLINE_P2_MINUTES", 7 * 24 * 60, minimum=1),
     "P3": env_int("REPORT_DEADLINE_P3_MINUTES", 15 * 24 * 60, minimum=1),
 }
+# Acknowledgement deadlines (minutes from receipt): a report nobody on the duty desk has taken up
+# by then goes to the duty leader, and after twice the time to the office leader. Emergency mode
+# (switched on by a duty or office leader on the duty console) uses the shorter ones.
+REPORT_ACK_DEADLINES = {
+    "P0": env_int("REPORT_ACK_P0_MINUTES", 2, minimum=1),
+    "P1": env_int("REPORT_ACK_P1_MINUTES", 10, minimum=1),
+    "P2": env_int("REPORT_ACK_P2_MINUTES", 30, minimum=1),
+    "P3": env_int("REPORT_ACK_P3_MINUTES", 60, minimum=1),
+}
+REPORT_ACK_EMERGENCY_DEADLINES = {
+    "P0": env_int("REPORT_ACK_EMERGENCY_P0_MINUTES", 1, minimum=1),
+    "P1": env_int("REPORT_ACK_EMERGENCY_P1_MINUTES", 3, minimum=1),
+    "P2": env_int("REPORT_ACK_EMERGENCY_P2_MINUTES", 10, minimum=1),
+    "P3": env_int("REPORT_ACK_EMERGENCY_P3_MINUTES", 20, minimum=1),
+}
 REPORT_TICKET_PREFIX = env_str("REPORT_TICKET_PREFIX", "FJ")
 # The signed H5 form link sent in chat stays valid this long (seconds).
 REPORT_H5_LINK_MAX_AGE = env_int("REPORT_H5_LINK_MAX_AGE", 24 * 3600, minimum=60)
@@ -364,6 +380,12 @@ REPORT_RATING_WINDOW_HOURS = env_int("REPORT_RATING_WINDOW_HOURS", 48, minimum=1
 INTERACTION_DEADLINES = env_str("INTERACTION_DEADLINES", "")
 # How often an open duty console asks for changes (milliseconds).
 DUTY_POLL_MS = env_int("DUTY_POLL_MS", 1000, minimum=250)
+
+# --- Newsroom (zhengwei.newsroom; guide in docs/guide/newsroom.md) ----------------------------
+# Pushes a week the contract asks for (an emergency raises it to its own target).
+NEWSROOM_CADENCE_PER_WEEK = env_int("NEWSROOM_CADENCE_PER_WEEK", 3, minimum=0)
+# Hosts an article body may link to without a finding (WeChat shows only its own links).
+NEWSROOM_LINK_HOSTS = env_list("NEWSROOM_LINK_HOSTS", ["mp.weixin.qq.com"])
 
 # --- Flood information (zhengwei.hydro; guide in docs/guide/flood.md) -------------------------
 # Folder the incremental import (hydro_tick) takes SL 323 CSV and typhoon files from; files it
@@ -414,6 +436,7 @@ SCHEDULED_COMMANDS: dict[str, int] = {
     "interactions_tick": 60,
     "wechat_periodic": 300,
     "prune_audit": 86400,
+    "newsroom_tick": 60,
     "procurement_reminders": 3600,
     "hydro_tick": 300,
     "performance_tick": 3600,
