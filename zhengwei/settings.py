@@ -96,6 +96,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "zhengwei.console.context.console",
             ],
+            # |masked, |masked_name, |pseudonym everywhere (citizens' personal data, #7).
+            "builtins": ["zhengwei.access.templatetags.privacy"],
         },
     },
 ]
@@ -411,6 +413,7 @@ SCHEDULED_COMMANDS: dict[str, int] = {
     "interactions_tick": 60,
     "wechat_periodic": 300,
     "prune_audit": 86400,
+    "procurement_reminders": 3600,
     "hydro_tick": 300,
 }
 if env_str("SCHEDULED_COMMANDS"):

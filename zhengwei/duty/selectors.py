@@ -23,6 +23,7 @@ from zhengwei.access.policy import may
 from zhengwei.duty.models import Change
 from zhengwei.interactions import policy as I
 from zhengwei.interactions import selectors as inbox
+from zhengwei.lib.privacy import coarse, mask_text
 from zhengwei.reports import geo, workflow
 from zhengwei.reports import policy as R
 from zhengwei.reports import selectors as reports
@@ -167,7 +168,12 @@ def map_features(*, user, account, filters: dict[str, str], now=None) -> dict[st
     gcj = settings.MAP_TILE_URL and settings.MAP_TILE_DATUM == "gcj02"
     features = []
     for r in rows:
-        lng, lat = geo.wgs84_to_gcj02(r.lng, r.lat) if gcj else (r.lng, r.lat)
+        # Exact points for those who may see personal data on the report; about a kilometre
+        # (zhengwei.lib.privacy.coarse) for everyone else.
+        lat, lng = r.lat, r.lng
+        if r.pk not in may_photos:
+            lat, lng = coarse(lat, lng)
+        lng, lat = geo.wgs84_to_gcj02(lng, lat) if gcj else (lng, lat)
         features.append(
             {
                 "type": "Feature",
@@ -184,7 +190,10 @@ def map_features(*, user, account, filters: dict[str, str], now=None) -> dict[st
                     "overdue": r.is_overdue(now),
                     "county": r.county_name,
                     "received": timezone.localtime(r.created_at).strftime("%m-%d %H:%M"),
-                    "description": r.description[:200],
+                    "description": mask_text(
+                        r.description,
+                        names=() if r.pk in may_photos else (r.reporter_name,),
+                    )[:200],
                     "url": reverse("reports:detail", args=[r.ticket]),
                     "photos": [
                         reverse("reports:photo", args=[pk, "display"])

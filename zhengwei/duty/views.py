@@ -26,6 +26,7 @@ from zhengwei.duty import selectors
 from zhengwei.interactions import policy as I
 from zhengwei.interactions import selectors as inbox
 from zhengwei.lib.errors import error_messages
+from zhengwei.lib.privacy import mask_text
 from zhengwei.reports import policy as R
 from zhengwei.reports import selectors as reports
 from zhengwei.reports import services as report_services
@@ -115,7 +116,7 @@ def _report_payload(request, report, ctx, photos) -> dict:
         "p0": report.lives_in_danger or report.priority == Priority.P0,
         "ticket": report.ticket,
         "title": f"{report.get_priority_display()} · {report.get_hazard_display()}",
-        "body": " ".join(p for p in (report.county_name, report.description[:60]) if p),
+        "body": " ".join(p for p in (report.county_name, mask_text(report.description)[:60]) if p),
     }
 
 

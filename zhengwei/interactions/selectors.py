@@ -2,7 +2,7 @@
 
 Contractor members see the inbox with phone and ID numbers masked, and never a conversation that
 is (or became) a disaster report; office staff without the personal-data action see masked text
-too. The openid is pseudonymous and is shown only shortened.
+too. The openid is never shown: a pseudonym stable per account stands for it.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from zhengwei.access.policy import Action, may, require
-from zhengwei.interactions import classify, wording
 from zhengwei.interactions import policy as P
+from zhengwei.interactions import wording
 from zhengwei.interactions.models import (
     Category,
     Conversation,
@@ -26,6 +26,7 @@ from zhengwei.interactions.models import (
     ReplyState,
     ReplyTemplate,
 )
+from zhengwei.lib.privacy import mask_text, pseudonym
 from zhengwei.orgs.models import OrgKind, RoleGrant, User, WeChatAccount
 from zhengwei.reports.models import State as ReportState
 
@@ -96,11 +97,14 @@ def sees_personal(user, account: WeChatAccount) -> bool:
 
 
 def shown(text: str, *, personal: bool) -> str:
-    return text if personal else classify.mask_personal(text)
+    """What a citizen wrote, with personal data masked (zhengwei.lib.privacy's one rule) for
+    everyone: those with ``personal``: the right see it in full only through an audited reveal."""
+    return mask_text(text)
 
 
-def short_openid(openid: str) -> str:
-    return f"{openid[:6]}…{openid[-4:]}" if len(openid) > 12 else openid
+def short_openid(openid: str, *, account_id: int | None) -> str:
+    """The citizen's pseudonym on the account (stable, so a conversation can be followed)."""
+    return pseudonym(openid, account_id=account_id)
 
 
 @dataclass(frozen=True)
@@ -123,11 +127,19 @@ def conversation_thread(*, user, conversation: Conversation) -> list[Entry]:
     for draft in conversation.replies.select_related("drafted_by", "sent_by").prefetch_related(
         "reviews__reviewer"
     ):
-        entries.append(Entry(draft.drafted_at, "reply", str(draft.drafted_by), draft.text, draft))
+        entries.append(
+            Entry(
+                draft.drafted_at,
+                "reply",
+                str(draft.drafted_by),
+                shown(draft.text, personal=personal),
+                draft,
+            )
+        )
     for step in conversation.steps.select_related("actor"):
         if step.kind in ("received", "replied", "drafted"):
             continue  # the item or the reply itself shows them
-        entries.append(Entry(step.at, "step", step.who, step.note, step))
+        entries.append(Entry(step.at, "step", step.who, shown(step.note, personal=personal), step))
     entries.sort(key=lambda e: (e.at, e.kind != "citizen"))
     return entries
 

@@ -86,7 +86,7 @@ def conversation(request, pk: int):
             "c": conv,
             "account": account,
             "thread": selectors.conversation_thread(user=user, conversation=conv),
-            "openid": selectors.short_openid(conv.openid),
+            "openid": selectors.short_openid(conv.openid, account_id=conv.account_id),
             "overdue": conv.overdue(),
             "categories": Category.choices,
             "hazards": Hazard.choices,

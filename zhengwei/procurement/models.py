@@ -478,6 +478,8 @@ class Acceptance(models.Model):
     members = models.ManyToManyField(User, related_name="+", verbose_name=_("panel"))
     items = models.JSONField(default=list)  # [{"indicator", "target", "measured", "met"}]
     passed = models.BooleanField(_("passed"))
+    # The fee due for the period before deductions, and what the missed service levels deduct.
+    period_fee = MONEY(_("fee for the period (yuan)"), default=Decimal("0.00"))
     deduction = MONEY(_("deduction (yuan)"), default=Decimal("0.00"))
     conclusion = models.TextField(_("conclusion"), blank=True)
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -1,8 +1,12 @@
 """CSV (UTF-8 with BOM, so Excel opens it in Chinese), Excel and GeoJSON of filtered reports,
 and the 灾情初报 summary workbook.
 
-The reporter's phone number and name are included only for people whose role may see personal
-data (``reports.personal_data.view``); every export is audited with its row count.
+Exports leave the building: what the citizen wrote is masked in every export (zhengwei.lib.privacy:
+phone and ID numbers, cards, plates, e-mail, the reporter's name), and the reporter's phone and
+name columns, given only to people whose role may see personal data
+(``reports.personal_data.view``), carry the masked forms; the full number is one audited reveal on
+the report's page. Exact coordinates go only to those people too (about a kilometre for others).
+Every export is audited with its row count.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from zhengwei.audit.services import audit_record
+from zhengwei.lib.privacy import coarse, mask_name, mask_text
 from zhengwei.reports import policy as P
 from zhengwei.reports.models import Report
 
@@ -62,6 +67,9 @@ def columns(personal: bool) -> list[tuple[str, str]]:
 
 
 def row(report: Report, personal: bool) -> dict[str, Any]:
+    names = (report.reporter_name,) if report.reporter_name_sealed else ()
+    point = (report.lat, report.lng) if personal else coarse(report.lat, report.lng)
+    lat, lng = point if point else (None, None)
     data = {
         "ticket": report.ticket,
         "channel": report.get_channel_display(),
@@ -72,10 +80,10 @@ def row(report: Report, personal: bool) -> dict[str, Any]:
         "county_code": report.county_code,
         "county_name": report.county_name,
         "address": report.address,
-        "lat": report.lat,
-        "lng": report.lng,
+        "lat": lat,
+        "lng": lng,
         "location_flag": report.get_location_flag_display(),
-        "description": report.description,
+        "description": mask_text(report.description, names=names),
         "submitted_at": _when(report.submitted_at),
         "first_ack_at": _when(report.first_ack_at),
         "dispatched_at": _when(report.dispatched_at),
@@ -89,8 +97,8 @@ def row(report: Report, personal: bool) -> dict[str, Any]:
         "photos": report.photos.count(),
     }
     if personal:
-        data["reporter_phone"] = report.reporter_phone
-        data["reporter_name"] = report.reporter_name
+        data["reporter_phone"] = report.reporter_phone_masked
+        data["reporter_name"] = mask_name(report.reporter_name)
     return {k: ("" if v is None else v) for k, v in data.items()}
 
 
@@ -157,15 +165,10 @@ def to_geojson(user, reports: list[Report]) -> bytes:
     features = []
     for report in reports:
         props = row(report, personal)
-        props.pop("lat", None)
-        props.pop("lng", None)
+        lat, lng = props.pop("lat", None), props.pop("lng", None)
         props["state_code"] = report.state
         props["hazard_code"] = report.hazard
-        geometry = (
-            {"type": "Point", "coordinates": [report.lng, report.lat]}
-            if report.has_location
-            else None
-        )
+        geometry = {"type": "Point", "coordinates": [lng, lat]} if report.has_location else None
         features.append({"type": "Feature", "geometry": geometry, "properties": props})
     _audit(user, "geojson", len(reports), personal)
     return json.dumps(

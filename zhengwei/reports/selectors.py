@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengwei.access.policy import accounts_for, require
+from zhengwei.lib.privacy import Lens
 from zhengwei.orgs.models import Organisation, OrgKind, User, WeChatAccount
 from zhengwei.reports import geo, workflow
 from zhengwei.reports import policy as P
@@ -112,9 +113,27 @@ def report_timeline(*, user, report: Report) -> list[ReportStep]:
 
 
 def report_photos(*, user, report: Report) -> list[ReportPhoto]:
+    """The report's photos, for those who may see personal data on it (a photo shows the place,
+    the people and often the reporter): the auditor and others in scope see none."""
     if not P.report_in_scope(user, report):
         raise PermissionDenied
+    if not may_see_phone(user, report):
+        return []
     return list(report.photos.all())
+
+
+def report_lens(user, report: Report, *, revealed: bool = False) -> Lens:
+    """What ``user`` sees of the reporter's personal data on ``report`` (zhengwei.lib.privacy):
+    free text masked (the reporter's own name too) until an audited reveal; exact coordinates
+    only for those with ``reports.personal_data.view``."""
+    personal = may_see_phone(user, report)
+    names = (report.reporter_name,) if report.reporter_name_sealed else ()
+    return Lens(
+        account_id=report.account_id,
+        personal=personal,
+        revealed=revealed and personal,
+        names=names,
+    )
 
 
 def photo_get(*, user, pk: int, original: bool = False) -> ReportPhoto:
@@ -125,6 +144,8 @@ def photo_get(*, user, pk: int, original: bool = False) -> ReportPhoto:
     )
     if photo is None or not P.report_in_scope(user, photo.report):
         raise Http404
+    if not may_see_phone(user, photo.report):
+        raise PermissionDenied
     if original and not P.may_on_report(user, P.REPORTS_PHOTO_ORIGINAL, photo.report):
         raise PermissionDenied
     return photo
@@ -299,17 +320,22 @@ def report_counts(
         ).values_list("hazard", "state", "county_code", "created_at")
     )
     cities = {c.code: c.city for c in geo.counties()}
-    by_hazard = Counter(h for h, _, _, _ in rows)
+    # Named loop variables: ``_`` is the translation function here (a report without a city
+    # once called a loop variable instead, and the page answered 500).
+    unknown = _("Unknown")
+    by_hazard = Counter(hazard for hazard, *rest in rows)
     by_group = Counter(
         "open"
-        if s in workflow.OPEN_STATES
+        if state in workflow.OPEN_STATES
         else "resolved"
-        if s in (State.RESOLVED, State.CLOSED)
+        if state in (State.RESOLVED, State.CLOSED)
         else "excluded"
-        for _, s, _, _ in rows
+        for hazard, state, county, at in rows
     )
-    by_city = Counter(cities.get(c, "") or _("Unknown") for _, _, c, _ in rows)
-    by_day = Counter(timezone.localtime(t).date().isoformat() for _, _, _, t in rows)
+    by_city = Counter(cities.get(county, "") or unknown for hazard, state, county, at in rows)
+    by_day = Counter(
+        timezone.localtime(at).date().isoformat() for hazard, state, county, at in rows
+    )
     return {
         "total": len(rows),
         "by_hazard": {Hazard(h).label: n for h, n in by_hazard.most_common()},

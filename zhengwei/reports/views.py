@@ -114,6 +114,8 @@ def report_detail(request, ticket: str):
             "photos": selectors.report_photos(user=request.user, report=report),
             "actions": actions,
             "can_reveal": selectors.may_see_phone(request.user, report),
+            "lens": (lens := selectors.report_lens(request.user, report)),
+            "point": lens.point(report.lat, report.lng),
             "can_original": P.may_on_report(request.user, P.REPORTS_PHOTO_ORIGINAL, report),
             "suggestions": [r for r in report.suggested_duplicates.all() if r.pk != report.pk],
             "family": family,
@@ -134,7 +136,9 @@ def report_detail(request, ticket: str):
 def reveal_phone(request, ticket: str):
     report = selectors.report_get(user=request.user, ticket=ticket)
     phone = services.report_reveal_phone(actor=request.user, report=report)
-    return render(request, "reports/_phone.html", {"phone": phone, "report": report})
+    # The same audited reveal shows the reporter's name and the description as written.
+    lens = selectors.report_lens(request.user, report, revealed=True)
+    return render(request, "reports/_phone.html", {"phone": phone, "report": report, "lens": lens})
 
 
 def _unit(request, report: Report) -> Organisation | None:

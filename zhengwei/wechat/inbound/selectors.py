@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from zhengwei.access.policy import Action, may, require
+from zhengwei.lib.privacy import mask_text, pseudonym
 from zhengwei.orgs.models import WeChatAccount
 from zhengwei.wechat.inbound.models import (
     CallbackRejection,
@@ -48,6 +49,7 @@ class Row:
     message: InboundMessage
     type_label: str
     preview: str
+    sender: str = ""  # the citizen's pseudonym on this account, never the openid
 
 
 _TYPES = {
@@ -76,13 +78,15 @@ _TYPES = {
 
 
 def _cut(text: str, n: int = 80) -> str:
-    text = " ".join(text.split())
+    """One line of what a citizen wrote, personal data masked (zhengwei.lib.privacy)."""
+    text = mask_text(" ".join(text.split()))
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def preview(m: InboundMessage, *, personal: bool) -> str:
     """A one-line summary. Without ``personal``: no coordinates, place names, photo URLs or media
-    ids (they locate or show the citizen); the openid is pseudonymous and stays."""
+    ids (they locate or show the citizen). Phone and ID numbers, names and the like in what the
+    citizen wrote are masked for everyone (``_cut``)."""
     hidden = _("(personal data hidden)")
     f = m.field
     key = m.event.lower() if m.kind == "event" else m.msg_type
@@ -147,6 +151,7 @@ def message_rows(*, user, account: WeChatAccount, messages) -> list[Row]:
                 message=m,
                 type_label=label() if label else (m.event or m.msg_type),
                 preview=preview(m, personal=personal),
+                sender=pseudonym(m.from_user, account_id=account.pk),
             )
         )
     return rows

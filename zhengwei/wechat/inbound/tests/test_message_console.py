@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from zhengwei.console.navigation import items_for
+from zhengwei.lib.privacy import pseudonym
 from zhengwei.wechat.inbound.tests.helpers import post, text_fields
 
 URL = reverse("wechat_inbound:messages")
@@ -50,7 +51,9 @@ def test_office_roles_and_the_contractors_operator_and_editor_see_the_messages(
 ):
     page = client_for(world[role]).get(URL).content.decode()
     assert "五四路积水半米深" in page
-    assert "oCitizenWithLocation" in page  # the openid is pseudonymous
+    # The openid identifies the citizen: a pseudonym, stable per account, stands for it.
+    assert "oCitizenWithLocation" not in page
+    assert pseudonym("oCitizenWithLocation", account_id=stored.pk) in page
 
 
 @pytest.mark.parametrize("role", ["writer", "unit_officer"])

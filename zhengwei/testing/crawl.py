@@ -1,0 +1,337 @@
+"""The crawl: every URL pattern of the project, visited as every persona (issue #7).
+
+Two test modules drive it: ``console/tests/test_privacy_crawl.py`` (seeded citizens' personal data
+never reaches a persona that may not see it) and ``console/tests/test_page_crawl.py`` (no page
+answers 500 or shows a raw code). Nothing here names an app's pages one by one: the URL patterns
+are read from the URL conf, so a new app's pages are crawled the day they are added.
+
+**When you add a URL pattern with path parameters** (``<int:pk>``, ``<str:ticket>``…), the crawl
+cannot invent them. Add an entry to ``url_params`` below, keyed by the pattern's name
+(``"namespace:name"``): a function of the ``CrawlContext`` (the test world and the seeded
+citizens' objects) that returns the kwargs for ``reverse`` — one dict, or a list of dicts to visit
+several objects. It may create what it needs with your app's services or factories. Only when a
+pattern truly cannot or need not be visited, name it in ``NOT_CRAWLED`` with the reason
+(``"namespace:*"`` covers a whole namespace). The crawl test fails, naming the pattern, until one
+of the two is there.
+
+Links found on the pages visited (``href``, ``src``, ``hx-get``, ``data-url``…) are followed one
+level further, so a detail page's photo and export links are checked too.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+# --- The patterns -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pattern:
+    name: str  # "namespace:name", or the route itself when the pattern has no name
+    route: str
+    params: tuple[str, ...]
+    fixed: tuple[
+        tuple[str, Any], ...
+    ] = ()  # kwargs given in the URL conf (path(..., {"fmt": "csv"}))
+
+
+def _route_of(pattern) -> str:
+    return str(pattern.pattern)
+
+
+def _params_of(pattern) -> tuple[str, ...]:
+    regex = pattern.pattern.regex
+    return tuple(regex.groupindex) or tuple(f"#{i}" for i in range(regex.groups))
+
+
+def url_patterns() -> list[Pattern]:
+    """Every URL pattern of the project, with its full name, route and path parameters."""
+    found: list[Pattern] = []
+
+    def walk(patterns, prefix: str, namespace: str, params: tuple[str, ...]) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = p.namespace
+                child_ns = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+                walk(
+                    p.url_patterns,
+                    prefix + _route_of(p),
+                    child_ns,
+                    params + _params_of(p),
+                )
+            elif isinstance(p, URLPattern):
+                route = prefix + _route_of(p)
+                name = f"{namespace}:{p.name or route}" if namespace else (p.name or route)
+                found.append(
+                    Pattern(
+                        name=name,
+                        route=route,
+                        params=params + _params_of(p),
+                        fixed=tuple(sorted((p.default_args or {}).items())),
+                    )
+                )
+
+    walk(get_resolver().url_patterns, "/", "", ())
+    return found
+
+
+# --- What the crawl needs to know about parameters ----------------------------------------------
+
+
+@dataclass
+class CrawlContext:
+    """What ``url_params`` functions get: the test world (``world.account``, ``world["editor"]``
+    …) and the objects the crawl test seeded (``seeded["report"]``, ``seeded["conversation"]``…)."""
+
+    world: Any
+    seeded: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def account(self):
+        return self.world.account
+
+    def __getitem__(self, key: str) -> Any:
+        return self.seeded[key]
+
+
+Kwargs = dict[str, Any]
+UrlParams = Callable[[CrawlContext], Kwargs | list[Kwargs]]
+
+
+def _report(c: CrawlContext):
+    return c["report"]
+
+
+def _first(model_path: str, **filters) -> Callable[[CrawlContext], list[Kwargs]]:
+    """The pk of the first object of ``model_path`` ("app_label.Model") on the test account."""
+
+    def params(c: CrawlContext) -> list[Kwargs]:
+        from django.apps import apps
+
+        model = apps.get_model(model_path)
+        qs = model.objects.all()
+        if any(f.name == "account" for f in model._meta.fields):
+            qs = qs.filter(account=c.account)
+        pk = qs.filter(**filters).values_list("pk", flat=True).first()
+        return [{"pk": pk}] if pk is not None else []
+
+    return params
+
+
+def _photos(c: CrawlContext) -> list[Kwargs]:
+    photo = c["report"].photos.first()
+    if photo is None:
+        return []
+    return [{"pk": photo.pk, "variant": v} for v in ("display", "thumb", "original")]
+
+
+def _report_verbs(c: CrawlContext) -> list[Kwargs]:
+    return [{"ticket": c["report"].ticket, "verb": "triage"}]
+
+
+def _status(c: CrawlContext) -> list[Kwargs]:
+    from zhengwei.reports import links
+
+    report = c["report"]
+    path = links.status_path(report.ticket)
+    parts = [p for p in path.split("/") if p]
+    return [{"ticket": parts[-2], "token": parts[-1]}]
+
+
+url_params: dict[str, UrlParams] = {
+    # console
+    "console:organisation_edit": lambda c: {"pk": c.world.office.pk},
+    "console:account_detail": lambda c: {"pk": c.account.pk},
+    "console:account_edit": lambda c: {"pk": c.account.pk},
+    "console:person_detail": lambda c: {"pk": c.world["duty_officer"].pk},
+    "console:person_edit": lambda c: {"pk": c.world["duty_officer"].pk},
+    "console:person_set_active": lambda c: {"pk": c.world["duty_officer"].pk},
+    "console:person_security": lambda c: {"pk": c.world["duty_officer"].pk},
+    "console:person_grant": lambda c: {"pk": c.world["duty_officer"].pk},
+    "console:person_grant_roles": lambda c: {"pk": c.world["duty_officer"].pk},
+    "console:grant_revoke": _first("orgs.RoleGrant"),
+    "console:shift_delete": _first("orgs.DutyShift"),
+    # audit
+    "audit:detail": _first("audit.AuditEntry"),
+    # wechat
+    "wechat_inbound:keyword_edit": _first("wechat_inbound.KeywordReply"),
+    "wechat_inbound:keyword_delete": _first("wechat_inbound.KeywordReply"),
+    "wechat_inbound:menu_edit": _first("wechat_inbound.MenuClickReply"),
+    "wechat_inbound:menu_delete": _first("wechat_inbound.MenuClickReply"),
+    # reports
+    "reports:export": lambda c: [{"fmt": f} for f in ("csv", "geojson", "xlsx")],
+    "reports:routing_delete": _first("reports.RoutingRule"),
+    "reports:photo": _photos,
+    "reports:detail": lambda c: {"ticket": _report(c).ticket},
+    "reports:reveal_phone": lambda c: {"ticket": _report(c).ticket},
+    "reports:act": _report_verbs,
+    "reports:status": _status,
+    "reports:open311_discovery": lambda c: [{"fmt": "json"}, {"fmt": "xml"}],
+    "reports:open311_services": lambda c: [{"fmt": "json"}, {"fmt": "xml"}],
+    "reports:open311_service": lambda c: {"code": _report(c).hazard, "fmt": "json"},
+    "reports:open311_requests": lambda c: [{"fmt": "json"}, {"fmt": "xml"}],
+    "reports:open311_request": lambda c: [
+        {"request_id": _report(c).ticket, "fmt": "json"},
+        {"request_id": _report(c).ticket, "fmt": "xml"},
+    ],
+    # duty
+    "duty:report_act": lambda c: {"ticket": _report(c).ticket, "verb": "triage"},
+    # interactions
+    "interactions:conversation": lambda c: {"pk": c["conversation"].pk},
+    "interactions:conversation_act": lambda c: {"pk": c["conversation"].pk, "verb": "assign"},
+    "interactions:draft_act": lambda c: (
+        {"pk": c["draft"].pk, "verb": "approve"} if c.seeded.get("draft") else []
+    ),
+}
+
+NOT_CRAWLED: dict[str, str] = {
+    "wechat_inbound:callback": "WeChat's servers only: every request must be signed "
+    "(wechat/inbound/tests cover it); a GET without a signature is refused",
+    "admin:*": "Django's admin: staff superusers only, and only the audit trail is registered "
+    "(read-only); its object pages are reached by links from the admin index, followed by the crawl",
+    "reports:open311_token": "Open311 tokens are issued per POST of a client's request; "
+    "the token page shows the ticket only (tested in reports/tests/test_open311_spec.py)",
+    "simulator:*": "the citizen's phone simulator (SIMULATOR_ENABLED only, never in production); "
+    "it shows a citizen their own conversation",
+}
+
+
+def not_crawled_reason(name: str) -> str | None:
+    if name in NOT_CRAWLED:
+        return NOT_CRAWLED[name]
+    namespace = name.rsplit(":", 1)[0] if ":" in name else ""
+    while namespace:
+        if f"{namespace}:*" in NOT_CRAWLED:
+            return NOT_CRAWLED[f"{namespace}:*"]
+        namespace = namespace.rsplit(":", 1)[0] if ":" in namespace else ""
+    return None
+
+
+def missing_entries(patterns: Iterable[Pattern] | None = None) -> list[str]:
+    """One message per pattern with path parameters that neither ``url_params`` nor
+    ``NOT_CRAWLED`` names: what the developer must add."""
+    problems = []
+    for p in patterns if patterns is not None else url_patterns():
+        free = [x for x in p.params if x not in dict(p.fixed)]
+        if not free or p.name in url_params or not_crawled_reason(p.name) is not None:
+            continue
+        problems.append(
+            f"URL pattern {p.name!r} ({p.route}) has path parameters {free} the crawl cannot "
+            f"invent: add an entry to url_params in zhengwei/testing/crawl.py, e.g. "
+            f'"{p.name}": lambda c: {{{", ".join(f"{x!r}: ..." for x in free)}}}, '
+            f"or name it in NOT_CRAWLED there with the reason it is not visited."
+        )
+    return problems
+
+
+def start_urls(context: CrawlContext, patterns: Iterable[Pattern] | None = None) -> list[str]:
+    """The URL of every pattern: parameterless ones as they are, the others through
+    ``url_params`` (patterns in ``NOT_CRAWLED`` are left out)."""
+    urls: list[str] = []
+    for p in patterns if patterns is not None else url_patterns():
+        if not_crawled_reason(p.name) is not None:
+            continue
+        free = [x for x in p.params if x not in dict(p.fixed)]
+        if not free:
+            if ":" in p.name or not p.params:
+                urls.append(_reverse_or_route(p, {}))
+            continue
+        maker = url_params.get(p.name)
+        if maker is None:
+            continue
+        made = maker(context)
+        for kwargs in [made] if isinstance(made, dict) else list(made):
+            urls.append(reverse(p.name, kwargs=kwargs))
+    return sorted(set(u for u in urls if u))
+
+
+def _reverse_or_route(p: Pattern, kwargs: Kwargs) -> str:
+    try:
+        return reverse(p.name, kwargs=kwargs)
+    except Exception:  # an unnamed pattern: its route is its URL
+        route = p.route.lstrip("^").rstrip("$")
+        return route if not re.search(r"[\\(\[?*+]", route) else ""
+
+
+# --- Visiting ------------------------------------------------------------------------------------
+
+_LINK = re.compile(r"""(?:href|src|hx-get|data-url|data-src|data-geojson)\s*=\s*["']([^"'#]+)""")
+SKIP_PREFIXES = ("/static/", "/signout/", "/i18n/", "/sim/")
+
+
+@dataclass
+class Visit:
+    persona: str
+    url: str
+    status: int
+    content_type: str
+    text: str
+    via: str = ""
+
+
+def response_text(response) -> str:
+    """What a person could read in the response: HTML/JSON/CSV as text, the text inside an
+    .xlsx, nothing for images (checked by content type)."""
+    if getattr(response, "streaming", False):
+        body = b"".join(response.streaming_content)
+    else:
+        body = response.content
+    ctype = response.get("Content-Type", "")
+    if "spreadsheetml" in ctype or body[:2] == b"PK":
+        try:
+            with zipfile.ZipFile(io.BytesIO(body)) as z:
+                return "\n".join(
+                    z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith(".xml")
+                )
+        except zipfile.BadZipFile:
+            pass
+    if ctype.startswith("image/"):
+        return ""
+    return body.decode("utf-8", "replace")
+
+
+def links_in(text: str, base: str) -> list[str]:
+    out = []
+    for raw in _LINK.findall(text):
+        url = urljoin(base, raw.replace("&amp;", "&"))
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+            continue
+        if parts.path.startswith(SKIP_PREFIXES):
+            continue
+        out.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return out
+
+
+def crawl(client, persona: str, urls: Iterable[str], *, follow: int = 150) -> list[Visit]:
+    """GET every URL as the client's signed-in persona, then up to ``follow`` links found on
+    those pages (one level). Nothing is posted: the crawl changes nothing."""
+    visits: list[Visit] = []
+    seen: set[str] = set()
+    queue = [(u, "") for u in urls]
+    extra = 0
+    while queue:
+        url, via = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+        text = response_text(response)
+        visits.append(
+            Visit(persona, url, response.status_code, response.get("Content-Type", ""), text, via)
+        )
+        if via or response.status_code != 200 or "html" not in visits[-1].content_type:
+            continue
+        for link in links_in(text, url):
+            if link not in seen and extra < follow:
+                extra += 1
+                queue.append((link, url))
+    return visits
