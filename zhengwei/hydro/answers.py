@@ -99,9 +99,7 @@ def typhoon(data: dict, link: str) -> str:
     lines = []
     for t in storms:
         when = datetime.fromisoformat(t["tm"]).strftime("%m-%d %H:%M") if t.get("tm") else ""
-        line = _(
-            "Typhoon %(name)s (%(en)s) at %(when)s: %(lat)s°N %(lng)s°E, %(grade)s"
-        ) % {
+        line = _("Typhoon %(name)s (%(en)s) at %(when)s: %(lat)s°N %(lng)s°E, %(grade)s") % {
             "name": t["name"],
             "en": t["en"],
             "when": when,
@@ -152,7 +150,9 @@ def warnings(data: dict, link: str, county: str = "") -> str:
     return _("【Warnings】%(parts)s. Details: %(link)s") % {"parts": "；".join(parts), "link": link}
 
 
-def location(data: dict, lat: float, lng: float, county_code: str, county_name: str, link: str) -> str:
+def location(
+    data: dict, lat: float, lng: float, county_code: str, county_name: str, link: str
+) -> str:
     """The nearest stations' rain and water levels, and the warnings and responses in force for
     the county of a shared location."""
     if not data.get("at"):

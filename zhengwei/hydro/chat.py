@@ -56,7 +56,10 @@ def answer(topic: str) -> str:
         return answers.warnings(data, _link("hydro:live"))
     if topic == "rain_water":
         return "\n".join(
-            (answers.rain(data, _link("hydro:live_rain")), answers.water(data, _link("hydro:live_water")))
+            (
+                answers.rain(data, _link("hydro:live_rain")),
+                answers.water(data, _link("hydro:live_water")),
+            )
         )
     return "\n".join(
         (

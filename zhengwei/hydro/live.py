@@ -74,7 +74,11 @@ def water() -> dict:
         }
         (reservoirs if e["t"] == RESERVOIR else rivers).append(row)
     key = lambda r: (-r["rank"], -(r["over"] or 0), r["name"])  # noqa: E731
-    return {"at": _at(data), "rivers": sorted(rivers, key=key), "reservoirs": sorted(reservoirs, key=key)}
+    return {
+        "at": _at(data),
+        "rivers": sorted(rivers, key=key),
+        "reservoirs": sorted(reservoirs, key=key),
+    }
 
 
 def map_points() -> dict:

@@ -68,7 +68,9 @@ def flood_typhoon(request, tfid: str | None = None):
 @require_GET
 def flood_typhoon_json(request, tfid: str):
     typhoon = get_object_or_404(Typhoon, pk=tfid)
-    return _public(JsonResponse(live.typhoon_track(typhoon), json_dumps_params={"ensure_ascii": False}))
+    return _public(
+        JsonResponse(live.typhoon_track(typhoon), json_dumps_params={"ensure_ascii": False})
+    )
 
 
 @require_GET
@@ -115,7 +117,9 @@ def import_list(request):
                 },
             )
             return redirect("hydro:imports")
-    page = Paginator(ImportRun.objects.select_related("actor"), 30).get_page(request.GET.get("page"))
+    page = Paginator(ImportRun.objects.select_related("actor"), 30).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "hydro/imports.html",

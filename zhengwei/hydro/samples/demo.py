@@ -78,10 +78,46 @@ RIVERS = (
     ("90200003", "七里街", "建溪", "350783", 118.32, 27.03, None, 99.5, 90.5, 2.6, True),
     ("90200004", "光泽", "北溪", "350723", 117.33, 27.54, 228.5, None, 224.6, 1.9, True),
     ("90200005", "敖江（演示站）", "敖江", "350122", 119.55, 26.25, 8.5, 10.5, 5.2, 4.1, False),
-    ("90200006", "尤溪口（演示站）", "尤溪", "350426", 118.19, 26.17, 128.0, 131.0, 122.4, 6.3, False),
-    ("90200007", "浦南（演示站）", "九龙江北溪", "350602", 117.70, 24.62, 12.0, 14.5, 8.1, 4.6, False),
+    (
+        "90200006",
+        "尤溪口（演示站）",
+        "尤溪",
+        "350426",
+        118.19,
+        26.17,
+        128.0,
+        131.0,
+        122.4,
+        6.3,
+        False,
+    ),
+    (
+        "90200007",
+        "浦南（演示站）",
+        "九龙江北溪",
+        "350602",
+        117.70,
+        24.62,
+        12.0,
+        14.5,
+        8.1,
+        4.6,
+        False,
+    ),
     ("90200008", "交溪（演示站）", "交溪", "350981", 119.60, 27.05, 9.0, 11.0, 5.6, 3.9, False),
-    ("90200009", "汀江（演示站）", "汀江", "350821", 116.36, 25.83, 290.0, 293.0, 286.0, 4.5, False),
+    (
+        "90200009",
+        "汀江（演示站）",
+        "汀江",
+        "350821",
+        116.36,
+        25.83,
+        290.0,
+        293.0,
+        286.0,
+        4.5,
+        False,
+    ),
     ("90200010", "永泰（演示站）", "大樟溪", "350125", 118.93, 25.87, 19.5, 22.0, 15.8, 4.4, False),
 )
 # Older published values of the same 南平 stations (2006 report), valid until the newer value is
@@ -114,7 +150,7 @@ def _hours():
 
 
 def _profile(hours: list[datetime], peak: datetime, width: float) -> list[float]:
-    return [math.exp(-(((h - peak).total_seconds() / 3600) / width) ** 2) for h in hours]
+    return [math.exp(-((((h - peak).total_seconds() / 3600) / width) ** 2)) for h in hours]
 
 
 def _scaled(weights: list[float], total: float) -> list[float]:
@@ -225,11 +261,47 @@ def _csv(header: list[str], rows: list[list]) -> str:
 def stations_csv() -> str:
     rows = []
     for g in gauges():
-        rows.append([g.stcd, g.name, "", "", "", g.lng, g.lat, "", g.adcd, "", "", "PP", "1", "synthetic"])
+        rows.append(
+            [g.stcd, g.name, "", "", "", g.lng, g.lat, "", g.adcd, "", "", "PP", "1", "synthetic"]
+        )
     for stcd, name, river, adcd, lng, lat, *_rest in RIVERS:
-        rows.append([stcd, name, river, "", "东南诸河", lng, lat, "", adcd, "85黄海", "0", "ZZ", "1", "synthetic"])
+        rows.append(
+            [
+                stcd,
+                name,
+                river,
+                "",
+                "东南诸河",
+                lng,
+                lat,
+                "",
+                adcd,
+                "85黄海",
+                "0",
+                "ZZ",
+                "1",
+                "synthetic",
+            ]
+        )
     for stcd, name, adcd, lng, lat, *_rest in RESERVOIRS:
-        rows.append([stcd, name, "", "", "东南诸河", lng, lat, "", adcd, "85黄海", "0", "RR", "1", "synthetic"])
+        rows.append(
+            [
+                stcd,
+                name,
+                "",
+                "",
+                "东南诸河",
+                lng,
+                lat,
+                "",
+                adcd,
+                "85黄海",
+                "0",
+                "RR",
+                "1",
+                "synthetic",
+            ]
+        )
     header = ["STCD", "STNM", "RVNM", "HNNM", "BSNM", "LGTD", "LTTD", "STLC", "ADDVCD", "DTMNM",
               "DTMEL", "STTP", "USFL", "COMMENTS"]  # fmt: skip
     return _csv(header, rows)
@@ -259,9 +331,11 @@ def river_csv(rng: random.Random) -> str:
         top = rise if not real else min(rise, min(limits) - base - 0.4)
         previous = None
         for h in hours:
-            z = base + top * math.exp(-(((h - peak).total_seconds() / 3600) / 14) ** 2)
+            z = base + top * math.exp(-((((h - peak).total_seconds() / 3600) / 14) ** 2))
             z = round(z + rng.uniform(-0.02, 0.02), 2)
-            trend = "" if previous is None else ("5" if z > previous else "4" if z < previous else "6")
+            trend = (
+                "" if previous is None else ("5" if z > previous else "4" if z < previous else "6")
+            )
             flow = round(80 + (z - base) * 420, 1)
             rows.append([stcd, _tm(h), f"{z:.2f}", f"{flow:.1f}", trend])
             previous = z
@@ -280,7 +354,11 @@ def reservoir_csv(rng: random.Random) -> str:
             rz = start + rise / (1 + math.exp(-((h - peak).total_seconds() / 3600) / 5))
             rz = round(rz, 2)
             w = round(capacity * (0.6 + 0.4 * (rz - start) / (normal - start)), 1)
-            trend = "" if previous is None else ("5" if rz > previous else "4" if rz < previous else "6")
+            trend = (
+                ""
+                if previous is None
+                else ("5" if rz > previous else "4" if rz < previous else "6")
+            )
             rows.append([stcd, _tm(h), f"{rz:.2f}", f"{w:.1f}", trend])
             previous = rz
     return _csv(["STCD", "TM", "RZ", "W", "RWPTN"], rows)
@@ -296,7 +374,13 @@ def thresholds() -> list[dict]:
             if value is None:
                 continue
             result.append(
-                {"stcd": stcd, "kind": kind, "value": value, "valid_from": changed, "source": source}
+                {
+                    "stcd": stcd,
+                    "kind": kind,
+                    "value": value,
+                    "valid_from": changed,
+                    "source": source,
+                }
             )
         if stcd in OLDER:
             kind = "GRZ" if grz and not wrz else "WRZ"

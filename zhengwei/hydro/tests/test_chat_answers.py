@@ -23,7 +23,9 @@ def phone(client, world, django_capture_on_commit_callbacks):
 
 def test_rain_keyword_answers_with_the_wettest_gauges_and_the_live_page(phone, flood):
     text = reply_text(phone.text("雨情"))
-    assert text.startswith("【雨情】截至08-01 06:00，过去24小时雨量最大：连江下宫 507.7毫米（特大暴雨）")
+    assert text.startswith(
+        "【雨情】截至08-01 06:00，过去24小时雨量最大：连江下宫 507.7毫米（特大暴雨）"
+    )
     assert "https://fx.example.gov.cn/flood/rain/" in text
 
 

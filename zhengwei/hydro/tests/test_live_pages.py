@@ -1,7 +1,6 @@
 """The 汛情实况 pages: public, from the current picture, cacheable for a minute."""
 
 
-
 def test_the_live_pages_show_the_demo_story_without_signing_in(client, flood):
     index = client.get("/flood/")
     assert index.status_code == 200
