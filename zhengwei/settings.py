@@ -60,7 +60,9 @@ INSTALLED_APPS = [
     # Before interactions: its passive chat answers are asked first (zhengwei/hydro/chat.py).
     "zhengwei.hydro",
     "zhengwei.interactions",
+    "zhengwei.newsroom",
     "zhengwei.procurement",
+    "zhengwei.performance",
 ]
 
 MIDDLEWARE = [
@@ -364,6 +366,12 @@ INTERACTION_DEADLINES = env_str("INTERACTION_DEADLINES", "")
 # How often an open duty console asks for changes (milliseconds).
 DUTY_POLL_MS = env_int("DUTY_POLL_MS", 1000, minimum=250)
 
+# --- Newsroom (zhengwei.newsroom; guide in docs/guide/newsroom.md) ----------------------------
+# Pushes a week the contract asks for (an emergency raises it to its own target).
+NEWSROOM_CADENCE_PER_WEEK = env_int("NEWSROOM_CADENCE_PER_WEEK", 3, minimum=0)
+# Hosts an article body may link to without a finding (WeChat shows only its own links).
+NEWSROOM_LINK_HOSTS = env_list("NEWSROOM_LINK_HOSTS", ["mp.weixin.qq.com"])
+
 # --- Flood information (zhengwei.hydro; guide in docs/guide/flood.md) -------------------------
 # Folder the incremental import (hydro_tick) takes SL 323 CSV and typhoon files from; files it
 # has taken in move to done/ below it, files it could not read to failed/. Empty: no inbox.
@@ -413,8 +421,10 @@ SCHEDULED_COMMANDS: dict[str, int] = {
     "interactions_tick": 60,
     "wechat_periodic": 300,
     "prune_audit": 86400,
+    "newsroom_tick": 60,
     "procurement_reminders": 3600,
     "hydro_tick": 300,
+    "performance_tick": 3600,
 }
 if env_str("SCHEDULED_COMMANDS"):
     import json as _json
@@ -427,6 +437,9 @@ if env_str("SCHEDULED_COMMANDS"):
         raise ConfigError(
             f"SCHEDULED_COMMANDS must be a JSON object of name: seconds ({exc})"
         ) from None
+
+# Performance (绩效考核): an amber warning this many days without a post (the veto is at 14).
+PERFORMANCE_AMBER_DAYS = env_int("PERFORMANCE_AMBER_DAYS", 7, minimum=1)
 
 LOGGING = {
     "version": 1,

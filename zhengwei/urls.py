@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("zhengwei.interactions.urls")),
     path("", include("zhengwei.hydro.urls")),
     path("", include("zhengwei.notify.urls")),
+    path("", include("zhengwei.performance.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("django-admin/", admin.site.urls),
     # The local WeChat simulator: 404 unless SIMULATOR_ENABLED (./run's simulator process).

@@ -216,6 +216,12 @@ url_params: dict[str, UrlParams] = {
     "hydro:live_typhoon_one": _typhoon,
     "hydro:live_typhoon_json": _typhoon,
     "hydro:import_rejects": _import_run,
+    # performance (scorecards exist once computed; items are acted on by POST only)
+    "performance:scorecard": _first("performance.Scorecard"),
+    "performance:scorecard_sign": _first("performance.Scorecard"),
+    "performance:item_act": lambda c: [
+        {**kw, "verb": "confirm"} for kw in _first("performance.ScorecardItem")(c)
+    ],
 }
 
 NOT_CRAWLED: dict[str, str] = {

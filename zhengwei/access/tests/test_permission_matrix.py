@@ -105,6 +105,32 @@ EXPECTED = {
     "procurement.qualification.sign": "x  x  .  .  x  .  .  .  .  .  .  .",
     "procurement.evaluate":         "x  x  x  x  x  .  .  .  .  .  .  .",
     "procurement.thresholds.manage": ".  .  .  .  x  .  x  .  .  .  .  .",
+    # newsroom: topics, articles, 三审, publishing, emergency, live coverage (issue 10)
+    "newsroom.view":                "x  x  x  .  .  x  x  x  x  x  x  .",
+    "newsroom.topic.propose":       "x  x  .  .  .  .  .  x  x  x  .  .",
+    "newsroom.topic.decide":        "x  x  .  .  .  .  .  x  x  .  .  .",
+    "newsroom.direction.issue":     "x  x  .  .  .  .  .  .  .  .  .  .",
+    "newsroom.article.write":       ".  .  .  .  .  .  .  x  x  x  .  .",
+    "newsroom.review":              "x  x  x  .  .  .  .  .  x  .  .  .",
+    "newsroom.finding.decide":      "x  x  x  .  .  .  .  .  x  .  .  .",
+    "newsroom.preview":             "x  x  x  .  .  .  .  x  x  x  x  .",
+    "newsroom.push.manage":         "x  .  .  .  .  .  .  .  x  .  x  .",
+    "newsroom.push.withdraw":       "x  .  .  .  .  .  .  .  .  .  .  .",
+    "newsroom.columns.manage":      "x  x  .  .  .  .  .  x  .  .  .  .",
+    "newsroom.words.manage":        "x  x  .  .  .  .  x  .  .  .  .  .",
+    "newsroom.chain.manage":        "x  .  .  .  .  .  x  .  .  .  .  .",
+    "newsroom.emergency.declare":   "x  .  x  .  .  .  .  .  .  .  .  .",
+    "newsroom.live.post":           ".  .  .  .  .  .  .  x  x  x  x  .",
+    "newsroom.live.check":          "x  x  x  x  .  .  .  .  .  .  .  .",
+    "newsroom.metrics.view":        "x  x  x  .  x  x  x  x  x  .  .  .",
+    # performance (issue 13)
+    #                                    OL OR DL DO PO AU SA PM ED WR OP UO
+    "performance.view":                 "x  x  x  .  x  x  x  x  .  .  .  .",
+    "performance.scorecard.compute":    "x  x  .  .  x  .  .  .  .  .  .  .",
+    "performance.scorecard.review":     "x  x  .  .  x  .  .  .  .  .  .  .",
+    "performance.scorecard.respond":    ".  .  .  .  .  .  .  x  .  .  .  .",
+    "performance.scorecard.sign":       "x  .  .  .  .  .  .  .  .  .  .  .",
+    "performance.incident.record":      "x  x  .  .  .  .  .  .  .  .  .  .",
 }
 # fmt: on
 

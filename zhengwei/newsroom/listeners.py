@@ -1,0 +1,1 @@
+"""What the newsroom hears from the layers below (subscribed from NewsroomConfig.ready)."""

@@ -1,0 +1,212 @@
+"""Reads for the newsroom's pages, and the metrics the performance evaluation reuses."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from zhengwei.newsroom.chain import chain_for
+from zhengwei.newsroom.models import (
+    Article,
+    ArticleState,
+    Emergency,
+    Finding,
+    FindingKind,
+    FindingState,
+    Push,
+    PushState,
+    ReviewStep,
+    StepState,
+)
+from zhengwei.orgs.models import WeChatAccount
+
+PUBLISHED_STATES = (PushState.PUBLISHED, PushState.WITHDRAWN)
+ARTICLE_PUBLISHED_STATES = (ArticleState.PUBLISHED, ArticleState.WITHDRAWN)
+
+
+def _aware(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _percentile(values: list[float], share: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def cadence_target(account: WeChatAccount, week_start: date) -> int:
+    """Pushes a week the contract asks for (NEWSROOM_CADENCE_PER_WEEK, default 3), raised to an
+    emergency's target in any week an emergency was running."""
+    base = settings.NEWSROOM_CADENCE_PER_WEEK
+    start, end = _aware(week_start), _aware(week_start + timedelta(days=7))
+    emergencies = Emergency.objects.filter(account=account, started_at__lt=end).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gt=start)
+    )
+    return max([base, *[e.per_week for e in emergencies]])
+
+
+def weeks(start: date, end: date) -> list[date]:
+    """Mondays of the ISO weeks that begin in [start, end)."""
+    monday = start + timedelta(days=(7 - start.weekday()) % 7)
+    out = []
+    while monday < end:
+        out.append(monday)
+        monday += timedelta(days=7)
+    return out
+
+
+def published_pushes(*, account: WeChatAccount, start: date, end: date) -> QuerySet[Push]:
+    return Push.objects.filter(
+        account=account,
+        state__in=PUBLISHED_STATES,
+        published_at__gte=_aware(start),
+        published_at__lt=_aware(end),
+    )
+
+
+def published_articles(*, account: WeChatAccount, start: date, end: date) -> QuerySet[Article]:
+    return Article.objects.filter(
+        account=account,
+        state__in=ARTICLE_PUBLISHED_STATES,
+        published_at__gte=_aware(start),
+        published_at__lt=_aware(end),
+    )
+
+
+def chain_complete(article: Article, steps: list[ReviewStep]) -> bool:
+    """The approved revision went through every level of its chain, each approved."""
+    if not steps or article.approved_revision_id is None:
+        return False
+    last_round = max(s.round for s in steps)
+    rounds = [s for s in steps if s.round == last_round]
+    if any(s.state != StepState.APPROVED for s in rounds):
+        return False
+    levels = chain_for(article.account, rounds[0].mode)
+    if len(rounds) < len(levels):
+        return False
+    return all(s.revision_id == article.approved_revision_id for s in rounds)
+
+
+def newsroom_metrics(*, account: WeChatAccount, start: date, end: date) -> dict:
+    """The newsroom's figures for [start, end) (end exclusive), for the performance evaluation.
+
+    Keys (numbers, or None when there is nothing to measure):
+        pushes_published, articles_published, originals, original_share (0–1),
+        review_chain_complete_share (0–1, of the published articles),
+        median_draft_to_publish_hours, p90_draft_to_publish_hours,
+        emergency_latency_minutes (median, from an emergency's start to the first push
+        published after it, over the emergencies started in the period),
+        cadence_weeks (ISO weeks beginning in the period), cadence_planned (pushes the
+        cadence asked for in those weeks), cadence_met (weeks that met their target),
+        typo_count (confirmed typos, decided in the period), banned_hits (banned-word
+        findings not dismissed, on revisions written in the period),
+        serious_errors_published (serious findings confirmed on published revisions).
+    ``sources`` maps each key to the queryset behind it (and ``url``, the console page).
+    """
+    pushes = published_pushes(account=account, start=start, end=end)
+    articles = published_articles(account=account, start=start, end=end)
+    article_list = list(articles.select_related("account"))
+    originals = [a for a in article_list if a.is_original]
+
+    steps_by_article: dict[int, list[ReviewStep]] = defaultdict(list)
+    for step in ReviewStep.objects.filter(article__in=[a.pk for a in article_list]):
+        steps_by_article[step.article_id].append(step)
+    complete = [a for a in article_list if chain_complete(a, steps_by_article[a.pk])]
+
+    hours = [
+        (a.published_at - a.created_at).total_seconds() / 3600
+        for a in article_list
+        if a.published_at and a.created_at
+    ]
+
+    emergencies = Emergency.objects.filter(
+        account=account, started_at__gte=_aware(start), started_at__lt=_aware(end)
+    )
+    latencies = []
+    for emergency in emergencies:
+        first = (
+            Push.objects.filter(
+                account=account,
+                state__in=PUBLISHED_STATES,
+                published_at__gte=emergency.started_at,
+            )
+            .order_by("published_at")
+            .first()
+        )
+        if first:
+            latencies.append((first.published_at - emergency.started_at).total_seconds() / 60)
+
+    week_list = weeks(start, end)
+    planned = 0
+    met = 0
+    for monday in week_list:
+        target = cadence_target(account, monday)
+        planned += target
+        count = published_pushes(
+            account=account, start=monday, end=monday + timedelta(days=7)
+        ).count()
+        met += count >= target
+
+    typos = Finding.objects.filter(
+        article__account=account,
+        kind=FindingKind.TYPO,
+        state=FindingState.CONFIRMED,
+        decided_at__gte=_aware(start),
+        decided_at__lt=_aware(end),
+    )
+    banned = Finding.objects.filter(
+        article__account=account,
+        kind=FindingKind.BANNED,
+        revision__created_at__gte=_aware(start),
+        revision__created_at__lt=_aware(end),
+    ).exclude(state=FindingState.DISMISSED)
+    serious_published = Finding.objects.filter(
+        article__in=articles,
+        serious=True,
+        state=FindingState.CONFIRMED,
+        revision_id=F("article__approved_revision_id"),
+    )
+
+    def distinct(qs) -> int:
+        return qs.values("article_id", "kind", "text").distinct().count()
+
+    n = len(article_list)
+    return {
+        "pushes_published": pushes.count(),
+        "articles_published": n,
+        "originals": len(originals),
+        "original_share": len(originals) / n if n else None,
+        "review_chain_complete_share": len(complete) / n if n else None,
+        "median_draft_to_publish_hours": statistics.median(hours) if hours else None,
+        "p90_draft_to_publish_hours": _percentile(hours, 0.9),
+        "emergency_latency_minutes": statistics.median(latencies) if latencies else None,
+        "cadence_weeks": len(week_list),
+        "cadence_planned": planned,
+        "cadence_met": met,
+        "typo_count": distinct(typos),
+        "banned_hits": distinct(banned),
+        "serious_errors_published": distinct(serious_published),
+        "sources": {
+            "pushes_published": {"queryset": pushes},
+            "articles_published": {"queryset": articles},
+            "originals": {"queryset": articles.filter(is_original=True)},
+            "original_share": {"queryset": articles},
+            "review_chain_complete_share": {
+                "queryset": articles.filter(pk__in=[a.pk for a in complete])
+            },
+            "median_draft_to_publish_hours": {"queryset": articles},
+            "emergency_latency_minutes": {"queryset": emergencies},
+            "cadence_planned": {"queryset": pushes},
+            "cadence_met": {"queryset": pushes},
+            "typo_count": {"queryset": typos},
+            "banned_hits": {"queryset": banned},
+            "serious_errors_published": {"queryset": serious_published},
+        },
+    }

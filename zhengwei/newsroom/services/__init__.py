@@ -1,0 +1,61 @@
+"""Every change in the newsroom goes through here (``<entity>_<action>(*, actor, …)``).
+
+Each function checks the policy, locks what it changes, moves the state machine
+(``workflow``; illegal moves raise ``IllegalTransition``), writes the audit trail and publishes
+its events after commit.
+
+Events (payloads carry ids):
+    article.created / article.offered / article.saved   article_id, account_id[, source]
+    article.submitted / article.approved                  article_id, account_id
+    article.returned                                      article_id, account_id, writer_id, step_id
+    review.step_opened / review.step_escalated            article_id, step_id, account_id, role
+    topic.proposed / topic.declined                       topic_id, account_id
+    assignment.created                                    assignment_id, account_id, owner_id
+    direction.issued                                      direction_id, account_id
+"""
+
+from zhengwei.newsroom.services.articles import (
+    article_create,
+    article_offer,
+    article_save,
+    comment_add,
+    comment_resolve,
+)
+from zhengwei.newsroom.services.planning import (
+    column_save,
+    direction_issue,
+    push_plan,
+    push_set_articles,
+    topic_accept,
+    topic_decline,
+    topic_propose,
+    topic_update,
+)
+from zhengwei.newsroom.services.review import (
+    article_submit,
+    finding_decide,
+    review_approve,
+    review_return,
+    review_steps_escalate,
+)
+
+__all__ = [
+    "article_create",
+    "article_offer",
+    "article_save",
+    "article_submit",
+    "column_save",
+    "comment_add",
+    "comment_resolve",
+    "direction_issue",
+    "finding_decide",
+    "push_plan",
+    "push_set_articles",
+    "review_approve",
+    "review_return",
+    "review_steps_escalate",
+    "topic_accept",
+    "topic_decline",
+    "topic_propose",
+    "topic_update",
+]

@@ -1,0 +1,286 @@
+"""Every indicator of the one catalogue (``zhengwei.lib.indicators``) that the platform can measure
+from its own records, per account, for any period [start, end) (dates, end exclusive).
+
+Sources: publications seen on the account (``Publication``), incidents confirmed by the office
+(``Incident``), daily menu-link probes (``MenuProbe``), the message inbox
+(``interactions.aggregates``), disaster reports (``reports.aggregates``) and WeChat's stored daily
+statistics (``wechat.outbound.aggregates``). Every source is read with grouped queries for all the
+accounts at once, so 500 accounts cost the same handful of queries as one.
+
+A value is None when it cannot be measured (no data): it is shown as missing, never as zero.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
+
+from zhengwei.interactions import aggregates as conversations
+from zhengwei.orgs.models import WeChatAccount
+from zhengwei.performance.models import (
+    Incident,
+    IncidentKind,
+    MenuProbe,
+    Publication,
+)
+from zhengwei.reports import aggregates as reports
+from zhengwei.wechat.outbound import aggregates as stats
+
+# How many consecutive failed daily probes make a menu link "persistently" broken.
+PERSISTENT_FAILURES = 3
+# Pushes per week the platform assumes when no contract plans otherwise (govrules (a) row 18).
+DEFAULT_PUSHES_PER_WEEK = Decimal(3)
+
+
+@dataclass
+class Measure:
+    code: str
+    value: Decimal | None
+    missing_days: int = 0
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+def _dec(value, places: str = "0.01") -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
+def bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    return (
+        timezone.make_aware(datetime.combine(start, time.min), tz),
+        timezone.make_aware(datetime.combine(end, time.min), tz),
+    )
+
+
+def _longest_gap(times: list[datetime], start: datetime, end: datetime) -> Decimal:
+    """The longest stretch in [start, end) without a post, in days (one decimal): from the last
+    post before the period (or the period start when there was none) to each post, and from the
+    last post to the period end."""
+    gap = timedelta(0)
+    previous = None
+    for t in times:
+        if t >= end:
+            break
+        if t < start:
+            previous = t
+            continue
+        gap = max(gap, t - (previous if previous is not None else start))
+        previous = t
+    gap = max(gap, end - (previous if previous is not None else start))
+    return _dec(gap.total_seconds() / 86400, "0.1")
+
+
+def measure_accounts(
+    accounts: Iterable[WeChatAccount],
+    start: date,
+    end: date,
+    *,
+    now: datetime | None = None,
+    pushes_per_week: dict[int, Decimal] | None = None,
+) -> dict[int, dict[str, Measure]]:
+    """{account id: {indicator code: Measure}} for [start, end). The period ends at ``now`` when
+    it is still running."""
+    accounts = list(accounts)
+    ids = [a.pk for a in accounts]
+    now = now or timezone.now()
+    t0, t1 = bounds(start, end)
+    t_end = min(t1, now)
+    today = timezone.localtime(now).date()
+    out: dict[int, dict[str, Measure]] = {pk: {} for pk in ids}
+
+    def put(pk: int, code: str, value, **kw) -> None:
+        out[pk][code] = Measure(code, value, **kw)
+
+    # --- publications: longest gap without a post, volume against plan, original share -----
+    last_before = dict(
+        Publication.objects.filter(account_id__in=ids, ok=True, published_at__lt=t0)
+        .values("account_id")
+        .annotate(last=Max("published_at"))
+        .values_list("account_id", "last")
+    )
+    times: dict[int, list[datetime]] = defaultdict(list)
+    for pk, at in (
+        Publication.objects.filter(
+            account_id__in=ids, ok=True, published_at__gte=t0, published_at__lt=t_end
+        )
+        .order_by("published_at")
+        .values_list("account_id", "published_at")
+    ):
+        times[pk].append(at)
+    volume = {
+        row["account_id"]: row
+        for row in Publication.objects.filter(
+            account_id__in=ids, ok=True, published_at__gte=t0, published_at__lt=t_end
+        )
+        .values("account_id")
+        .annotate(
+            pushes=Count("pk", filter=Q(kind="push")),
+            articles=Sum("article_count"),
+            originals=Sum("original_count"),
+        )
+    }
+    weeks = Decimal(max((t_end - t0).total_seconds(), 0)) / Decimal(7 * 86400)
+    for pk in ids:
+        series = ([last_before[pk]] if pk in last_before else []) + times[pk]
+        put(
+            pk,
+            "days_since_last_post",
+            _longest_gap(series, t0, t_end) if t_end > t0 else None,
+            detail={"posts": len(times[pk]), "last_before": last_before.get(pk)},
+        )
+        row = volume.get(pk, {"pushes": 0, "articles": 0, "originals": 0})
+        plan = (pushes_per_week or {}).get(pk, DEFAULT_PUSHES_PER_WEEK) * weeks
+        put(
+            pk,
+            "volume_vs_plan",
+            _dec(Decimal(row["pushes"]) * 100 / plan, "0.1") if plan else None,
+            detail={"pushes": row["pushes"], "planned": _dec(plan, "0.1")},
+        )
+        articles = row["articles"] or 0
+        put(
+            pk,
+            "original_ratio",
+            _dec(Decimal(row["originals"] or 0) * 100 / articles, "0.1") if articles else None,
+            detail={"articles": articles, "originals": row["originals"] or 0},
+        )
+
+    # --- incidents confirmed by the office ------------------------------------------------------
+    incidents = {
+        row["account_id"]: row
+        for row in Incident.objects.filter(
+            account_id__in=ids, occurred_at__gte=t0, occurred_at__lt=t1
+        )
+        .values("account_id")
+        .annotate(
+            serious=Count("pk", filter=Q(kind=IncidentKind.SERIOUS_ERROR)),
+            leaks=Count("pk", filter=Q(kind=IncidentKind.LEAK)),
+            prohibited=Count("pk", filter=Q(kind=IncidentKind.PROHIBITED)),
+        )
+    }
+    for pk in ids:
+        row = incidents.get(pk, {})
+        put(pk, "serious_error_events", Decimal(row.get("serious", 0)))
+        put(pk, "secret_or_pii_leaks", Decimal(row.get("leaks", 0)))
+        put(pk, "prohibited_content_or_links", Decimal(row.get("prohibited", 0)))
+
+    # --- menu probes: share of links persistently failing ---------------------------------------
+    probes: dict[int, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
+    for pk, url, ok in (
+        MenuProbe.objects.filter(account_id__in=ids, probed_at__gte=t0, probed_at__lt=t1)
+        .order_by("probed_at")
+        .values_list("account_id", "url", "ok")
+    ):
+        probes[pk][url].append(ok)
+    for pk in ids:
+        links = probes.get(pk)
+        if not links:
+            put(pk, "broken_function_rate", None, detail={"links": 0})
+            continue
+        broken = [u for u, oks in links.items() if _persistent(oks)]
+        put(
+            pk,
+            "broken_function_rate",
+            _dec(Decimal(len(broken)) * 100 / len(links), "0.1"),
+            detail={"links": len(links), "broken": broken},
+        )
+
+    # --- messages -------------------------------------------------------------------------------
+    conv = conversations.conversation_figures(account_ids=ids, start=t0, end=t1, now=now)
+    overdue = conversations.unanswered_over(account_ids=ids, now=t_end)
+    for pk in ids:
+        row = conv.get(pk)
+        if row is None:
+            put(pk, "msg_first_response_time", None, detail={"received": 0})
+            put(pk, "msg_resolved_in_sla", None, detail={"received": 0})
+            put(pk, "office_escalation_latency", None, detail={"escalated": 0})
+            put(pk, "interaction_channel_ok", Decimal(1), detail={"received": 0, "answered": 0})
+        else:
+            median = row["first_response"]["median_s"]
+            put(
+                pk,
+                "msg_first_response_time",
+                _dec(median / 3600) if median is not None else None,
+                detail={**row["first_response"], "received": row["received"]},
+            )
+            rate = row["in_sla_rate"]
+            put(
+                pk,
+                "msg_resolved_in_sla",
+                _dec(rate * 100, "0.1") if rate is not None else None,
+                detail={"in_time": row["resolved_in_time"], "due": row["resolution_due"]},
+            )
+            esc = row["escalation"]["median_s"]
+            put(
+                pk,
+                "office_escalation_latency",
+                _dec(esc / 3600) if esc is not None else None,
+                detail={**row["escalation"], "escalated": row["escalated"]},
+            )
+            # Working when citizens' messages got answers (a period without messages is working).
+            ok = row["answered"] > 0 or row["received"] == 0
+            put(
+                pk,
+                "interaction_channel_ok",
+                Decimal(1 if ok else 0),
+                detail={"received": row["received"], "answered": row["answered"]},
+            )
+        put(pk, "msg_overdue_90d", Decimal(overdue.get(pk, 0)))
+
+    # --- disaster reports (not catalogue indicators: the dashboard's report handling) ------------
+    rep = reports.report_figures(account_ids=ids, start=t0, end=t1, now=now)
+    for pk in ids:
+        row = rep.get(pk)
+        median = row["first_ack"]["median_s"] if row else None
+        put(
+            pk,
+            "report_first_ack_minutes",
+            _dec(median / 60, "0.1") if median is not None else None,
+            detail=row or {"received": 0},
+        )
+        rate = row["deadline_rate"] if row else None
+        put(pk, "report_deadline_rate", _dec(rate * 100, "0.1") if rate is not None else None)
+
+    # --- followers and reads from WeChat's statistics ---------------------------------------------
+    fig = stats.follower_read_figures(account_ids=ids, start=start, end=end)
+    span = stats.span_days(start, end, today=today)
+    for pk in ids:
+        row = fig.get(pk)
+        have = row["days_with_data"] if row else 0
+        missing = max(0, span - have)
+        net = row["net"] if row and have else None
+        put(
+            pk,
+            "follower_net_growth",
+            Decimal(net) if net is not None else None,
+            missing_days=missing,
+            detail=row or {},
+        )
+        put(
+            pk,
+            "reads",
+            Decimal(row["reads"]) if row and have else None,
+            missing_days=missing,
+        )
+    return out
+
+
+def _persistent(oks: list[bool]) -> bool:
+    run = 0
+    for ok in oks:
+        run = 0 if ok else run + 1
+        if run >= PERSISTENT_FAILURES:
+            return True
+    return False
+
+
+def measure_account(account: WeChatAccount, start: date, end: date, **kw) -> dict[str, Measure]:
+    return measure_accounts([account], start, end, **kw)[account.pk]

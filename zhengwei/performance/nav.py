@@ -1,0 +1,38 @@
+"""Console navigation entries of this app (collected by ``zhengwei.console.nav``)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from zhengwei.lib.nav import NavItem
+from zhengwei.performance import policy as P
+
+group = _("Performance")
+
+ITEMS = (
+    NavItem(
+        group,
+        _("Indicators and veto watch"),
+        "performance:overview",
+        P.PERFORMANCE_VIEW,
+        _("Every account's indicators this month, ranked; warnings before a veto"),
+        "◎",
+        300,
+    ),
+    NavItem(
+        group,
+        _("Scorecards"),
+        "performance:scorecards",
+        P.PERFORMANCE_VIEW,
+        _("Monthly, quarterly and yearly scorecards; review and sign-off"),
+        "✓",
+        301,
+    ),
+    NavItem(
+        group,
+        _("Incidents"),
+        "performance:incidents",
+        P.INCIDENT_RECORD,
+        _("Record a serious error, leak or prohibited content (a veto event)"),
+        "⚠",
+        302,
+    ),
+)

@@ -1,0 +1,178 @@
+"""Records the indicators are computed from: publications, incidents, menu-link probes."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime
+
+import requests
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhengwei.access.policy import require
+from zhengwei.audit.services import audit_record
+from zhengwei.lib.events import publish_on_commit
+from zhengwei.orgs.models import User, WeChatAccount
+from zhengwei.performance import policy as P
+from zhengwei.performance.models import (
+    Incident,
+    IncidentKind,
+    MenuProbe,
+    Publication,
+    PublicationKind,
+    PublicationSource,
+)
+from zhengwei.wechat.outbound.models import PublishedMenu
+
+log = logging.getLogger(__name__)
+SYSTEM = "system"
+# govrules.md (a) row 6: a link that does not open within 15 s has failed.
+PROBE_TIMEOUT_S = 15
+
+
+def publication_record(
+    *,
+    account: WeChatAccount,
+    published_at: datetime,
+    kind: str = PublicationKind.PUSH,
+    title: str = "",
+    article_count: int = 1,
+    original_count: int = 0,
+    source: str = PublicationSource.WECHAT,
+    ref: str = "",
+    ok: bool = True,
+) -> Publication | None:
+    """Record one push or publication (system: from WeChat's events, the newsroom, the demo).
+    The same ``ref`` from the same source is recorded once; None when it already was."""
+    if original_count > article_count:
+        raise ValidationError(_("More original articles than articles."))
+    try:
+        with transaction.atomic():
+            pub = Publication.objects.create(
+                account=account,
+                published_at=published_at,
+                kind=kind,
+                title=title[:200],
+                article_count=article_count,
+                original_count=original_count,
+                source=source,
+                ref=ref[:64],
+                ok=ok,
+            )
+            audit_record(
+                action="performance.publication.record",
+                obj=pub,
+                actor_name=SYSTEM,
+                after={"kind": kind, "ref": ref, "ok": ok, "articles": article_count},
+            )
+            publish_on_commit("publication.recorded", account_id=account.pk, publication_id=pub.pk)
+    except IntegrityError:
+        return None
+    return pub
+
+
+def incident_record(
+    *,
+    actor: User,
+    account: WeChatAccount,
+    kind: str,
+    occurred_at: datetime,
+    description: str,
+    evidence_url: str = "",
+) -> Incident:
+    """The office records a confirmed error on the account (serious wording error, leak,
+    prohibited content, typo). The first three are 单项否决 events."""
+    require(actor, P.INCIDENT_RECORD, account)
+    if kind not in IncidentKind.values:
+        raise ValidationError(_("Unknown kind of incident."))
+    if not description.strip():
+        raise ValidationError(_("Describe what happened."))
+    if evidence_url.strip() and not evidence_url.strip().startswith(("https://", "http://")):
+        raise ValidationError(_("The link must start with https:// or http://."))
+    if occurred_at > timezone.now():
+        raise ValidationError(_("The incident cannot be in the future."))
+    with transaction.atomic():
+        incident = Incident.objects.create(
+            account=account,
+            kind=kind,
+            occurred_at=occurred_at,
+            description=description.strip(),
+            evidence_url=evidence_url.strip(),
+            recorded_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="performance.incident.record",
+            obj=incident,
+            after={"kind": kind, "occurred_at": occurred_at.isoformat()},
+        )
+        publish_on_commit("incident.recorded", account_id=account.pk, incident_id=incident.pk)
+    return incident
+
+
+def menu_links(account: WeChatAccount) -> list[tuple[str, str]]:
+    """(label, url) of every link button of the account's current menu."""
+    menu = PublishedMenu.objects.filter(account=account).first()
+    links: list[tuple[str, str]] = []
+    if menu is None:
+        return links
+
+    def walk(buttons, parent=""):
+        for b in buttons or []:
+            label = f"{parent}/{b.get('name', '')}" if parent else b.get("name", "")
+            if b.get("sub_button"):
+                walk(b["sub_button"], label)
+            elif b.get("type") == "view" and b.get("url"):
+                links.append((label[:60], b["url"][:400]))
+
+    walk((menu.json or {}).get("button"))
+    return links
+
+
+def http_fetch(url: str) -> tuple[int | None, str]:
+    """GET ``url`` with the 15-second limit: (status, error)."""
+    try:
+        response = requests.get(url, timeout=PROBE_TIMEOUT_S, allow_redirects=True)
+    except requests.RequestException as exc:
+        return None, type(exc).__name__
+    return response.status_code, ""
+
+
+def menu_probe_run(
+    *,
+    account: WeChatAccount,
+    fetch: Callable[[str], tuple[int | None, str]] | None = None,
+    now: datetime | None = None,
+) -> list[MenuProbe]:
+    """Probe every link of the account's menu once (the daily job; system)."""
+    fetch = fetch or http_fetch
+    probes = []
+    for label, url in menu_links(account):
+        started = time.monotonic()
+        status, error = fetch(url)
+        elapsed = int((time.monotonic() - started) * 1000)
+        ok = status is not None and 200 <= status < 400 and elapsed < PROBE_TIMEOUT_S * 1000
+        if status is not None and not ok and not error:
+            error = f"HTTP {status}" if status >= 400 else _("too slow")
+        probes.append(
+            MenuProbe(
+                account=account,
+                label=label,
+                url=url,
+                probed_at=now or timezone.now(),
+                ok=ok,
+                status_code=status,
+                elapsed_ms=elapsed,
+                error=error[:200],
+            )
+        )
+    if probes:
+        MenuProbe.objects.bulk_create(probes)
+        failed = [p.url for p in probes if not p.ok]
+        if failed:
+            log.warning("menu probe %s: %d of %d links failing", account, len(failed), len(probes))
+    return probes

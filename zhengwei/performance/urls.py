@@ -1,0 +1,15 @@
+from django.urls import path
+
+from zhengwei.performance import views
+
+app_name = "performance"
+
+urlpatterns = [
+    path("performance/", views.overview, name="overview"),
+    path("performance/scorecards/", views.scorecards, name="scorecards"),
+    path("performance/scorecards/<int:pk>/", views.scorecard, name="scorecard"),
+    path("performance/scorecards/<int:pk>/sign/", views.scorecard_sign, name="scorecard_sign"),
+    path("performance/items/<int:pk>/<slug:verb>/", views.item_act, name="item_act"),
+    path("performance/evidence/", views.evidence, name="evidence"),
+    path("performance/incidents/", views.incidents, name="incidents"),
+]

@@ -1,0 +1,228 @@
+"""Thin views of the performance pages: parse, call a selector or a service, render."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhengwei.access.policy import account_for, may
+from zhengwei.lib import indicators
+from zhengwei.lib.errors import error_messages
+from zhengwei.performance import measures, selectors, services
+from zhengwei.performance import policy as P
+from zhengwei.performance.models import (
+    IncidentKind,
+    ItemStatus,
+    PeriodKind,
+    ScorecardState,
+)
+
+
+def _attempt(request, act) -> bool:
+    try:
+        act()
+    except ValidationError as exc:
+        for message in error_messages(exc):
+            messages.error(request, message)
+        return False
+    except PermissionDenied:
+        messages.error(request, _("You do not have permission for this action."))
+        return False
+    messages.success(request, _("Done."))
+    return True
+
+
+def _month(raw: str | None) -> tuple[date, date]:
+    today = timezone.localdate()
+    day = parse_date(f"{raw}-01") if raw else None
+    return services.period_bounds(PeriodKind.MONTH, day or today)
+
+
+@login_required
+def overview(request):
+    start, end = _month(request.GET.get("month"))
+    if not selectors.accounts_for(request.user, P.PERFORMANCE_VIEW):
+        raise PermissionDenied
+    rows = selectors.overview(user=request.user, start=start, end=end)
+    return render(
+        request,
+        "performance/overview.html",
+        {
+            "rows": rows,
+            "headers": selectors.overview_headers(),
+            "start": start,
+            "end": end,
+            "month": start.strftime("%Y-%m"),
+        },
+    )
+
+
+@login_required
+def scorecards(request):
+    account = account_for(
+        request.user, P.PERFORMANCE_VIEW, request.GET.get("account") or request.POST.get("account")
+    )
+    if request.method == "POST":
+        period = request.POST.get("period", PeriodKind.MONTH)
+        day = parse_date(f"{request.POST.get('month', '')}-01")
+        if day is None or period not in PeriodKind.values:
+            messages.error(request, _("Choose a period and a month such as 2026-11."))
+        else:
+            result = {}
+
+            def act():
+                result["sc"] = services.scorecard_compute(
+                    actor=request.user, account=account, period=period, day=day
+                )
+
+            if _attempt(request, act):
+                return redirect("performance:scorecard", result["sc"].pk)
+        return redirect(f"{request.path}?account={account.pk}")
+    return render(
+        request,
+        "performance/scorecards.html",
+        {
+            "account": account,
+            "accounts": selectors.accounts_for(request.user, P.PERFORMANCE_VIEW),
+            "scorecards": selectors.scorecard_list(user=request.user, account=account),
+            "can_compute": may(request.user, P.SCORECARD_COMPUTE, account),
+            "periods": PeriodKind.choices,
+            "month": timezone.localdate().strftime("%Y-%m"),
+        },
+    )
+
+
+@login_required
+def scorecard(request, pk: int):
+    sc = selectors.scorecard_get(user=request.user, pk=pk)
+    items = selectors.scorecard_items(scorecard=sc)
+    signed = sc.state == ScorecardState.SIGNED
+    return render(
+        request,
+        "performance/scorecard.html",
+        {
+            "sc": sc,
+            "items": items,
+            "can_review": not signed and may(request.user, P.SCORECARD_REVIEW, sc.account),
+            "can_respond": not signed and may(request.user, P.SCORECARD_RESPOND, sc.account),
+            "can_sign": not signed and may(request.user, P.SCORECARD_SIGN, sc.account),
+            "veto_labels": [selectors.indicator_label(c) for c in sc.veto_codes],
+            "statuses": ItemStatus,
+        },
+    )
+
+
+ITEM_ACTIONS = {
+    "confirm": lambda u, item, post: services.scorecard_item_confirm(
+        actor=u, item=item, comment=post.get("comment", "")
+    ),
+    "dispute": lambda u, item, post: services.scorecard_item_dispute(
+        actor=u, item=item, comment=post.get("comment", "")
+    ),
+    "respond": lambda u, item, post: services.scorecard_item_respond(
+        actor=u, item=item, comment=post.get("comment", "")
+    ),
+    "adjust": lambda u, item, post: services.scorecard_item_adjust(
+        actor=u, item=item, points=post.get("points", ""), comment=post.get("comment", "")
+    ),
+}
+
+
+@login_required
+@require_POST
+def item_act(request, pk: int, verb: str):
+    act = ITEM_ACTIONS.get(verb)
+    if act is None:
+        raise Http404
+    item = selectors.item_get(user=request.user, pk=pk)
+    _attempt(request, lambda: act(request.user, item, request.POST))
+    return redirect(f"{redirect('performance:scorecard', item.scorecard_id).url}#item-{item.pk}")
+
+
+@login_required
+@require_POST
+def scorecard_sign(request, pk: int):
+    sc = selectors.scorecard_get(user=request.user, pk=pk)
+    _attempt(
+        request,
+        lambda: services.scorecard_sign(
+            actor=request.user, scorecard=sc, comment=request.POST.get("comment", "")
+        ),
+    )
+    return redirect("performance:scorecard", sc.pk)
+
+
+@login_required
+def evidence(request):
+    account = account_for(request.user, P.PERFORMANCE_VIEW, request.GET.get("account"))
+    code = request.GET.get("code", "")
+    start = parse_date(request.GET.get("start") or "")
+    end = parse_date(request.GET.get("end") or "")
+    if start is None or end is None or end <= start:
+        start, end = _month(None)
+    try:
+        ev = selectors.evidence(user=request.user, account=account, code=code, start=start, end=end)
+    except ValueError:
+        raise Http404 from None
+    value = measures.measure_account(account, start, end).get(code)
+    return render(
+        request,
+        "performance/evidence.html",
+        {
+            "account": account,
+            "code": code,
+            "label": selectors.indicator_label(code),
+            "spec": indicators.BY_CODE.get(code),
+            "measure": value,
+            "ev": ev,
+            "start": start,
+            "end": end,
+        },
+    )
+
+
+@login_required
+def incidents(request):
+    account = account_for(
+        request.user, P.INCIDENT_RECORD, request.GET.get("account") or request.POST.get("account")
+    )
+    if request.method == "POST":
+        raw = request.POST.get("occurred_at", "")
+        occurred = parse_datetime(raw) or (
+            datetime.combine(parse_date(raw), datetime.min.time()) if parse_date(raw) else None
+        )
+        if occurred is None:
+            messages.error(request, _("Dates look like 2026-11-26 or 2026-11-26T08:00."))
+        else:
+            if timezone.is_naive(occurred):
+                occurred = timezone.make_aware(occurred)
+            _attempt(
+                request,
+                lambda: services.incident_record(
+                    actor=request.user,
+                    account=account,
+                    kind=request.POST.get("kind", ""),
+                    occurred_at=occurred,
+                    description=request.POST.get("description", ""),
+                    evidence_url=request.POST.get("evidence_url", ""),
+                ),
+            )
+        return redirect(f"{request.path}?account={account.pk}")
+    return render(
+        request,
+        "performance/incidents.html",
+        {
+            "account": account,
+            "incidents": selectors.incident_list(user=request.user, account=account)[:200],
+            "kinds": IncidentKind.choices,
+        },
+    )
