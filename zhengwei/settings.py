@@ -327,6 +327,21 @@ REPORT_DEADLINES = {
     "P2": env_int("REPORT_DEADLINE_P2_MINUTES", 7 * 24 * 60, minimum=1),
     "P3": env_int("REPORT_DEADLINE_P3_MINUTES", 15 * 24 * 60, minimum=1),
 }
+# Acknowledgement deadlines (minutes from receipt): a report nobody on the duty desk has taken up
+# by then goes to the duty leader, and after twice the time to the office leader. Emergency mode
+# (switched on by a duty or office leader on the duty console) uses the shorter ones.
+REPORT_ACK_DEADLINES = {
+    "P0": env_int("REPORT_ACK_P0_MINUTES", 2, minimum=1),
+    "P1": env_int("REPORT_ACK_P1_MINUTES", 10, minimum=1),
+    "P2": env_int("REPORT_ACK_P2_MINUTES", 30, minimum=1),
+    "P3": env_int("REPORT_ACK_P3_MINUTES", 60, minimum=1),
+}
+REPORT_ACK_EMERGENCY_DEADLINES = {
+    "P0": env_int("REPORT_ACK_EMERGENCY_P0_MINUTES", 1, minimum=1),
+    "P1": env_int("REPORT_ACK_EMERGENCY_P1_MINUTES", 3, minimum=1),
+    "P2": env_int("REPORT_ACK_EMERGENCY_P2_MINUTES", 10, minimum=1),
+    "P3": env_int("REPORT_ACK_EMERGENCY_P3_MINUTES", 20, minimum=1),
+}
 REPORT_TICKET_PREFIX = env_str("REPORT_TICKET_PREFIX", "FJ")
 # The signed H5 form link sent in chat stays valid this long (seconds).
 REPORT_H5_LINK_MAX_AGE = env_int("REPORT_H5_LINK_MAX_AGE", 24 * 3600, minimum=60)

@@ -39,6 +39,7 @@ CURSOR_LAG = timedelta(seconds=2)
 # --- the console -------------------------------------------------------------------------------
 def _urgency(report: Report) -> tuple:
     return (
+        -report.escalation_level,
         0 if report.lives_in_danger or report.priority == Priority.P0 else 1,
         0 if report.first_ack_at is None else 1,
         -report.created_at.timestamp(),
@@ -46,7 +47,8 @@ def _urgency(report: Report) -> tuple:
 
 
 def console_reports(*, user, account, ids=None) -> list[Report]:
-    """Open reports, most urgent first: lives in danger, then not yet acknowledged, then newest."""
+    """Open reports, most urgent first: escalated (office leader, then duty leader), lives in
+    danger, then not yet acknowledged, then newest."""
     qs = reports.report_list(user=user, account=account, filters={"state": "open"})
     if ids is not None:
         qs = qs.filter(pk__in=ids)

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -147,8 +148,30 @@ def console(request):
             "cursor": selectors.cursor_now(account),
             "poll_ms": _poll_ms(),
             "show_inbox": may(request.user, I.INBOX_VIEW, account),
+            "emergency": report_services.emergency_current(account),
+            "can_switch_emergency": may(request.user, R.REPORTS_EMERGENCY, account),
         },
     )
+
+
+@login_required
+@require_POST
+def emergency(request):
+    """The duty or office leader switches emergency mode on (with a reason) or off."""
+    account = account_for(request.user, P.DUTY_CONSOLE, request.POST.get("account"))
+    try:
+        if request.POST.get("on") == "1":
+            report_services.emergency_start(
+                actor=request.user, account=account, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("Emergency mode is on."))
+        else:
+            report_services.emergency_end(actor=request.user, account=account)
+            messages.success(request, _("Emergency mode is off."))
+    except ValidationError as exc:
+        for text in error_messages(exc):
+            messages.error(request, text)
+    return redirect(f"{reverse('duty:console')}?account={account.pk}")
 
 
 @login_required

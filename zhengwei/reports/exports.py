@@ -91,7 +91,7 @@ def row(report: Report, personal: bool) -> dict[str, Any]:
         "resolved_at": _when(report.resolved_at),
         "due_at": _when(report.due_at),
         "unit": str(report.assigned_unit or ""),
-        "escalation_level": report.escalation_level,
+        "escalation_level": report.escalation_label if report.escalation_level else "",
         "duplicate_of": report.duplicate_of.ticket if report.duplicate_of_id else "",
         "satisfaction": report.satisfaction or "",
         "photos": report.photos.count(),

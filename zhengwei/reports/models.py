@@ -24,11 +24,12 @@ from zhengwei.orgs.models import Organisation, OrgKind, User, WeChatAccount
 from zhengwei.reports.geo import Datum, LocationFlag
 
 # The states, hazards and priorities live with the state machine, which rules on them.
-from zhengwei.reports.workflow import DONE_STATES, Hazard, Priority, State
+from zhengwei.reports.workflow import DONE_STATES, Hazard, Priority, State, escalation_label
 
 __all__ = [
     "ApiKey",
     "Channel",
+    "EmergencyPeriod",
     "Datum",
     "Hazard",
     "LocationFlag",
@@ -264,6 +265,11 @@ class Report(models.Model):
     def is_overdue(self, now=None) -> bool:
         return self.state not in DONE_STATES and (now or timezone.now()) > self.due_at
 
+    @property
+    def escalation_label(self) -> str:
+        """The level in words: 已督办至带班领导 / 已督办至办公室领导."""
+        return escalation_label(self.escalation_level)
+
 
 class ReportStep(models.Model):
     """One handling step: who did what, when, and what the citizen and the office were told."""
@@ -413,3 +419,47 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class EmergencyPeriod(models.Model):
+    """A period of emergency mode on one account (typhoon, rainstorm): who switched it on and off.
+
+    While one is open (no ``ended_at``) unacknowledged reports escalate on the shorter
+    REPORT_ACK_EMERGENCY_* deadlines and every console shows the mode.
+    """
+
+    account = models.ForeignKey(
+        WeChatAccount,
+        on_delete=models.CASCADE,
+        related_name="emergency_periods",
+        verbose_name=_("account"),
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    started_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("started by")
+    )
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("ended by"),
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("emergency mode")
+        verbose_name_plural = _("emergency mode periods")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account"],
+                condition=models.Q(ended_at__isnull=True),
+                name="reports_one_open_emergency",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.started_at:%Y-%m-%d %H:%M} {self.reason}"

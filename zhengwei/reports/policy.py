@@ -120,3 +120,8 @@ def _in_scope(user, report) -> bool:
 
 def may_on_report(user, action: str, report) -> bool:
     return may(user, action, report) and report_in_scope(user, report)
+
+
+# Emergency mode (typhoon, rainstorm): the duty leader or the office leader switches it.
+REPORTS_EMERGENCY = "reports.emergency.manage"
+register(REPORTS_EMERGENCY, {Role.DUTY_LEADER, Role.OFFICE_LEADER})

@@ -143,6 +143,46 @@ def escalation_due(level: int, due: datetime, priority: str) -> datetime:
 
 MAX_ESCALATION_LEVEL = 2
 
+DEFAULT_ACK_MINUTES = {"P0": 2, "P1": 10, "P2": 30, "P3": 60}
+DEFAULT_ACK_EMERGENCY_MINUTES = {"P0": 1, "P1": 3, "P2": 10, "P3": 20}
+
+
+def ack_deadline(priority: str, *, emergency: bool = False) -> timedelta:
+    """How long a report may wait for a duty officer to take it up (shorter in emergency mode)."""
+    if emergency:
+        minutes = {**DEFAULT_ACK_EMERGENCY_MINUTES, **settings.REPORT_ACK_EMERGENCY_DEADLINES}
+    else:
+        minutes = {**DEFAULT_ACK_MINUTES, **settings.REPORT_ACK_DEADLINES}
+    return timedelta(minutes=minutes[priority])
+
+
+def ack_level_due(
+    *, received: datetime, priority: str, now: datetime, emergency: bool = False
+) -> int:
+    """The level an unacknowledged report should have reached by ``now``: the duty leader at the
+    acknowledgement deadline, the office leader at twice it."""
+    step = ack_deadline(priority, emergency=emergency)
+    return min(MAX_ESCALATION_LEVEL, int((now - received) // step)) if now >= received else 0
+
+
+def handling_level_due(*, due: datetime, priority: str, now: datetime) -> int:
+    """The level an unfinished report should have reached by ``now`` (its handling deadline)."""
+    level = 0
+    while level < MAX_ESCALATION_LEVEL and now >= escalation_due(level, due, priority):
+        level += 1
+    return level
+
+
+ESCALATION_LEVEL_LABELS = {
+    0: gettext_lazy("With the duty officer"),
+    1: gettext_lazy("Escalated to the duty leader"),
+    2: gettext_lazy("Escalated to the office leader"),
+}
+
+
+def escalation_label(level: int) -> str:
+    return str(ESCALATION_LEVEL_LABELS.get(level, ESCALATION_LEVEL_LABELS[MAX_ESCALATION_LEVEL]))
+
 
 def describe_duration(delta: timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)

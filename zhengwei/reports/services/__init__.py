@@ -27,6 +27,11 @@ from __future__ import annotations
 
 from zhengwei.reports.services.api_keys import api_key_check, api_key_create, api_key_revoke
 from zhengwei.reports.services.common import AUDIT_FIELDS
+from zhengwei.reports.services.emergency import (
+    emergency_current,
+    emergency_end,
+    emergency_start,
+)
 from zhengwei.reports.services.intake import RateLimited, report_add_photos, report_receive
 from zhengwei.reports.services.office import (
     report_ack,
@@ -61,6 +66,9 @@ __all__ = [
     "api_key_check",
     "api_key_create",
     "api_key_revoke",
+    "emergency_current",
+    "emergency_end",
+    "emergency_start",
     "report_ack",
     "report_add_photos",
     "report_citizen_reject_closure",

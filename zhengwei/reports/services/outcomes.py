@@ -7,6 +7,8 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +16,7 @@ from zhengwei.access.policy import denied
 from zhengwei.audit.services import snapshot
 from zhengwei.lib.db import lock
 from zhengwei.lib.events import publish_on_commit
+from zhengwei.notify.services import notification_send
 from zhengwei.orgs.selectors import escalation_targets
 from zhengwei.reports import notices, workflow
 from zhengwei.reports import policy as P
@@ -35,6 +38,7 @@ from zhengwei.reports.services.common import (
     _require_triage,
     _step,
 )
+from zhengwei.reports.services.emergency import emergency_current
 from zhengwei.reports.workflow import IllegalTransition
 
 
@@ -313,13 +317,22 @@ def report_escalate(
                 internal_note=reason,
                 data={"level": level, "emergency": True},
             )
-            _publish_escalated(report, now, emergency=True, automatic=False)
+            targets = _publish_escalated(report, now, emergency=True, automatic=False)
+            _notify_escalated(report, targets, reason=reason, now=now)
         else:
             _supervise(report, actor=actor, now=now, reason=reason, automatic=False)
     return report
 
 
-def _supervise(report: Report, *, actor, now: datetime, reason: str, automatic: bool) -> None:
+def _supervise(
+    report: Report,
+    *,
+    actor,
+    now: datetime,
+    reason: str,
+    automatic: bool,
+    deadline: str = "",
+) -> None:
     if report.state in workflow.DONE_STATES:
         raise IllegalTransition(_("A finished report cannot be escalated."))
     if report.escalation_level >= workflow.MAX_ESCALATION_LEVEL:
@@ -328,20 +341,54 @@ def _supervise(report: Report, *, actor, now: datetime, reason: str, automatic: 
     report.escalation_level += 1
     report.escalated_at = now
     report.save()
-    _step(
+    data = {"level": report.escalation_level, "automatic": automatic}
+    if deadline:
+        data["deadline"] = deadline
+    step = _step(
         report,
         StepKind.SUPERVISE,
         actor=actor,
         from_state=report.state,
         internal_note=reason,
-        data={"level": report.escalation_level, "automatic": automatic},
+        data=data,
         at=now,
     )
     _audit(actor, "report.supervise", report, before, note=reason[:200])
-    _publish_escalated(report, now, emergency=False, automatic=automatic)
+    targets = _publish_escalated(report, now, emergency=False, automatic=automatic)
+    step.data["notified"] = targets
+    step.save(update_fields=["data"])
+    _notify_escalated(report, targets, reason=reason, now=now)
 
 
-def _publish_escalated(report: Report, now: datetime, *, emergency: bool, automatic: bool) -> None:
+def _notify_escalated(report: Report, targets: list[int], *, reason: str, now: datetime) -> None:
+    """Tell the people an escalation reaches: on their consoles (banner, sound, badge) and, since
+    it is urgent, by SMS / 政务微信 / e-mail. No personal data: ticket, hazard, county, level."""
+    notification_send(
+        recipients=targets,
+        kind="report.escalated",
+        title=_("%(level)s: %(ticket)s %(hazard)s")
+        % {
+            "level": report.escalation_label,
+            "ticket": report.ticket,
+            "hazard": report.get_hazard_display(),
+        },
+        body=_("%(priority)s · %(county)s · %(reason)s")
+        % {
+            "priority": report.priority,
+            "county": report.county_name or _("location unknown"),
+            "reason": reason,
+        },
+        url=reverse("reports:detail", args=[report.ticket]),
+        urgent=True,
+        account=report.account,
+        now=now,
+    )
+
+
+def _publish_escalated(
+    report: Report, now: datetime, *, emergency: bool, automatic: bool
+) -> list[int]:
+    targets = escalation_targets(account=report.account, level=report.escalation_level, at=now)
     publish_on_commit(
         "report.escalated",
         report_id=report.pk,
@@ -350,43 +397,73 @@ def _publish_escalated(report: Report, now: datetime, *, emergency: bool, automa
         level=report.escalation_level,
         emergency=emergency,
         automatic=automatic,
-        notify_user_ids=escalation_targets(
-            account=report.account, level=report.escalation_level, at=now
-        ),
+        notify_user_ids=targets,
         unit_id=report.assigned_unit_id,
     )
+    return targets
+
+
+def _overdue_reason(report: Report, now: datetime, emergency: bool) -> tuple[str, str] | None:
+    """Why ``report`` must go one level up now (which deadline, in words), or None."""
+    if report.state not in workflow.OPEN_STATES:
+        return None
+    if report.escalation_level >= workflow.MAX_ESCALATION_LEVEL:
+        return None
+    if report.first_ack_at is None:
+        ack = workflow.ack_level_due(
+            received=report.created_at, priority=report.priority, now=now, emergency=emergency
+        )
+        if ack > report.escalation_level:
+            limit = workflow.ack_deadline(report.priority, emergency=emergency)
+            return "ack", _(
+                "Not acknowledged: nobody on the duty desk has taken it up within %(limit)s."
+            ) % {"limit": workflow.describe_duration(limit)}
+    handling = workflow.handling_level_due(due=report.due_at, priority=report.priority, now=now)
+    if handling > report.escalation_level:
+        return "handling", _("Overdue: the deadline %(due)s has passed.") % {
+            "due": timezone.localtime(report.due_at).strftime("%Y-%m-%d %H:%M")
+        }
+    return None
 
 
 def reports_escalate_overdue(*, now: datetime | None = None) -> list[tuple[str, int]]:
-    """Move every overdue open report one level up per deadline period missed (run by reports_tick).
+    """Move every open report up as far as its missed deadlines say (run by reports_tick).
 
-    Level 1 (duty leader) at the deadline, level 2 (office leader) one more deadline period later.
-    Idempotent: running it twice at the same moment escalates nothing more.
+    Not acknowledged: the duty leader at the acknowledgement deadline of its priority (shorter
+    in emergency mode), the office leader at twice it. Not finished: the duty leader at the
+    handling deadline, the office leader one more deadline period later. Each level is one
+    督办 step, each notifies. Idempotent: running it twice at the same moment escalates
+    nothing more.
     """
     now = now or timezone.now()
     done: list[tuple[str, int]] = []
-    candidates = Report.objects.filter(
-        state__in=workflow.OPEN_STATES,
-        due_at__lt=now,
-        escalation_level__lt=workflow.MAX_ESCALATION_LEVEL,
-    ).values_list("pk", flat=True)
+    shortest = min(
+        workflow.ack_deadline(p, emergency=e) for p in Priority.values for e in (False, True)
+    )
+    candidates = (
+        Report.objects.filter(
+            state__in=workflow.OPEN_STATES,
+            escalation_level__lt=workflow.MAX_ESCALATION_LEVEL,
+        )
+        .filter(Q(due_at__lt=now) | Q(first_ack_at__isnull=True, created_at__lte=now - shortest))
+        .values_list("pk", flat=True)
+    )
+    emergency: dict[int, bool] = {}
     for pk in list(candidates):
         with transaction.atomic():
             report = Report.objects.select_related("account").get(pk=pk)
             lock(report)
-            while (
-                report.state in workflow.OPEN_STATES
-                and report.escalation_level < workflow.MAX_ESCALATION_LEVEL
-                and now
-                >= workflow.escalation_due(report.escalation_level, report.due_at, report.priority)
-            ):
+            if report.account_id not in emergency:
+                emergency[report.account_id] = emergency_current(report.account) is not None
+            while why := _overdue_reason(report, now, emergency[report.account_id]):
+                deadline, reason = why
                 _supervise(
                     report,
                     actor=SYSTEM,
                     now=now,
-                    reason=_("Overdue: the deadline %(due)s has passed.")
-                    % {"due": timezone.localtime(report.due_at).strftime("%Y-%m-%d %H:%M")},
+                    reason=reason,
                     automatic=True,
+                    deadline=deadline,
                 )
                 done.append((report.ticket, report.escalation_level))
     return done

@@ -97,7 +97,7 @@ def test_resolved_and_closed_reports_are_never_escalated(world):
 def test_the_tick_command_escalates(world):
     with freeze_time(START) as clock:
         report = receive(world, lives_in_danger=True)
-        clock.tick(timedelta(hours=3))
+        clock.tick(timedelta(minutes=2, seconds=1))  # P0 not acknowledged in 2 minutes
         call_command("reports_tick")
     assert Report.objects.get(pk=report.pk).escalation_level == 1
 

@@ -110,6 +110,7 @@ def test_every_report_action_that_shows_a_report_is_marked_personal_data():
             P.REPORTS_METRICS,
             P.REPORTS_ROUTING,
             P.REPORTS_API_KEYS,
+            P.REPORTS_EMERGENCY,
         }:
             assert action in PERSONAL_DATA_ACTIONS, action
 

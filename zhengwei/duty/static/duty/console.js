@@ -119,7 +119,15 @@
     var el = fromHtml(item.html);
     if (!el) return;
     if (old) {
-      old.replaceWith(el);
+      // A report escalated one level up (督办) rises to the top of the list.
+      var rose = parseInt(el.dataset.escalation || "0", 10) > parseInt(old.dataset.escalation || "0", 10);
+      if (rose) {
+        old.remove();
+        list.insertBefore(el, list.firstElementChild);
+        el.classList.add("duty-flash");
+      } else {
+        old.replaceWith(el);
+      }
     } else {
       list.insertBefore(el, list.firstElementChild);
       if (flash) el.classList.add("duty-flash");
