@@ -23,6 +23,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from zhengwei.interactions import aggregates as conversations
+from zhengwei.newsroom.selectors import newsroom_metrics
 from zhengwei.orgs.models import WeChatAccount
 from zhengwei.performance.models import (
     Incident,
@@ -270,7 +271,63 @@ def measure_accounts(
             Decimal(row["reads"]) if row and have else None,
             missing_days=missing,
         )
+    # --- the newsroom: review chain, emergency latency, typos, banned words, and (when the
+    # account publishes through the newsroom) originals and pushes against its cadence plan -----
+    for account in accounts:
+        _newsroom(out[account.pk], account, start, end)
     return out
+
+
+def _newsroom(m: dict[str, Measure], account: WeChatAccount, start: date, end: date) -> None:
+    nm = newsroom_metrics(account=account, start=start, end=end)
+    share = nm.get("review_chain_complete_share")
+    m["review_chain_complete"] = Measure(
+        "review_chain_complete",
+        _dec(share * 100, "0.1") if share is not None else None,
+        detail={"articles": nm.get("articles_published")},
+    )
+    latency = nm.get("emergency_latency_minutes")
+    m["emergency_latency"] = Measure(
+        "emergency_latency", _dec(latency, "0.1") if latency is not None else None
+    )
+    if nm.get("articles_published"):
+        m["original_ratio"] = Measure(
+            "original_ratio",
+            _dec(Decimal(str(nm["original_share"])) * 100, "0.1"),
+            detail={
+                "articles": nm["articles_published"],
+                "originals": nm["originals"],
+                "source": "newsroom",
+            },
+        )
+    if nm.get("cadence_planned") and nm.get("pushes_published"):
+        m["volume_vs_plan"] = Measure(
+            "volume_vs_plan",
+            _dec(Decimal(nm["pushes_published"]) * 100 / nm["cadence_planned"], "0.1"),
+            detail={
+                "pushes": nm["pushes_published"],
+                "planned": nm["cadence_planned"],
+                "weeks_met": nm.get("cadence_met"),
+                "source": "newsroom",
+            },
+        )
+    serious = nm.get("serious_errors_published") or 0
+    if serious:
+        base = m["serious_error_events"].value or Decimal(0)
+        m["serious_error_events"] = Measure(
+            "serious_error_events", base + serious, detail={"newsroom": serious}
+        )
+    banned = nm.get("banned_hits") or 0
+    if banned:
+        base = m["prohibited_content_or_links"].value or Decimal(0)
+        m["prohibited_content_or_links"] = Measure(
+            "prohibited_content_or_links", base + banned, detail={"newsroom": banned}
+        )
+    m["newsroom_typos"] = Measure("newsroom_typos", Decimal(nm.get("typo_count") or 0))
+    hours = nm.get("median_draft_to_publish_hours")
+    m["draft_to_publish_hours"] = Measure(
+        "draft_to_publish_hours", _dec(hours) if hours is not None else None
+    )
 
 
 def _persistent(oks: list[bool]) -> bool:

@@ -19,6 +19,15 @@ ITEMS = (
     ),
     NavItem(
         group,
+        _("Performance dashboard"),
+        "performance:dashboard",
+        P.PERFORMANCE_VIEW,
+        _("Month-by-month trends; accounts and operation models side by side"),
+        "▤",
+        300,
+    ),
+    NavItem(
+        group,
         _("Scorecards"),
         "performance:scorecards",
         P.PERFORMANCE_VIEW,

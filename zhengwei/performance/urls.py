@@ -9,7 +9,14 @@ urlpatterns = [
     path("performance/scorecards/", views.scorecards, name="scorecards"),
     path("performance/scorecards/<int:pk>/", views.scorecard, name="scorecard"),
     path("performance/scorecards/<int:pk>/sign/", views.scorecard_sign, name="scorecard_sign"),
+    path(
+        "performance/scorecards/<int:pk>/acceptance.pdf",
+        views.acceptance_pdf,
+        name="acceptance_pdf",
+    ),
     path("performance/items/<int:pk>/<slug:verb>/", views.item_act, name="item_act"),
     path("performance/evidence/", views.evidence, name="evidence"),
+    path("performance/dashboard/", views.dashboard, name="dashboard"),
+    path("performance/dashboard.json", views.dashboard_data, name="dashboard_data"),
     path("performance/incidents/", views.incidents, name="incidents"),
 ]

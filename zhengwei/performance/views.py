@@ -7,7 +7,7 @@ from datetime import date, datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 from zhengwei.access.policy import account_for, may
 from zhengwei.lib import indicators
 from zhengwei.lib.errors import error_messages
-from zhengwei.performance import measures, selectors, services
+from zhengwei.performance import dashboard as charts
+from zhengwei.performance import documents, measures, selectors, services
 from zhengwei.performance import policy as P
 from zhengwei.performance.models import (
     IncidentKind,
@@ -226,3 +227,57 @@ def incidents(request):
             "kinds": IncidentKind.choices,
         },
     )
+
+
+@login_required
+def acceptance_pdf(request, pk: int):
+    """The acceptance record (履约验收书); before sign-off it is marked as a draft."""
+    sc = selectors.scorecard_get(user=request.user, pk=pk)
+    response = HttpResponse(documents.acceptance_pdf(sc), content_type="application/pdf")
+    name = f"acceptance-{sc.account.original_id}-{sc.period}-{sc.start:%Y%m%d}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+def _year_span(request) -> tuple[date, date, str]:
+    """A calendar year (``?year=2026``) or, by default, the last 12 months including this one."""
+    today = timezone.localdate()
+    raw = request.GET.get("year", "")
+    if raw.isdigit() and 2000 < int(raw) < 2100:
+        year = int(raw)
+        return date(year, 1, 1), date(year + 1, 1, 1), raw
+    end = date(today.year + today.month // 12, today.month % 12 + 1, 1)
+    return date(end.year - 1, end.month, 1), end, ""
+
+
+@login_required
+def dashboard(request):
+    account = account_for(request.user, P.PERFORMANCE_VIEW, request.GET.get("account"))
+    start, end, year = _year_span(request)
+    return render(
+        request,
+        "performance/dashboard.html",
+        {
+            "account": account,
+            "accounts": selectors.accounts_for(request.user, P.PERFORMANCE_VIEW),
+            "year": year,
+            "years": range(timezone.localdate().year, timezone.localdate().year - 4, -1),
+            "start": start,
+            "end": end,
+        },
+    )
+
+
+@login_required
+def dashboard_data(request):
+    account = account_for(request.user, P.PERFORMANCE_VIEW, request.GET.get("account"))
+    start, end, _year = _year_span(request)
+    accounts = selectors.accounts_for(request.user, P.PERFORMANCE_VIEW)
+    month_start, month_end = _month(None)
+    data = {
+        "account": account.name,
+        "months": charts.account_months(account, start, end),
+        "compare": charts.comparison(accounts, month_start, month_end),
+        "compare_period": [month_start.isoformat(), month_end.isoformat()],
+    }
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})

@@ -219,6 +219,7 @@ url_params: dict[str, UrlParams] = {
     # performance (scorecards exist once computed; items are acted on by POST only)
     "performance:scorecard": _first("performance.Scorecard"),
     "performance:scorecard_sign": _first("performance.Scorecard"),
+    "performance:acceptance_pdf": _first("performance.Scorecard"),
     "performance:item_act": lambda c: [
         {**kw, "verb": "confirm"} for kw in _first("performance.ScorecardItem")(c)
     ],

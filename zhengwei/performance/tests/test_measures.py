@@ -102,3 +102,35 @@ def test_many_accounts_are_measured_together_with_the_same_results():
     alone = measures.measure_account(a, *NOV, now=NOW)
     assert {k: v.value for k, v in both[a.pk].items()} == {k: v.value for k, v in alone.items()}
     assert both[b.pk]["follower_net_growth"].value is None
+
+
+def test_newsroom_figures_become_indicators(monkeypatch):
+    from zhengwei.performance import measures as M
+
+    def fake(*, account, start, end):
+        return {
+            "pushes_published": 12,
+            "articles_published": 30,
+            "originals": 21,
+            "original_share": 0.7,
+            "review_chain_complete_share": 0.9,
+            "emergency_latency_minutes": 42.5,
+            "cadence_planned": 15,
+            "cadence_met": 4,
+            "typo_count": 2,
+            "banned_hits": 1,
+            "serious_errors_published": 1,
+            "median_draft_to_publish_hours": 5.25,
+        }
+
+    monkeypatch.setattr(M, "newsroom_metrics", fake)
+    account = WeChatAccountFactory()
+    november(account)
+    got = M.measure_account(account, *NOV, now=NOW)
+    assert got["review_chain_complete"].value == D("90.0")
+    assert got["emergency_latency"].value == D("42.5")
+    assert got["original_ratio"].value == D("70.0")  # the newsroom's articles, not the pushes
+    assert got["volume_vs_plan"].value == D("80.0")  # 12 of the 15 pushes its cadence planned
+    assert got["serious_error_events"].value == D(2)  # one recorded incident + one in the newsroom
+    assert got["prohibited_content_or_links"].value == D(1)
+    assert got["draft_to_publish_hours"].value == D("5.25")

@@ -124,3 +124,18 @@ def test_the_office_records_an_incident_and_the_contractor_cannot(world, client_
         == 403
     )
     assert Incident.objects.count() == 1
+
+
+def test_the_dashboard_data_has_month_series_with_gaps_for_missing_data(world, client_for):
+    november(world.account)
+    client = client_for(world["office_leader"])
+    assert 'id="perf-dashboard"' in client.get("/performance/dashboard/?year=2026").content.decode()
+    data = client.get(f"/performance/dashboard.json?account={world.account.pk}&year=2026").json()
+    months = data["months"]
+    assert months["labels"][10] == "2026-11"
+    assert months["cadence"]["pushes"][10] == 3 and months["cadence"]["pushes"][9] == 1
+    assert months["audience"]["net"][10] == 216 and months["audience"]["missing_days"][10] == 3
+    assert months["audience"]["reads"][9] is None  # October: no statistics at all, not zero
+    assert months["messages"]["first_median_h"][10] == 6.0
+    assert data["compare"]["per_account"]["accounts"] == [world.account.name]
+    assert data["compare"]["per_model"]["counts"] == [1]
