@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Before django_tasks_db: its db_worker command is overridden there (survives the database).
+    "zhengwei.scheduler",
     "django_tasks",
     "django_tasks_db",
     "zhengwei.orgs",
@@ -50,7 +52,6 @@ INSTALLED_APPS = [
     "zhengwei.audit",
     "zhengwei.console",
     "zhengwei.demo",
-    "zhengwei.scheduler",
     "zhengwei.notify",
     "zhengwei.reports",
     "zhengwei.wechat.inbound",
@@ -121,6 +122,13 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     }
     _db["CONN_MAX_AGE"] = 0
     _db.setdefault("TEST", {})["NAME"] = str(VAR_DIR / "test.sqlite3")
+else:
+    # A connection that died with a database restart is noticed at the next request instead of
+    # failing it; a database that does not answer fails a connect in seconds, not minutes.
+    _db["CONN_HEALTH_CHECKS"] = True
+    _db.setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5, minimum=1)
+    )
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -270,6 +278,11 @@ WECHAT_GROUP_COMMIT = env_bool("WECHAT_GROUP_COMMIT", True)
 WECHAT_GROUP_COMMIT_MAX = env_int("WECHAT_GROUP_COMMIT_MAX", 128, minimum=1)
 WECHAT_GROUP_COMMIT_WAIT_MS = env_int("WECHAT_GROUP_COMMIT_WAIT_MS", 0, minimum=0)
 WECHAT_GROUP_COMMIT_TIMEOUT = env_int("WECHAT_GROUP_COMMIT_TIMEOUT", 3, minimum=1)
+# When the database cannot take a callback, keep it in an fsync'ed local file and answer 200;
+# it is stored when the database is back (zhengwei/wechat/inbound/spool.py). Bounded in bytes.
+WECHAT_SPOOL = env_bool("WECHAT_SPOOL", True)
+WECHAT_SPOOL_DIR = env_str("WECHAT_SPOOL_DIR", str(VAR_DIR / "spool" / "wechat"))
+WECHAT_SPOOL_MAX_BYTES = env_int("WECHAT_SPOOL_MAX_BYTES", 512 * 1024 * 1024, minimum=0)
 # Processing: enqueue the "wechat" drain task after stores (at most once per _KICK_MS per process),
 # or set WECHAT_INBOUND_TASKS=false and run `manage.py wechat_worker` instead.
 WECHAT_INBOUND_TASKS = env_bool("WECHAT_INBOUND_TASKS", True)
@@ -435,6 +448,8 @@ SCHEDULED_COMMANDS: dict[str, int] = {
     "notify_tick": 30,
     "interactions_tick": 60,
     "wechat_periodic": 300,
+    # Replays the callback spool and takes over abandoned inbound processing (reliability).
+    "wechat_sweep": 30,
     "prune_audit": 86400,
     "newsroom_tick": 60,
     "procurement_reminders": 3600,

@@ -32,6 +32,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
         "NAME": _os.path.join(_tempfile.gettempdir(), f"zhengwei-test-{_os.getpid()}.sqlite3")
     }
 
+# Callbacks spooled during a simulated outage go to a directory of this test process, never var/.
+import os as _os2  # noqa: E402
+import tempfile as _tempfile2  # noqa: E402
+
+WECHAT_SPOOL_DIR = _os2.environ.get("WECHAT_SPOOL_DIR") or _os2.path.join(
+    _tempfile2.gettempdir(), f"zhengwei-test-spool-{_os2.getpid()}"
+)
+
 # The notification stand-in writes its outbox under the temporary directory, never into var/.
 import tempfile as _tmp  # noqa: E402
 

@@ -20,7 +20,7 @@ from django.db import DatabaseError, close_old_connections
 
 from zhengwei.wechat.inbound import callback as cb
 from zhengwei.wechat.inbound.astore import AsyncGroupCommitter
-from zhengwei.wechat.inbound.fastpath import _PATH, client_ip
+from zhengwei.wechat.inbound.fastpath import _PATH, client_ip, replay_spool
 from zhengwei.wechat.inbound.keys import warm_account_keys
 from zhengwei.wechat.inbound.models import CallbackRejection
 from zhengwei.wechat.inbound.replies import warm_rules
@@ -40,6 +40,7 @@ def get_committer() -> AsyncGroupCommitter:
             timeout=settings.WECHAT_GROUP_COMMIT_TIMEOUT,
             on_stored=notify_stored,
             kick_interval=settings.WECHAT_INBOUND_KICK_MS / 1000,
+            after_write=replay_spool,
         )
     return _committer
 
@@ -84,20 +85,27 @@ async def callback_app(scope, receive, send) -> None:
         length = int(headers.get(b"content-length", b"0"))
     except ValueError:
         length = None
-    body = await _read_body(receive, settings.WECHAT_CALLBACK_MAX_BYTES)
-    try:
-        keys = await warm_account_keys(original_id)
-        if keys is not None:
-            await warm_rules(keys.id)
-    except DatabaseError as exc:
-        log.error("callback not stored (WeChat will retry): %s", exc)
-        return await _send(send, cb.Response(503, b"retry later"))
+    params = cb.parse_query(scope.get("query_string", b"").decode("latin-1"))
+    cap = settings.WECHAT_CALLBACK_MAX_BYTES
+    if scope["method"] == "POST" and length is not None and length > cap:
+        body = b""  # refused by its Content-Length (413) without waiting for the body
+    else:
+        body = await _read_body(receive, cap)
+    if all(params.get(n) for n in ("signature", "timestamp", "nonce")):
+        # Unsigned requests are refused by cb.receive before any lookup.
+        try:
+            keys = await warm_account_keys(original_id)
+            if keys is not None:
+                await warm_rules(keys.id)
+        except DatabaseError as exc:
+            log.error("callback not stored (WeChat will retry): %s", exc)
+            return await _send(send, cb.Response(503, b"retry later"))
     client = scope.get("client")
     rejections: list = []
     kwargs = dict(
         method=scope["method"],
         original_id=original_id,
-        params=cb.parse_query(scope.get("query_string", b"").decode("latin-1")),
+        params=params,
         read_body=lambda: body,
         content_length=length,
         ip=client_ip(headers.get(b"x-forwarded-for", b"").decode("latin-1"), client and client[0]),
@@ -119,8 +127,8 @@ async def callback_app(scope, receive, send) -> None:
     try:
         stored = await get_committer().save(pending.row)
     except (StoreError, TimeoutError) as exc:
-        log.error("callback not stored (WeChat will retry): %s", exc or "timed out")
-        return await _send(send, cb.Response(503, b"retry later"))
+        # Spooled on a thread: an fsync must not stall the other requests on the loop.
+        return await _send(send, await asyncio.to_thread(cb.spool_or_refuse, pending, exc))
     await _send(send, cb.answer(pending, stored))
 
 

@@ -50,7 +50,9 @@ class AsyncGroupCommitter:
         timeout: float,
         on_stored: Callable[[], None],
         kick_interval: float,
+        after_write: Callable[[], None] | None = None,
     ) -> None:
+        self.after_write = after_write
         self.max_batch = max_batch
         self.timeout = timeout
         self.on_stored = on_stored
@@ -135,6 +137,8 @@ class AsyncGroupCommitter:
         self.rows += len(batch)
         if created:
             self._kick()
+        if self.after_write is not None:
+            self.after_write()  # cheap (a directory look at most once a second), never blocks
 
     async def _stored_replies(self, conn, keys: list[tuple[int, str]]) -> dict:
         if not keys:

@@ -26,6 +26,7 @@ from zhengwei.orgs.models import MessageMode
 from zhengwei.wechat.inbound.dispatch import passive_reply
 from zhengwei.wechat.inbound.keys import AccountKeys, account_keys
 from zhengwei.wechat.inbound.models import CallbackRejection, RejectReason
+from zhengwei.wechat.inbound.spool import SpoolFull, spool_append
 from zhengwei.wechat.inbound.store import Row, Stored, StoreError
 
 log = logging.getLogger("zhengwei.wechat.callback")
@@ -92,6 +93,9 @@ def receive(
     the ``CallbackRejection`` of a refusal (not awaited by the answer)."""
     keys = None
     try:
+        if not all(params.get(n) for n in ("signature", "timestamp", "nonce")):
+            # Unsigned: refused without touching the database (works while it is down).
+            raise Rejected(403, RejectReason.MISSING_PARAMS)
         keys = account_keys(original_id)
         if keys is None:
             raise Rejected(404, RejectReason.UNKNOWN_ACCOUNT)
@@ -162,9 +166,22 @@ def handle(
     try:
         stored = store.save(pending.row)
     except (StoreError, DatabaseError) as exc:
-        log.error("callback not stored (WeChat will retry): %s", exc)
-        return Response(503, b"retry later")
+        return spool_or_refuse(pending, exc)
     return answer(pending, stored)
+
+
+def spool_or_refuse(pending: Pending, exc: BaseException) -> Response:
+    """The database did not take the delivery: keep it in the local spool and answer it, or —
+    when the spool is off or full — answer 503 so WeChat retries."""
+    if settings.WECHAT_SPOOL:
+        try:
+            spool_append(pending.row)
+        except (SpoolFull, OSError) as spool_exc:
+            log.error("callback neither stored (%s) nor spooled (%s)", exc, spool_exc)
+        else:
+            return answer(pending, Stored(created=True, reply_xml=pending.row.reply_xml))
+    log.error("callback not stored (WeChat will retry): %s", exc or "timed out")
+    return Response(503, b"retry later")
 
 
 def _receive(method, keys: AccountKeys, params, read_body, content_length) -> Response | Pending:

@@ -17,6 +17,7 @@ from django.conf import settings
 
 from zhengwei.lib import netaddr
 from zhengwei.wechat.inbound.callback import Response, handle, parse_query
+from zhengwei.wechat.inbound.spool import spool_replay_soon
 from zhengwei.wechat.inbound.store import DirectStore, GroupCommitter
 from zhengwei.wechat.inbound.tasks import notify_stored
 
@@ -48,10 +49,16 @@ def get_store():
                         timeout=settings.WECHAT_GROUP_COMMIT_TIMEOUT,
                         on_stored=notify_stored,
                         kick_interval=settings.WECHAT_INBOUND_KICK_MS / 1000,
+                        after_write=replay_spool,
                     )
                 else:
-                    _store = DirectStore(notify_stored)
+                    _store = DirectStore(notify_stored, replay_spool)
     return _store
+
+
+def replay_spool() -> None:
+    """After a successful write: deliveries spooled during an outage go in now."""
+    spool_replay_soon(notify_stored)
 
 
 def _client_ip(environ) -> str | None:

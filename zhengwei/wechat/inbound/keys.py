@@ -9,13 +9,16 @@ still checked on every request.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db import DatabaseError
 
+from zhengwei.lib.db import reconnecting
 from zhengwei.lib.wxcrypto import CryptoError, WXCrypto
 from zhengwei.orgs.models import WeChatAccount
 
@@ -32,6 +35,8 @@ class AccountKeys:
     def __repr__(self) -> str:  # keep keys out of logs and tracebacks
         return f"AccountKeys(id={self.id}, original_id={self.original_id!r})"
 
+
+log = logging.getLogger("zhengwei.wechat.callback")
 
 _cache: dict[str, tuple[float, AccountKeys | None]] = {}
 _lock = threading.Lock()
@@ -61,12 +66,24 @@ def _load(original_id: str) -> AccountKeys | None:
     )
 
 
-def account_keys(original_id: str) -> AccountKeys | None:
+def account_keys(original_id: str, *, margin: float = 0.0) -> AccountKeys | None:
+    """The keys of the account with this original id (None: no such active account), from the
+    cache while it is fresh for another ``margin`` seconds. A broken connection (the database
+    restarted) is replaced once; while the database is down an expired entry is served stale, so
+    callbacks keep being verified and spooled (zhengwei/wechat/inbound/spool.py)."""
     now = time.monotonic()
     hit = _cache.get(original_id)
-    if hit is not None and hit[0] > now:
+    if hit is not None and hit[0] > now + margin:
         return hit[1]
-    keys = _load(original_id)
+    try:
+        keys = reconnecting(_load, original_id)
+    except DatabaseError:
+        if hit is None:
+            raise
+        log.warning("account keys of %s served stale: the database is unavailable", original_id)
+        with _lock:  # ask the database again in a second, not on every request
+            _cache[original_id] = (time.monotonic() + margin + 1.0, hit[1])
+        return hit[1]
     ttl = settings.WECHAT_ACCOUNT_CACHE_SECONDS
     with _lock:
         if len(_cache) > 10_000:  # bounded: made-up ids must not grow memory forever
@@ -81,9 +98,7 @@ async def warm_account_keys(original_id: str, *, margin: float = 1.0) -> Account
     hit = _cache.get(original_id)
     if hit is not None and hit[0] > time.monotonic() + margin:
         return hit[1]
-    with _lock:
-        _cache.pop(original_id, None)
-    return await sync_to_async(account_keys, thread_sensitive=False)(original_id)
+    return await sync_to_async(account_keys, thread_sensitive=False)(original_id, margin=margin)
 
 
 def forget_account(sender=None, **kwargs) -> None:

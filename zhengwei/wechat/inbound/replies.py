@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db import DatabaseError
 
+from zhengwei.lib.db import reconnecting
 from zhengwei.wechat.inbound.dispatch import passive
 from zhengwei.wechat.inbound.keys import account_keys
 from zhengwei.wechat.inbound.models import KeywordReply, Match, MenuClickReply
@@ -58,12 +60,25 @@ def _load(account_id: int) -> _Rules:
     return _Rules(exact=exact, contains=contains, clicks=clicks)
 
 
-def rules_for(account_id: int) -> _Rules:
+def rules_for(account_id: int, *, margin: float = 0.0) -> _Rules:
+    """The account's reply rules, from the cache while fresh for another ``margin`` seconds.
+    Like the account keys, a broken connection is replaced once and stale rules are served while
+    the database is down (a passive reply is better than none)."""
     now = time.monotonic()
     hit = _cache.get(account_id)
-    if hit is not None and hit[0] > now:
+    if hit is not None and hit[0] > now + margin:
         return hit[1]
-    rules = _load(account_id)
+    try:
+        rules = reconnecting(_load, account_id)
+    except DatabaseError:
+        if hit is not None:
+            with _lock:
+                _cache[account_id] = (time.monotonic() + margin + 1.0, hit[1])
+            return hit[1]
+        rules = _Rules(exact={}, contains=[], clicks={})  # no reply now; the message is kept
+        with _lock:
+            _cache[account_id] = (time.monotonic() + margin + 1.0, rules)
+        return rules
     with _lock:
         _cache[account_id] = (now + settings.WECHAT_REPLY_CACHE_SECONDS, rules)
     return rules
@@ -75,9 +90,7 @@ async def warm_rules(account_id: int, *, margin: float = 1.0) -> None:
     hit = _cache.get(account_id)
     if hit is not None and hit[0] > time.monotonic() + margin:
         return
-    with _lock:
-        _cache.pop(account_id, None)
-    await sync_to_async(rules_for, thread_sensitive=False)(account_id)
+    await sync_to_async(rules_for, thread_sensitive=False)(account_id, margin=margin)
 
 
 def forget_rules(account_id: int | None = None) -> None:

@@ -42,7 +42,7 @@ class _LostClaim(Exception):
     pass
 
 
-def _claimable(now) -> Q:
+def claimable(now) -> Q:
     return (
         Q(state=State.RECEIVED)
         | Q(
@@ -61,7 +61,7 @@ def inbound_claim(*, limit: int = 100) -> tuple[str, list[InboundMessage]]:
     """Claim up to ``limit`` stored deliveries for this worker (oldest first)."""
     now = timezone.now()
     ids = list(
-        InboundMessage.objects.filter(_claimable(now))
+        InboundMessage.objects.filter(claimable(now))
         .order_by("id")
         .values_list("id", flat=True)[:limit]
     )
@@ -71,7 +71,7 @@ def inbound_claim(*, limit: int = 100) -> tuple[str, list[InboundMessage]]:
     # The WHERE repeats the claimable test: a row another worker claimed meanwhile no longer
     # matches, so it is not taken twice (PostgreSQL re-checks it after the row lock; SQLite runs
     # one writer at a time).
-    InboundMessage.objects.filter(_claimable(now), pk__in=ids).update(
+    InboundMessage.objects.filter(claimable(now), pk__in=ids).update(
         state=State.PROCESSING, claim_token=token, claimed_at=now, attempts=F("attempts") + 1
     )
     claimed = list(

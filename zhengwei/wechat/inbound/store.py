@@ -149,8 +149,11 @@ def insert_rows(rows: list[Row]) -> list[Stored]:
 class DirectStore:
     """One transaction per delivery, in the calling thread (the Django view)."""
 
-    def __init__(self, on_stored: Callable[[], None]) -> None:
+    def __init__(
+        self, on_stored: Callable[[], None], after_write: Callable[[], None] | None = None
+    ) -> None:
         self.on_stored = on_stored
+        self.after_write = after_write
 
     def save(self, row: Row) -> Stored:
         try:
@@ -160,6 +163,8 @@ class DirectStore:
                     transaction.on_commit(self.on_stored)
         except DatabaseError as exc:
             raise StoreError(str(exc)) from exc
+        if self.after_write is not None:
+            self.after_write()
         return result
 
     def reject(self, rejection: CallbackRejection) -> None:
@@ -197,7 +202,9 @@ class GroupCommitter:
         timeout: float,
         on_stored: Callable[[], None],
         kick_interval: float,
+        after_write: Callable[[], None] | None = None,
     ) -> None:
+        self.after_write = after_write
         self.max_batch = max_batch
         self.max_wait = max_wait
         self.timeout = timeout
@@ -306,6 +313,8 @@ class GroupCommitter:
         self.rows += len(jobs)
         if any(r.created for r in results):
             self._dirty = True
+        if jobs and self.after_write is not None:
+            self.after_write()  # the database takes writes: e.g. empty the local spool
 
     def _fail(self, jobs: list[_Job], exc: BaseException) -> None:
         log.error("group commit of %d deliveries failed: %s", len(jobs), exc)

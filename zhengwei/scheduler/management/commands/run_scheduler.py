@@ -1,9 +1,13 @@
+import logging
 import time
 
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from zhengwei.lib.db import Backoff, survive_database
 from zhengwei.scheduler.runner import jobs, run_due
+
+log = logging.getLogger("zhengwei.scheduler")
 
 
 class Command(BaseCommand):
@@ -15,8 +19,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, once: bool, tick: float, **options):
         self.stdout.write("scheduler: " + ", ".join(f"{n} every {s}s" for n, s in jobs().items()))
+        backoff = Backoff()
         while True:
-            for name in run_due():
+            # A database that is down or restarting delays the round; it never ends the process.
+            ran = survive_database(run_due, log=log, what="scheduler", backoff=backoff)
+            for name in ran or ():
                 self.stdout.write(f"ran {name}")
             if once:
                 return
