@@ -28,6 +28,15 @@ ITEMS = (
     ),
     NavItem(
         group,
+        _("Planning calendar"),
+        "newsroom:calendar",
+        P.VIEW,
+        _("Planned, scheduled and published pushes against the cadence"),
+        "▦",
+        202,
+    ),
+    NavItem(
+        group,
         _("Word lists"),
         "newsroom:words",
         P.WORDS_MANAGE,

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import get_current_timezone, make_aware
 from django.utils.translation import gettext as _
@@ -25,6 +26,8 @@ from zhengwei.newsroom.models import (
     Comment,
     Finding,
     NewsImage,
+    Push,
+    PushMode,
     ReviewStep,
     StepState,
     Term,
@@ -32,6 +35,7 @@ from zhengwei.newsroom.models import (
     Topic,
     TopicState,
 )
+from zhengwei.newsroom.services.publishing import mass_sends_on
 from zhengwei.newsroom.workflow import EDITABLE
 from zhengwei.orgs.models import User, WeChatAccount
 from zhengwei.wechat.outbound.errors import WeChatError
@@ -418,3 +422,103 @@ def word_delete(request, pk: int):
     except ValidationError as exc:
         _fail(request, exc)
     return redirect(reverse("newsroom:words") + f"?account={term.account_id}&kind={term.kind}")
+
+
+# --- pushes and the planning calendar --------------------------------------------------------
+@login_required
+def calendar(request):
+    account = _account(request)
+    view = "month" if request.GET.get("view") == "month" else "week"
+    day = parse_date(request.GET.get("date") or "") or timezone.localdate()
+    if request.method == "POST":
+        try:
+            push = services.push_plan(
+                actor=request.user,
+                account=account,
+                title=request.POST.get("title", ""),
+                planned_for=parse_date(request.POST.get("planned_for") or "") or day,
+            )
+        except ValidationError as exc:
+            _fail(request, exc)
+        else:
+            return redirect("newsroom:push", pk=push.pk)
+        return redirect(reverse("newsroom:calendar") + f"?account={account.pk}")
+    context = {
+        "account": account,
+        "accounts": accounts_for(request.user, P.VIEW),
+        "view": view,
+        **selectors.calendar(account=account, day=day, view=view),
+        "may_plan": may(request.user, P.PUSH_MANAGE, account),
+    }
+    return render(request, "newsroom/calendar.html", context)
+
+
+@login_required
+def push(request, pk: int):
+    push = get_object_or_404(Push.objects.select_related("account"), pk=pk)
+    if not may(request.user, P.VIEW, push):
+        raise Http404
+    day = timezone.localdate(push.publish_at) if push.publish_at else push.planned_for
+    candidates = Article.objects.filter(account=push.account, push__isnull=True).exclude(
+        state__in=[ArticleState.PUBLISHED, ArticleState.WITHDRAWN]
+    )
+    try:
+        services.gate(push)
+        gate_problem = ""
+    except services.GateRefused as exc:
+        gate_problem = str(exc)
+    context = {
+        "push": push,
+        "account": push.account,
+        "articles": push.articles.select_related("revision", "approved_revision", "cover").order_by(
+            "position", "pk"
+        ),
+        "candidates": candidates.order_by("-created_at")[:50],
+        "gate_problem": gate_problem,
+        "mass_sends_that_day": mass_sends_on(push.account, day),
+        "subscription": push.account.is_subscription,
+        "may_manage": may(request.user, P.PUSH_MANAGE, push),
+        "may_withdraw": may(request.user, P.PUSH_WITHDRAW, push),
+        "modes": PushMode.choices,
+        "default_time": (push.publish_at or timezone.now()).astimezone(get_current_timezone()),
+    }
+    return render(request, "newsroom/push.html", context)
+
+
+@login_required
+@require_POST
+def push_act(request, pk: int, verb: str):
+    push = get_object_or_404(Push.objects.select_related("account"), pk=pk)
+    if not may(request.user, P.VIEW, push):
+        raise Http404
+    user, post = request.user, request.POST
+    try:
+        if verb == "articles":
+            ids = [int(i) for i in post.getlist("article") if i.isdigit()]
+            chosen = {a.pk: a for a in Article.objects.filter(account=push.account, pk__in=ids)}
+            services.push_set_articles(
+                actor=user, push=push, articles=[chosen[i] for i in ids if i in chosen]
+            )
+        elif verb in ("schedule", "publish_now"):
+            when = timezone.now() if verb == "publish_now" else _when(post.get("publish_at"))
+            if when is None:
+                raise ValidationError(_("Choose the publishing time."))
+            services.push_schedule(
+                actor=user, push=push, publish_at=when, mode=post.get("mode", PushMode.PUBLISH)
+            )
+            if verb == "publish_now":
+                services.push_publish_run(push=push, actor=user)
+            messages.success(request, _("Scheduled."))
+        elif verb == "unschedule":
+            services.push_unschedule(actor=user, push=push)
+        elif verb == "retry":
+            services.push_retry(actor=user, push=push)
+        elif verb == "withdraw":
+            services.push_withdraw(actor=user, push=push, reason=post.get("reason", ""))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        _fail(request, exc)
+    except WeChatError as exc:
+        messages.error(request, str(exc))
+    return redirect("newsroom:push", pk=push.pk)

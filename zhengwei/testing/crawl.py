@@ -192,6 +192,18 @@ def _newsroom_topic(c: CrawlContext) -> Kwargs:
     return {"pk": topic.pk}
 
 
+def _newsroom_push(c: CrawlContext) -> Kwargs:
+    from datetime import date
+
+    from zhengwei.newsroom import services
+    from zhengwei.newsroom.models import Push
+
+    push = Push.objects.filter(account=c.account).first() or services.push_plan(
+        actor=c.world["operator"], account=c.account, title="防汛推送", planned_for=date.today()
+    )
+    return {"pk": push.pk}
+
+
 def _newsroom_term(c: CrawlContext) -> Kwargs:
     from zhengwei.newsroom.models import Term
 
@@ -253,6 +265,8 @@ url_params: dict[str, UrlParams] = {
     "newsroom:article_act": lambda c: {**_newsroom_article(c), "verb": "comment"},
     "newsroom:topic_act": lambda c: {**_newsroom_topic(c), "verb": "update"},
     "newsroom:word_delete": _newsroom_term,
+    "newsroom:push": _newsroom_push,
+    "newsroom:push_act": lambda c: {**_newsroom_push(c), "verb": "retry"},
     # performance (scorecards exist once computed; items are acted on by POST only)
     "performance:scorecard": _first("performance.Scorecard"),
     "performance:scorecard_sign": _first("performance.Scorecard"),

@@ -32,6 +32,18 @@ from zhengwei.newsroom.services.planning import (
     topic_propose,
     topic_update,
 )
+from zhengwei.newsroom.services.publishing import (
+    GateRefused,
+    gate,
+    push_finish,
+    push_publish_run,
+    push_retry,
+    push_schedule,
+    push_unschedule,
+    push_withdraw,
+    pushes_poll,
+    pushes_publish_due,
+)
 from zhengwei.newsroom.services.review import (
     article_submit,
     finding_decide,
@@ -42,6 +54,16 @@ from zhengwei.newsroom.services.review import (
 from zhengwei.newsroom.services.words import term_delete, terms_add
 
 __all__ = [
+    "GateRefused",
+    "gate",
+    "push_finish",
+    "push_publish_run",
+    "push_retry",
+    "push_schedule",
+    "push_unschedule",
+    "push_withdraw",
+    "pushes_poll",
+    "pushes_publish_due",
     "article_create",
     "article_offer",
     "article_save",
