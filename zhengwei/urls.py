@@ -17,11 +17,8 @@ urlpatterns = [
     path("", include("zhengwei.reports.urls")),
     path("", include("zhengwei.duty.urls")),
     path("", include("zhengwei.interactions.urls")),
-<<<<<<< HEAD
     path("", include("zhengwei.hydro.urls")),
-=======
     path("", include("zhengwei.procurement.urls")),
->>>>>>> main
     path("", include("zhengwei.newsroom.urls")),
     path("", include("zhengwei.notify.urls")),
     path("", include("zhengwei.performance.urls")),

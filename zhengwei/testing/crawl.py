@@ -270,12 +270,10 @@ url_params: dict[str, UrlParams] = {
     "interactions:draft_act": lambda c: (
         {"pk": c["draft"].pk, "verb": "approve"} if c.seeded.get("draft") else []
     ),
-<<<<<<< HEAD
     # hydro (flood data: public live pages, console imports)
     "hydro:live_typhoon_one": _typhoon,
     "hydro:live_typhoon_json": _typhoon,
     "hydro:import_rejects": _import_run,
-=======
     # procurement (a purchase through every step; act is POST only, the crawl's GET gets 405)
     "procurement:detail": lambda c: {"pk": _purchase(c).purchase.pk},
     "procurement:act": lambda c: {"pk": _purchase(c).purchase.pk, "action": "review"},
@@ -283,7 +281,6 @@ url_params: dict[str, UrlParams] = {
     "procurement:document": _procurement_documents,
     "procurement:supplier": lambda c: {"pk": _purchase(c).suppliers[0].pk},
     "procurement:evidence": lambda c: {"pk": _purchase(c).suppliers[0].evidence.first().pk},
->>>>>>> main
     # newsroom
     "newsroom:article": _newsroom_article,
     "newsroom:diff": _newsroom_article,
