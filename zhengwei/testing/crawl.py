@@ -146,6 +146,21 @@ def _status(c: CrawlContext) -> list[Kwargs]:
     return [{"ticket": parts[-2], "token": parts[-1]}]
 
 
+def _purchase(c: CrawlContext):
+    """A 福建防汛 purchase driven through every step (made once per crawl)."""
+    if "procurement_case" not in c.seeded:
+        from zhengwei.procurement.tests.flow import run_to
+
+        c.seeded["procurement_case"] = run_to(c.world)
+    return c.seeded["procurement_case"]
+
+
+def _procurement_documents(c: CrawlContext) -> list[Kwargs]:
+    pk = _purchase(c).purchase.pk
+    kinds = ("requirements", "evaluation", "contract", "acceptance")
+    return [{"pk": pk, "kind": k, "fmt": f} for k in kinds for f in ("pdf", "docx")]
+
+
 def _newsroom_article(c: CrawlContext) -> Kwargs:
     """An article on the test account with two revisions and one finding (a typo)."""
     from zhengwei.newsroom import services
@@ -249,6 +264,13 @@ url_params: dict[str, UrlParams] = {
     "interactions:draft_act": lambda c: (
         {"pk": c["draft"].pk, "verb": "approve"} if c.seeded.get("draft") else []
     ),
+    # procurement (a purchase through every step; act is POST only, the crawl's GET gets 405)
+    "procurement:detail": lambda c: {"pk": _purchase(c).purchase.pk},
+    "procurement:act": lambda c: {"pk": _purchase(c).purchase.pk, "action": "review"},
+    "procurement:score": lambda c: {"pk": _purchase(c).purchase.pk},
+    "procurement:document": _procurement_documents,
+    "procurement:supplier": lambda c: {"pk": _purchase(c).suppliers[0].pk},
+    "procurement:evidence": lambda c: {"pk": _purchase(c).suppliers[0].evidence.first().pk},
     # newsroom
     "newsroom:article": _newsroom_article,
     "newsroom:diff": _newsroom_article,
