@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("zhengwei.hydro.urls")),
     path("", include("zhengwei.procurement.urls")),
     path("", include("zhengwei.newsroom.urls")),
+    path("", include("zhengwei.newsroom.live_urls")),
     path("", include("zhengwei.notify.urls")),
     path("", include("zhengwei.performance.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -219,6 +219,22 @@ def _newsroom_push(c: CrawlContext) -> Kwargs:
     return {"pk": push.pk}
 
 
+def _newsroom_live(c: CrawlContext) -> dict:
+    """A live page with one office-checked entry (public by design: it is the office's own
+    coverage, checked before it shows)."""
+    from zhengwei.newsroom import services
+    from zhengwei.newsroom.models import LiveEntry, LiveEvent
+
+    event = LiveEvent.objects.filter(account=c.account).first() or services.live_event_open(
+        actor=c.world["office_reviewer"], account=c.account, title="防汛会议直播", slug="crawl-live"
+    )
+    entry = LiveEntry.objects.filter(event=event).first()
+    if entry is None:
+        entry = services.live_entry_post(actor=c.world["writer"], event=event, body="会议开始")
+        services.live_entry_check(actor=c.world["office_reviewer"], entry=entry, approve=True)
+    return {"event": event, "entry": entry}
+
+
 def _newsroom_term(c: CrawlContext) -> Kwargs:
     from zhengwei.newsroom.models import Term
 
@@ -288,6 +304,13 @@ url_params: dict[str, UrlParams] = {
     "newsroom:topic_act": lambda c: {**_newsroom_topic(c), "verb": "update"},
     "newsroom:word_delete": _newsroom_term,
     "newsroom:push": _newsroom_push,
+    "newsroom:live_desk": lambda c: {"pk": _newsroom_live(c)["event"].pk},
+    "newsroom_live:page": lambda c: {"slug": _newsroom_live(c)["event"].slug},
+    "newsroom_live:feed": lambda c: {"slug": _newsroom_live(c)["event"].slug},
+    "newsroom_live:photo": lambda c: {
+        "slug": _newsroom_live(c)["event"].slug,
+        "pk": _newsroom_live(c)["entry"].pk,
+    },
     "newsroom:push_act": lambda c: {**_newsroom_push(c), "verb": "retry"},
     # performance (scorecards exist once computed; items are acted on by POST only)
     "performance:scorecard": _first("performance.Scorecard"),
