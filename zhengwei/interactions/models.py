@@ -145,7 +145,9 @@ class CitizenNotice(models.Model):
     report = models.ForeignKey(
         "reports.Report", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    step = models.OneToOneField(
+    # One notice per step and reporter: the reporter of the report, and the reporters of the
+    # reports merged into it (each told every public step of the surviving report).
+    step = models.ForeignKey(
         "reports.ReportStep", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     openid = models.CharField(max_length=64)
@@ -169,6 +171,11 @@ class CitizenNotice(models.Model):
         verbose_name = _("message to a reporter")
         verbose_name_plural = _("messages to reporters")
         indexes = [models.Index(fields=["account", "openid", "-created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["step", "openid"], name="interactions_notice_once_per_reporter"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.openid} {self.kind} {self.created_at:%m-%d %H:%M}"
@@ -318,6 +325,19 @@ class InboxItem(models.Model):
         return f"{self.conversation_id}: {self.text[:30]}"
 
 
+def delivery_label(outbound_state: str) -> str:
+    """An outbound message's state as the console says it."""
+    return str(
+        {
+            "queued": _("Being sent"),
+            "sending": _("Being sent"),
+            "sent": _("Sent"),
+            "failed": _("Sending failed"),
+            "waiting_window": _("Queued: goes out automatically when the citizen writes again"),
+        }.get(outbound_state, outbound_state)
+    )
+
+
 class ReplyState(models.TextChoices):
     PENDING = "pending", _("Awaiting approval")
     RETURNED = "returned", _("Returned for changes")
@@ -370,6 +390,15 @@ class ReplyDraft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.conversation_id}: {self.text[:30]} ({self.state})"
+
+    @property
+    def delivery_label(self) -> str:
+        """What actually happened to a sent reply: a reply beyond the citizen's 48-hour window
+        waits in a queue until they write again, and says so."""
+        message = self.outbound
+        if self.state != ReplyState.SENT or message is None:
+            return str(self.get_state_display())
+        return delivery_label(message.state)
 
     def move_to(self, state: str) -> None:
         if state not in self.TRANSITIONS[self.state]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +34,7 @@ from zhengwei.reports.models import (
     RoutingRule,
     State,
 )
+from zhengwei.wechat.outbound.models import OutboundMessage, OutboundState
 
 
 # --- scope -----------------------------------------------------------------------------------
@@ -383,6 +384,13 @@ EXCLUSION_NOTES = [
 ]
 
 
+def awaiting_ack(qs: QuerySet[Report]) -> QuerySet[Report]:
+    """尚未受理: open reports no duty officer has taken up yet, on any channel (a phone report is
+    taken up by the officer who enters it). The console's headline and the dashboard both count
+    this."""
+    return qs.filter(state__in=workflow.OPEN_STATES, first_ack_at__isnull=True)
+
+
 def report_metrics(
     account: WeChatAccount,
     start: datetime,
@@ -459,11 +467,8 @@ def report_metrics(
         "time_to_auto_ack": _stats([(r.submitted_at, r.auto_ack_at) for r in citizen]),
         "time_to_first_ack": {
             **_stats([(r.submitted_at, r.first_ack_at) for r in citizen]),
-            "not_yet": sum(
-                1
-                for r in citizen
-                if r.first_ack_at is None and r.state not in workflow.EXCLUDED_STATES
-            ),
+            # Now, on any channel: the console's 尚未受理 (the one definition, awaiting_ack).
+            "not_yet": awaiting_ack(Report.objects.filter(account=account)).count(),
         },
         "time_to_dispatch": _stats([(r.submitted_at, r.dispatched_at) for r in considered]),
         "time_to_contact": _stats([(r.submitted_at, r.contacted_at) for r in considered]),
@@ -579,3 +584,72 @@ def initial_report(
         "rows": ordered,
         "totals": totals,
     }
+
+
+def citizen_disputable_report(
+    *, account: WeChatAccount, openid: str, now: datetime | None = None
+) -> Report | None:
+    """The report a citizen's 不满意 in chat is about: the most recently resolved of their own
+    reports (or of the reports theirs were merged into) still within the reopen window."""
+    if not openid:
+        return None
+    now = now or timezone.now()
+    since = now - workflow.reopen_window()
+    own = Report.objects.filter(account=account, reporter_openid=openid)
+    roots = Report.objects.filter(
+        Q(pk__in=own.values("pk")) | Q(pk__in=own.values("duplicate_of"))
+    ).filter(state__in=[State.RESOLVED, State.CLOSED])
+    roots = roots.filter(
+        Q(resolved_at__gte=since) | Q(resolved_at__isnull=True, closed_at__gte=since)
+    )
+    return roots.order_by("-resolved_at", "-closed_at", "-pk").first()
+
+
+def duplicate_flags(ids) -> dict[int, list[Report]]:
+    """report id → the reports that may be the same event, both ways (the newer report suggests
+    the older one at intake; the older one shows the newer too), leaving out merged ones."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    through = Report.suggested_duplicates.through
+    pairs = list(
+        through.objects.filter(Q(from_report_id__in=ids) | Q(to_report_id__in=ids)).values_list(
+            "from_report_id", "to_report_id"
+        )
+    )
+    others = {pk for pair in pairs for pk in pair}
+    live = {r.pk: r for r in Report.objects.filter(pk__in=others).exclude(state=State.DUPLICATE)}
+    wanted = set(ids)
+    out: dict[int, list[Report]] = {}
+    for a, b in pairs:
+        for mine, other in ((a, b), (b, a)):
+            if mine in wanted and other in live and mine != other:
+                if live[other] not in out.setdefault(mine, []):
+                    out[mine].append(live[other])
+    for rows in out.values():
+        rows.sort(key=lambda r: r.ticket)
+    return out
+
+
+def waiting_by_report(ids) -> dict[int, int]:
+    """report id → messages to its reporters waiting for them to write again (48-hour window)."""
+    refs = {f"report:{pk}": pk for pk in ids}
+    out: dict[int, int] = {}
+    rows = (
+        OutboundMessage.objects.filter(reference__in=list(refs), state=OutboundState.WAITING_WINDOW)
+        .values("reference")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        out[refs[row["reference"]]] = row["n"]
+    return out
+
+
+def last_message_state(report: Report) -> str | None:
+    """The state of the newest message to the report's reporters (None when there is none)."""
+    return (
+        OutboundMessage.objects.filter(reference=f"report:{report.pk}")
+        .order_by("-created_at", "-pk")
+        .values_list("state", flat=True)
+        .first()
+    )

@@ -167,6 +167,12 @@ def escalation_due(level: int, due: datetime, priority: str) -> datetime:
 
 MAX_ESCALATION_LEVEL = 2
 
+
+def reopen_window() -> timedelta:
+    """How long after resolution the reporter's 不满意 reopens the report."""
+    return timedelta(hours=settings.REPORT_REOPEN_WINDOW_HOURS)
+
+
 DEFAULT_ACK_MINUTES = {"P0": 2, "P1": 10, "P2": 30, "P3": 60}
 DEFAULT_ACK_EMERGENCY_MINUTES = {"P0": 1, "P1": 3, "P2": 10, "P3": 20}
 
