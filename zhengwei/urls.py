@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("zhengwei.reports.urls")),
     path("", include("zhengwei.duty.urls")),
     path("", include("zhengwei.interactions.urls")),
+    path("", include("zhengwei.hydro.urls")),
     path("", include("zhengwei.procurement.urls")),
     path("", include("zhengwei.newsroom.urls")),
     path("", include("zhengwei.newsroom.live_urls")),

@@ -137,6 +137,28 @@ def _report_verbs(c: CrawlContext) -> list[Kwargs]:
     return [{"ticket": c["report"].ticket, "verb": "triage"}]
 
 
+def _typhoon(c: CrawlContext) -> list[Kwargs]:
+    from zhengwei.hydro.models import Typhoon
+
+    Typhoon.objects.get_or_create(tfid="201709", defaults={"name_cn": "纳沙", "season": 2017})
+    return [{"tfid": "201709"}]
+
+
+def _import_run(c: CrawlContext) -> list[Kwargs]:
+    from django.utils import timezone
+
+    from zhengwei.hydro.models import ImportRun
+
+    run = ImportRun.objects.first() or ImportRun.objects.create(
+        kind="ST_PPTN_R",
+        source="crawl.csv",
+        status="failed",
+        error="crawl.csv (line 1): unrecognised format",
+        started_at=timezone.now(),
+    )
+    return [{"pk": run.pk}]
+
+
 def _status(c: CrawlContext) -> list[Kwargs]:
     from zhengwei.reports import links
 
@@ -264,6 +286,10 @@ url_params: dict[str, UrlParams] = {
     "interactions:draft_act": lambda c: (
         {"pk": c["draft"].pk, "verb": "approve"} if c.seeded.get("draft") else []
     ),
+    # hydro (flood data: public live pages, console imports)
+    "hydro:live_typhoon_one": _typhoon,
+    "hydro:live_typhoon_json": _typhoon,
+    "hydro:import_rejects": _import_run,
     # procurement (a purchase through every step; act is POST only, the crawl's GET gets 405)
     "procurement:detail": lambda c: {"pk": _purchase(c).purchase.pk},
     "procurement:act": lambda c: {"pk": _purchase(c).purchase.pk, "action": "review"},

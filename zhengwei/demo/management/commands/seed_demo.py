@@ -5,6 +5,9 @@ from zhengwei.demo import (
     interactions,
     menu,
     newsroom,
+    hydro,
+    interactions,
+    menu,
     orgs,
     performance,
     procurement,
@@ -30,6 +33,7 @@ class Command(BaseCommand):
             procurement,
             performance,
         ):
+        for module in (orgs, wechat, menu, reports, interactions, hydro, procurement, performance):
             module.seed(out=self.stdout.write)
         self.stdout.write(self.style.SUCCESS(f"演示账号（密码均为 {c.DEMO_PASSWORD}）："))
         for username, name, _org, _role, title in c.PEOPLE:
