@@ -83,7 +83,18 @@ def permission_denied(request, exception=None):
     )
 
 
+# Addresses browsers and crawlers ask for by themselves: a 404 there is noise, not an event.
+UNAUDITED_NOT_FOUND = ("/favicon.ico", "/robots.txt", "/apple-touch-icon", "/.well-known/")
+
+
 def not_found(request, exception=None):
+    if request.path.startswith(UNAUDITED_NOT_FOUND):
+        return render(
+            request,
+            "error.html",
+            {"status": 404, "title": _("Page not found"), "text": ""},
+            status=404,
+        )
     return _error(
         request,
         404,
