@@ -18,4 +18,7 @@ urlpatterns = [
     path("newsroom/calendar/", views.calendar, name="calendar"),
     path("newsroom/pushes/<int:pk>/", views.push, name="push"),
     path("newsroom/pushes/<int:pk>/<str:verb>/", views.push_act, name="push_act"),
+    path("newsroom/emergency/", views.emergency, name="emergency"),
+    path("newsroom/live/", views.live_list, name="live_list"),
+    path("newsroom/live/<int:pk>/", views.live_desk, name="live_desk"),
 ]

@@ -137,6 +137,28 @@ def _report_verbs(c: CrawlContext) -> list[Kwargs]:
     return [{"ticket": c["report"].ticket, "verb": "triage"}]
 
 
+def _typhoon(c: CrawlContext) -> list[Kwargs]:
+    from zhengwei.hydro.models import Typhoon
+
+    Typhoon.objects.get_or_create(tfid="201709", defaults={"name_cn": "纳沙", "season": 2017})
+    return [{"tfid": "201709"}]
+
+
+def _import_run(c: CrawlContext) -> list[Kwargs]:
+    from django.utils import timezone
+
+    from zhengwei.hydro.models import ImportRun
+
+    run = ImportRun.objects.first() or ImportRun.objects.create(
+        kind="ST_PPTN_R",
+        source="crawl.csv",
+        status="failed",
+        error="crawl.csv (line 1): unrecognised format",
+        started_at=timezone.now(),
+    )
+    return [{"pk": run.pk}]
+
+
 def _status(c: CrawlContext) -> list[Kwargs]:
     from zhengwei.reports import links
 
@@ -197,6 +219,22 @@ def _newsroom_push(c: CrawlContext) -> Kwargs:
     return {"pk": push.pk}
 
 
+def _newsroom_live(c: CrawlContext) -> dict:
+    """A live page with one office-checked entry (public by design: it is the office's own
+    coverage, checked before it shows)."""
+    from zhengwei.newsroom import services
+    from zhengwei.newsroom.models import LiveEntry, LiveEvent
+
+    event = LiveEvent.objects.filter(account=c.account).first() or services.live_event_open(
+        actor=c.world["office_reviewer"], account=c.account, title="防汛会议直播", slug="crawl-live"
+    )
+    entry = LiveEntry.objects.filter(event=event).first()
+    if entry is None:
+        entry = services.live_entry_post(actor=c.world["writer"], event=event, body="会议开始")
+        services.live_entry_check(actor=c.world["office_reviewer"], entry=entry, approve=True)
+    return {"event": event, "entry": entry}
+
+
 def _newsroom_term(c: CrawlContext) -> Kwargs:
     from zhengwei.newsroom.models import Term
 
@@ -248,6 +286,10 @@ url_params: dict[str, UrlParams] = {
     "interactions:draft_act": lambda c: (
         {"pk": c["draft"].pk, "verb": "approve"} if c.seeded.get("draft") else []
     ),
+    # hydro (flood data: public live pages, console imports)
+    "hydro:live_typhoon_one": _typhoon,
+    "hydro:live_typhoon_json": _typhoon,
+    "hydro:import_rejects": _import_run,
     # procurement (a purchase through every step; act is POST only, the crawl's GET gets 405)
     "procurement:detail": lambda c: {"pk": _purchase(c).purchase.pk},
     "procurement:act": lambda c: {"pk": _purchase(c).purchase.pk, "action": "review"},
@@ -262,6 +304,13 @@ url_params: dict[str, UrlParams] = {
     "newsroom:topic_act": lambda c: {**_newsroom_topic(c), "verb": "update"},
     "newsroom:word_delete": _newsroom_term,
     "newsroom:push": _newsroom_push,
+    "newsroom:live_desk": lambda c: {"pk": _newsroom_live(c)["event"].pk},
+    "newsroom_live:page": lambda c: {"slug": _newsroom_live(c)["event"].slug},
+    "newsroom_live:feed": lambda c: {"slug": _newsroom_live(c)["event"].slug},
+    "newsroom_live:photo": lambda c: {
+        "slug": _newsroom_live(c)["event"].slug,
+        "pk": _newsroom_live(c)["entry"].pk,
+    },
     "newsroom:push_act": lambda c: {**_newsroom_push(c), "verb": "retry"},
     # performance (scorecards exist once computed; items are acted on by POST only)
     "performance:scorecard": _first("performance.Scorecard"),

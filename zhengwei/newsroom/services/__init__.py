@@ -21,6 +21,17 @@ from zhengwei.newsroom.services.articles import (
     comment_add,
     comment_resolve,
 )
+from zhengwei.newsroom.services.emergency import (
+    emergency_declare,
+    emergency_end,
+    emergency_live_event,
+    emergency_switch,
+    live_entry_check,
+    live_entry_post,
+    live_event_open,
+    live_url,
+    roster_add,
+)
 from zhengwei.newsroom.services.media import image_upload
 from zhengwei.newsroom.services.planning import (
     column_save,
@@ -54,6 +65,15 @@ from zhengwei.newsroom.services.review import (
 from zhengwei.newsroom.services.words import term_delete, terms_add
 
 __all__ = [
+    "emergency_declare",
+    "emergency_end",
+    "emergency_live_event",
+    "emergency_switch",
+    "live_entry_check",
+    "live_entry_post",
+    "live_event_open",
+    "live_url",
+    "roster_add",
     "GateRefused",
     "gate",
     "push_finish",
