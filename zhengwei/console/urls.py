@@ -1,6 +1,4 @@
-from django.templatetags.static import static
 from django.urls import path
-from django.views.generic.base import RedirectView
 
 from zhengwei.console import views
 from zhengwei.console.admin_views import accounts, organisations, people, roster, rules
@@ -9,11 +7,7 @@ app_name = "console"
 urlpatterns = [
     path("", views.home, name="home"),
     # Browsers ask for /favicon.ico by themselves (pages link the SVG): no 404, no audit row.
-    path(
-        "favicon.ico",
-        RedirectView.as_view(url=static("favicon.svg"), permanent=True),
-        name="favicon",
-    ),
+    path("favicon.ico", views.favicon, name="favicon"),
     # Organisations
     path("orgs/", organisations.organisation_list, name="organisation_list"),
     path("orgs/new/", organisations.organisation_create, name="organisation_create"),

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -81,6 +83,12 @@ def permission_denied(request, exception=None):
         ),
         "http.forbidden",
     )
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico by themselves (pages link the SVG): no 404, no audit row.
+    Resolved per request, so the hashed static name exists (after collectstatic)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 # Addresses browsers and crawlers ask for by themselves: a 404 there is noise, not an event.
