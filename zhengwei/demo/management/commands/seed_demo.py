@@ -2,6 +2,9 @@ from django.core.management.base import BaseCommand
 
 from zhengwei.demo import constants as c
 from zhengwei.demo import (
+    interactions,
+    menu,
+    newsroom,
     hydro,
     interactions,
     menu,
@@ -20,6 +23,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         # Each capability adds its demo module here, in dependency order.
+        for module in (
+            orgs,
+            wechat,
+            menu,
+            reports,
+            interactions,
+            newsroom,
+            procurement,
+            performance,
+        ):
         for module in (orgs, wechat, menu, reports, interactions, hydro, procurement, performance):
             module.seed(out=self.stdout.write)
         self.stdout.write(self.style.SUCCESS(f"演示账号（密码均为 {c.DEMO_PASSWORD}）："))
