@@ -2,12 +2,10 @@ from django.core.management.base import BaseCommand
 
 from zhengwei.demo import constants as c
 from zhengwei.demo import (
-    interactions,
-    menu,
-    newsroom,
     hydro,
     interactions,
     menu,
+    newsroom,
     orgs,
     performance,
     procurement,
@@ -30,10 +28,10 @@ class Command(BaseCommand):
             reports,
             interactions,
             newsroom,
+            hydro,
             procurement,
             performance,
         ):
-        for module in (orgs, wechat, menu, reports, interactions, hydro, procurement, performance):
             module.seed(out=self.stdout.write)
         self.stdout.write(self.style.SUCCESS(f"演示账号（密码均为 {c.DEMO_PASSWORD}）："))
         for username, name, _org, _role, title in c.PEOPLE:
