@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 from zhengwei.access.policy import account_for, may
 from zhengwei.lib import indicators
 from zhengwei.lib.errors import error_messages
+from zhengwei.performance import annual, documents, measures, selectors, services
 from zhengwei.performance import dashboard as charts
-from zhengwei.performance import documents, measures, selectors, services
 from zhengwei.performance import policy as P
 from zhengwei.performance.models import (
     IncidentKind,
@@ -289,3 +289,19 @@ def compare_data(request):
         "period": [month_start.isoformat(), month_end.isoformat()],
     }
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
+def annual_report(request):
+    """The yearly 移动新媒体 figures of every account the person supervises (Excel)."""
+    accounts = selectors.accounts_for(request.user, P.PERFORMANCE_VIEW)
+    if not accounts:
+        raise PermissionDenied
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() and 2000 < int(raw) < 2100 else timezone.localdate().year - 1
+    response = HttpResponse(
+        annual.annual_workbook(accounts, year),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="annual-{year}.xlsx"'
+    return response
