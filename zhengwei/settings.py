@@ -393,6 +393,9 @@ REPORT_CHAT_WINDOW_MINUTES = env_int("REPORT_CHAT_WINDOW_MINUTES", 30, minimum=1
 REPORT_CHAT_MENU_KEYS = env_list("REPORT_CHAT_MENU_KEYS", ["REPORT", "SIM_REPORT_GUIDE"])
 # A "1".."5" in chat counts as the rating asked for after resolution for this long.
 REPORT_RATING_WINDOW_HOURS = env_int("REPORT_RATING_WINDOW_HOURS", 48, minimum=1)
+# A reporter's 不满意 (in chat or on the status page) reopens and escalates the report this long
+# after it was resolved, whatever came before (a rating included).
+REPORT_REOPEN_WINDOW_HOURS = env_int("REPORT_REOPEN_WINDOW_HOURS", 7 * 24, minimum=1)
 # First-response and resolution deadlines per inbox class, minutes, as JSON merged over the
 # defaults in zhengwei/interactions/conf.py, e.g. '{"complaint": {"first_response": 60}}'.
 INTERACTION_DEADLINES = env_str("INTERACTION_DEADLINES", "")

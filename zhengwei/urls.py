@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("zhengwei.reports.urls")),
     path("", include("zhengwei.duty.urls")),
     path("", include("zhengwei.interactions.urls")),
+    path("", include("zhengwei.newsroom.urls")),
     path("", include("zhengwei.notify.urls")),
     path("", include("zhengwei.performance.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

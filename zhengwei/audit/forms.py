@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 OUTCOMES = {"ok": _("Succeeded"), "denied": _("Denied"), "error": _("Failed")}
@@ -37,7 +38,7 @@ class AuditFilterForm(forms.Form):
     object_type = forms.CharField(label=_("Object type"), required=False, max_length=64)
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
     outcome = forms.ChoiceField(label=_("Outcome"), required=False)
-    q = forms.CharField(label=_("Text"), required=False, max_length=200)
+    q = forms.CharField(label=pgettext_lazy("search field", "Text"), required=False, max_length=200)
 
     def __init__(self, *args, outcomes=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -68,6 +68,7 @@ def _row_html(request, report, ctx: dict, photos: dict, message: str = "", error
             "can_dispatch": "dispatch" in actions
             or ("triage" in actions and report.state == State.RECEIVED),
             "photos": photos.get(report.pk, []),
+            "same_event": ctx.get("dups", {}).get(report.pk, []),
             "overdue": report.is_overdue(ctx["now"]),
             "row_message": message,
             "row_error": error,
@@ -129,6 +130,7 @@ def console(request):
     _record_seen(request.user, rows)
     ctx = _report_context(request, account)
     photos = selectors.photo_index([r.pk for r in rows])
+    ctx["dups"] = reports.duplicate_flags([r.pk for r in rows])
     personal = inbox.sees_personal(request.user, account)
     conversations = (
         selectors.console_conversations(user=request.user, account=account)
@@ -218,6 +220,7 @@ def changes(request):
     on_console = [r for r in rows if selectors.is_on_console(r)]
     _record_seen(request.user, on_console)
     photos = selectors.photo_index([r.pk for r in on_console])
+    ctx["dups"] = reports.duplicate_flags([r.pk for r in on_console])
     items = [] if report_items is None else report_items
     for report in rows:
         if selectors.is_on_console(report):
@@ -301,6 +304,7 @@ def report_act(request, ticket: str, verb: str):
         return render(request, "duty/_report_done.html", {"r": report, "message": message})
     ctx = _report_context(request, account)
     photos = selectors.photo_index([report.pk])
+    ctx["dups"] = reports.duplicate_flags([report.pk])
     return HttpResponse(_row_html(request, report, ctx, photos, message, error))
 
 

@@ -7,8 +7,10 @@ Handlers run after the message is stored and acknowledged, once, in the processi
   open the citizen's ``ChatDraft``; voice (its Recognition text) and text join it while it is
   open (REPORT_CHAT_WINDOW_MINUTES since the last message);
 * 确认 / 提交 turns the draft into a report, 取消 discards it;
-* outside a draft: "1".."5" answers a pending rating request, 不满意 rejects the closure, and
-  everything else goes to the 互动 inbox.
+* before the draft, always: 不满意 within the reopen window reopens the citizen's resolved report
+  (or the one theirs was merged into), and "1".."5" answers a pending rating request;
+* outside a draft everything else goes to the 互动 inbox. A draft closes as soon as the citizen's
+  report is filed by any channel (the H5 form too), so later replies never land in it.
 
 Instant answers are passive replies (providers below, no database writes): the instructions with
 the signed H5 link on the menu click, and a receipt for a location or a batch of photos. The ticket
@@ -138,6 +140,15 @@ def link_sent(message) -> None:
 def _words(message, text: str, kind: str) -> None:
     account, now = message.account, _when(message)
     citizen = _citizen(message)
+    # What answers an earlier message goes where it belongs even while a draft is open:
+    # 不满意 about a resolved report, a rating that was asked for.
+    if classify.starts_with_one_of(text, conf.REJECT_WORDS) and services.citizen_reject_from_chat(
+        actor=citizen, account=account, text=text, now=now
+    ):
+        return
+    rating = classify.rating_in(text)
+    if rating and services.citizen_rate_from_chat(actor=citizen, account=account, rating=rating):
+        return
     draft = services.chat_draft_current(account=account, openid=citizen.openid, now=now)
     if draft is not None:
         if classify.is_one_of(text, conf.CONFIRM_WORDS):
@@ -154,13 +165,6 @@ def _words(message, text: str, kind: str) -> None:
         return
     if classify.is_one_of(text, conf.START_WORDS):
         _open(message, DraftStart.KEYWORD)
-        return
-    rating = classify.rating_in(text)
-    if rating and services.citizen_rate_from_chat(actor=citizen, account=account, rating=rating):
-        return
-    if classify.starts_with_one_of(text, conf.REJECT_WORDS) and services.citizen_reject_from_chat(
-        actor=citizen, account=account, text=text
-    ):
         return
     if classify.is_one_of(text, conf.CONFIRM_WORDS):
         services.citizen_chat_reply(

@@ -30,6 +30,12 @@ def on_report_merged(
         services.citizen_notify_merged(report_ids=sorted(followers), parent_id=parent_id)
 
 
+def on_report_received(*, event: str, report_id: int, channel: str = "", **payload) -> None:
+    """A report filed by any channel other than the chat draft itself closes the citizen's draft
+    (a chat confirmation has already closed its own)."""
+    services.chat_drafts_close_for_report(report_id=report_id)
+
+
 def on_comments(*, event: str, account_id: int, user_comment_ids=(), **payload) -> None:
     account = WeChatAccount.objects.filter(pk=account_id).first()
     if account is not None:
@@ -44,5 +50,6 @@ def on_photos_pending(*, event: str, draft_id: int, **payload) -> None:
 def connect() -> None:
     subscribe("report.step_added", on_report_step)
     subscribe("report.merged", on_report_merged)
+    subscribe("report.received", on_report_received)
     subscribe("wechat_comment.received", on_comments)
     subscribe("chat_draft.photos_pending", on_photos_pending)

@@ -145,7 +145,9 @@ class CitizenNotice(models.Model):
     report = models.ForeignKey(
         "reports.Report", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    step = models.OneToOneField(
+    # One notice per step and reporter: the reporter of the report, and the reporters of the
+    # reports merged into it (each told every public step of the surviving report).
+    step = models.ForeignKey(
         "reports.ReportStep", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     openid = models.CharField(max_length=64)
@@ -169,6 +171,11 @@ class CitizenNotice(models.Model):
         verbose_name = _("message to a reporter")
         verbose_name_plural = _("messages to reporters")
         indexes = [models.Index(fields=["account", "openid", "-created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["step", "openid"], name="interactions_notice_once_per_reporter"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.openid} {self.kind} {self.created_at:%m-%d %H:%M}"

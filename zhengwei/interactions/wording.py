@@ -200,6 +200,22 @@ def already_rated() -> str:
     return _("This report has already been rated. Thank you.")
 
 
+def rejection_received(ticket: str) -> str:
+    return _(
+        "We have your reply: report %(ticket)s is reopened and passed to the duty leader. We "
+        "will deal with it again and tell you of the progress."
+    ) % {"ticket": ticket}
+
+
+def merged_progress(report, parent, text: str) -> str:
+    """A step of the surviving report, told to the reporter of a report merged into it."""
+    return _("[Your report %(ticket)s, handled together with %(parent)s] %(text)s") % {
+        "ticket": report.ticket,
+        "parent": parent.ticket,
+        "text": text,
+    }
+
+
 def merged_notice(report, parent) -> str:
     return _(
         "Your report %(ticket)s concerns the same event as %(parent)s; they are handled together "

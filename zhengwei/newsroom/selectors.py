@@ -9,7 +9,10 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
+from zhengwei.newsroom import checks
 from zhengwei.newsroom.chain import chain_for
 from zhengwei.newsroom.models import (
     Article,
@@ -23,6 +26,8 @@ from zhengwei.newsroom.models import (
     ReviewStep,
     StepState,
 )
+from zhengwei.newsroom.policy import may_decide_step
+from zhengwei.newsroom.sanitize import text_of
 from zhengwei.orgs.models import WeChatAccount
 
 PUBLISHED_STATES = (PushState.PUBLISHED, PushState.WITHDRAWN)
@@ -210,3 +215,49 @@ def newsroom_metrics(*, account: WeChatAccount, start: date, end: date) -> dict:
             "serious_errors_published": {"queryset": serious_published},
         },
     }
+
+
+# --- pages -----------------------------------------------------------------------------------
+def articles(*, account: WeChatAccount, state: str = "", column: int | None = None):
+    qs = Article.objects.filter(account=account).select_related("column", "push", "revision")
+    if state:
+        qs = qs.filter(state=state)
+    if column:
+        qs = qs.filter(column_id=column)
+    return qs.order_by("-created_at")
+
+
+def steps_waiting_for(user, account: WeChatAccount) -> list[ReviewStep]:
+    """Open review steps this person may decide now (their level, or escalated to them)."""
+    steps = (
+        ReviewStep.objects.filter(article__account=account, state=StepState.PENDING)
+        .select_related("article", "revision", "article__account")
+        .order_by("due_at", "started_at")
+    )
+    return [s for s in steps if may_decide_step(user, s)]
+
+
+def marked_text(article: Article) -> tuple[str, list[Finding], list[Finding]]:
+    """The text reviewers read (title, digest, body) with each positioned finding marked, and
+    the findings without a position (limits, links)."""
+    revision = article.revision
+    doc = checks.document(revision.title, revision.digest, text_of(revision.body_html))
+    findings = list(Finding.objects.filter(revision=revision).order_by("start", "-end"))
+    placed = [f for f in findings if f.end > f.start]
+    unplaced = [f for f in findings if f.end <= f.start]
+    out, at = [], 0
+    for f in placed:
+        if f.start < at:
+            continue
+        out.append(escape(doc[at : f.start]))
+        css = "zw-serious" if f.serious else "zw-warn"
+        if f.state == FindingState.DISMISSED:
+            css = "zw-dismissed"
+        out.append(
+            f'<mark class="{css}" id="finding-{f.pk}" data-finding="{f.pk}" '
+            f'title="{escape(f.message)}">{escape(doc[f.start : f.end])}</mark>'
+        )
+        at = f.end
+    out.append(escape(doc[at:]))
+    text = mark_safe("".join(out).replace("\n", "<br>"))  # noqa: S308  (escaped above)
+    return text, placed, unplaced

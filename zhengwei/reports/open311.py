@@ -10,8 +10,8 @@ Spec: http://wiki.open311.org/GeoReport_v2 . Service codes are the hazard types.
 - GET never returns personal data: no phone, name, photo or typed address; ``lat``/``long`` are
   rounded to 0.01° (about 1 km) and ``address`` is the county; ``description`` is left empty,
   because citizens write names, addresses and numbers into it (the partner that POSTed a request
-  already has its text). ``status_notes`` (the officers' public note) has phone and ID numbers
-  masked. Rejected (false or abusive) reports are not listed.
+  already has its text). ``status_notes`` is the fixed public text of the state
+  (``workflow.PUBLIC_NOTES``), never the reply sent to the citizen. Rejected (false or abusive) reports are not listed.
 - ``status`` is ``open``/``closed`` (resolved counts as closed); ``extensions=true`` adds
   ``extended_attributes`` with the fine state and priority (as FixMyStreet does).
 - Errors are an array of {code, description} with HTTP 400, 403 or 404.
@@ -36,7 +36,7 @@ from django.views.decorators.http import require_http_methods
 
 from zhengwei.audit.middleware import client_ip
 from zhengwei.orgs.models import WeChatAccount
-from zhengwei.reports import phones, services, workflow
+from zhengwei.reports import services, workflow
 from zhengwei.reports.actors import ApiClient
 from zhengwei.reports.models import Channel, Hazard, Report, State
 
@@ -231,17 +231,10 @@ def _coarse(value: float | None) -> float | None:
 
 
 def _request_payload(report: Report, *, extensions: bool) -> dict:
-    note = (
-        report.steps.exclude(public_note="")
-        .order_by("-at", "-id")
-        .values_list("public_note", flat=True)
-        .first()
-        or ""
-    )
     data: dict[str, Any] = {
         "service_request_id": report.ticket,
         "status": workflow.open311_status(report.state),
-        "status_notes": phones.redact(note),
+        "status_notes": workflow.public_note(report.state),
         "service_name": str(Hazard(report.hazard).label),
         "service_code": report.hazard,
         "description": "",

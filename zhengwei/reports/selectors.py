@@ -579,3 +579,48 @@ def initial_report(
         "rows": ordered,
         "totals": totals,
     }
+
+
+def citizen_disputable_report(
+    *, account: WeChatAccount, openid: str, now: datetime | None = None
+) -> Report | None:
+    """The report a citizen's 不满意 in chat is about: the most recently resolved of their own
+    reports (or of the reports theirs were merged into) still within the reopen window."""
+    if not openid:
+        return None
+    now = now or timezone.now()
+    since = now - workflow.reopen_window()
+    own = Report.objects.filter(account=account, reporter_openid=openid)
+    roots = Report.objects.filter(
+        Q(pk__in=own.values("pk")) | Q(pk__in=own.values("duplicate_of"))
+    ).filter(state__in=[State.RESOLVED, State.CLOSED])
+    roots = roots.filter(
+        Q(resolved_at__gte=since) | Q(resolved_at__isnull=True, closed_at__gte=since)
+    )
+    return roots.order_by("-resolved_at", "-closed_at", "-pk").first()
+
+
+def duplicate_flags(ids) -> dict[int, list[Report]]:
+    """report id → the reports that may be the same event, both ways (the newer report suggests
+    the older one at intake; the older one shows the newer too), leaving out merged ones."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    through = Report.suggested_duplicates.through
+    pairs = list(
+        through.objects.filter(Q(from_report_id__in=ids) | Q(to_report_id__in=ids)).values_list(
+            "from_report_id", "to_report_id"
+        )
+    )
+    others = {pk for pair in pairs for pk in pair}
+    live = {r.pk: r for r in Report.objects.filter(pk__in=others).exclude(state=State.DUPLICATE)}
+    wanted = set(ids)
+    out: dict[int, list[Report]] = {}
+    for a, b in pairs:
+        for mine, other in ((a, b), (b, a)):
+            if mine in wanted and other in live and mine != other:
+                if live[other] not in out.setdefault(mine, []):
+                    out[mine].append(live[other])
+    for rows in out.values():
+        rows.sort(key=lambda r: r.ticket)
+    return out

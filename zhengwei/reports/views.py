@@ -117,7 +117,7 @@ def report_detail(request, ticket: str):
             "lens": (lens := selectors.report_lens(request.user, report)),
             "point": lens.point(report.lat, report.lng),
             "can_original": P.may_on_report(request.user, P.REPORTS_PHOTO_ORIGINAL, report),
-            "suggestions": [r for r in report.suggested_duplicates.all() if r.pk != report.pk],
+            "suggestions": selectors.duplicate_flags([report.pk]).get(report.pk, []),
             "family": family,
             "units": selectors.units_of(report.account),
             "route_unit": route_unit,
@@ -600,7 +600,14 @@ def h5_jssdk(request):
 def status_page(request, ticket: str, token: str):
     if not links.status_token_valid(ticket, token):
         raise Http404
-    report = get_object_or_404(Report, ticket=ticket)
+    own = get_object_or_404(Report, ticket=ticket)
+    # A report merged into another follows it: the surviving report's state and steps, and the
+    # rating and 不满意 act on it (the reporter of a merged report may, see owns_family).
+    report = own
+    seen = {own.pk}
+    while report.duplicate_of_id and report.duplicate_of_id not in seen:
+        report = report.duplicate_of
+        seen.add(report.pk)
     citizen = Citizen(proof="status_token", ticket=ticket, ip=_client_ip(request))
     if request.method == "POST":
         try:
@@ -622,13 +629,23 @@ def status_page(request, ticket: str, token: str):
         except ValidationError as exc:
             for message in error_messages(exc):
                 messages.error(request, message)
+        except PermissionDenied:
+            messages.error(request, _("This report cannot be changed from here."))
         return redirect(request.path)
-    public_steps = [s for s in report.steps.all() if s.public_note]
+    public_steps = [s for s in own.steps.all() if s.public_note]
+    if report.pk != own.pk:
+        merged_at = own.closed_at or own.updated_at
+        public_steps += [
+            s
+            for s in report.steps.all()
+            if s.public_note and s.at >= merged_at and s.kind not in ("merge", "receive")
+        ]
     return render(
         request,
         "reports/status.html",
         {
-            "report": report,
+            "report": own,
+            "subject": report,
             "steps": public_steps,
             "open": report.state
             not in (State.RESOLVED, State.CLOSED, State.DUPLICATE, State.REFERRED, State.REJECTED),

@@ -106,6 +106,30 @@ def open311_status(state: str) -> str:
     return "closed" if state in DONE_STATES else "open"
 
 
+# What the public feed (Open311 ``status_notes``) says of a report in each state: written for the
+# public, fixed per state, never the reply sent to the citizen (which may name them or quote
+# what they wrote).
+PUBLIC_NOTES = {
+    S.RECEIVED: gettext_lazy("Received by the duty office."),
+    S.TRIAGED: gettext_lazy("Checked by the duty office; being arranged."),
+    S.DISPATCHED: gettext_lazy("Passed to the local unit for handling."),
+    S.SIGNED: gettext_lazy("The local unit has taken it on."),
+    S.CONTACTED: gettext_lazy("The local unit is in touch with the reporter."),
+    S.IN_PROGRESS: gettext_lazy("Being handled on site."),
+    S.RESOLVED: gettext_lazy("Handled."),
+    S.CLOSED: gettext_lazy("Handled and closed."),
+    S.DUPLICATE: gettext_lazy("Merged with another report of the same event."),
+    S.REFERRED: gettext_lazy("Passed to the department responsible."),
+    S.REJECTED: gettext_lazy("Closed after checking."),
+    S.ESCALATED: gettext_lazy("Emergency response under way."),
+    S.REOPENED: gettext_lazy("Reopened for further handling."),
+}
+
+
+def public_note(state: str) -> str:
+    return str(PUBLIC_NOTES.get(state, ""))
+
+
 # --- Deadlines and priorities ----------------------------------------------------------------
 DEFAULT_DEADLINES_MINUTES = {"P0": 120, "P1": 24 * 60, "P2": 7 * 24 * 60, "P3": 15 * 24 * 60}
 
@@ -142,6 +166,12 @@ def escalation_due(level: int, due: datetime, priority: str) -> datetime:
 
 
 MAX_ESCALATION_LEVEL = 2
+
+
+def reopen_window() -> timedelta:
+    """How long after resolution the reporter's 不满意 reopens the report."""
+    return timedelta(hours=settings.REPORT_REOPEN_WINDOW_HOURS)
+
 
 DEFAULT_ACK_MINUTES = {"P0": 2, "P1": 10, "P2": 30, "P3": 60}
 DEFAULT_ACK_EMERGENCY_MINUTES = {"P0": 1, "P1": 3, "P2": 10, "P3": 20}

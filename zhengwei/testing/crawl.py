@@ -146,6 +146,37 @@ def _status(c: CrawlContext) -> list[Kwargs]:
     return [{"ticket": parts[-2], "token": parts[-1]}]
 
 
+def _newsroom_article(c: CrawlContext) -> Kwargs:
+    """An article on the test account with two revisions and one finding (a typo)."""
+    from zhengwei.newsroom import services
+    from zhengwei.newsroom.models import Article
+
+    article = Article.objects.filter(account=c.account).first()
+    if article is None:
+        article = services.article_create(
+            actor=c.world["writer"], account=c.account, title="防汛动态", body_html="<p>按装</p>"
+        )
+        services.article_save(actor=c.world["writer"], article=article, digest="摘要")
+    return {"pk": article.pk}
+
+
+def _newsroom_topic(c: CrawlContext) -> Kwargs:
+    from zhengwei.newsroom import services
+    from zhengwei.newsroom.models import Topic
+
+    topic = Topic.objects.filter(account=c.account).first() or services.topic_propose(
+        actor=c.world["writer"], account=c.account, title="台风转移安置"
+    )
+    return {"pk": topic.pk}
+
+
+def _newsroom_term(c: CrawlContext) -> Kwargs:
+    from zhengwei.newsroom.models import Term
+
+    term, _ = Term.objects.get_or_create(account=c.account, kind="banned", term="绝对安全")
+    return {"pk": term.pk}
+
+
 url_params: dict[str, UrlParams] = {
     # console
     "console:organisation_edit": lambda c: {"pk": c.world.office.pk},
@@ -190,6 +221,12 @@ url_params: dict[str, UrlParams] = {
     "interactions:draft_act": lambda c: (
         {"pk": c["draft"].pk, "verb": "approve"} if c.seeded.get("draft") else []
     ),
+    # newsroom
+    "newsroom:article": _newsroom_article,
+    "newsroom:diff": _newsroom_article,
+    "newsroom:article_act": lambda c: {**_newsroom_article(c), "verb": "comment"},
+    "newsroom:topic_act": lambda c: {**_newsroom_topic(c), "verb": "update"},
+    "newsroom:word_delete": _newsroom_term,
     # performance (scorecards exist once computed; items are acted on by POST only)
     "performance:scorecard": _first("performance.Scorecard"),
     "performance:scorecard_sign": _first("performance.Scorecard"),

@@ -6,7 +6,7 @@ import json
 
 from django import template
 
-from zhengwei.audit import forms
+from zhengwei.audit import forms, labels
 
 register = template.Library()
 
@@ -33,7 +33,7 @@ def audit_changes(entry) -> dict:
     for key in list(before) + [k for k in after if k not in before]:
         rows.append(
             {
-                "key": key,
+                "key": labels.field_label(entry.object_type, key),
                 "before": _text(before[key]) if key in before else None,
                 "after": _text(after[key]) if key in after else None,
             }
@@ -54,3 +54,18 @@ def pretty_json(value) -> str:
 @register.filter
 def outcome_label(value: str) -> str:
     return forms.outcome_label(value)
+
+
+@register.filter
+def action_label(code: str) -> str:
+    return labels.action_label(code)
+
+
+@register.filter
+def object_type_label(object_type: str) -> str:
+    return labels.object_type_label(object_type)
+
+
+@register.filter
+def audit_object(entry) -> str:
+    return labels.object_label(entry.object_type, entry.object_id, entry.object_repr)

@@ -72,7 +72,8 @@ def test_an_entry_detail_shows_before_and_after(world, client_for, entries):
 
 def test_the_table_shows_changes_compactly(world, client_for, entries):
     html = _search(client_for(world["auditor"]), action="organisation.update")
-    assert "short_name" in html
+    # The field by its verbose name, not its code (issue #7).
+    assert "简称" in html and "short_name" not in html
     assert "旧" in html and "→" in html and "新" in html
 
 

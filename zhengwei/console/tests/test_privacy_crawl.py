@@ -23,7 +23,7 @@ def test_every_url_pattern_with_parameters_is_crawled_or_excused():
 
 
 def test_a_pattern_nobody_described_fails_with_what_to_add():
-    pattern = crawl.Pattern(name="newsroom:article", route="/news/<int:pk>/", params=("pk",))
+    pattern = crawl.Pattern(name="nowhere:article", route="/nowhere/<int:pk>/", params=("pk",))
     (problem,) = crawl.missing_entries([pattern])
     assert "url_params" in problem and "NOT_CRAWLED" in problem and "'pk'" in problem
 

@@ -61,3 +61,14 @@ def test_a_duty_officer_sees_the_mode_but_cannot_switch_it(world, client_for):
     assert "暴雨" in html and 'data-testid="emergency-off"' not in html
     assert client.post("/duty/emergency/", {"account": world.account.pk}).status_code == 403
     assert EmergencyPeriod.objects.get().ended_at is None
+
+
+def test_possible_duplicates_are_flagged_on_both_cards(world, client_for, new_report):
+    first = new_report(openid="oA")
+    second = new_report(openid="oB")  # same place, same hazard: suggested at intake
+    assert list(second.suggested_duplicates.all()) == [first]
+    html = client_for(world["duty_officer"]).get("/duty/").content.decode()
+    for mine, other in ((first, second), (second, first)):
+        after = html.split(f'data-ticket="{mine.ticket}"', 1)[1]
+        card = after.split('data-testid="report-card"')[0]
+        assert 'data-testid="same-event"' in card and other.ticket in card

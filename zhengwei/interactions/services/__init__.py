@@ -55,6 +55,7 @@ from zhengwei.interactions.services.drafts import (
     chat_draft_confirm,
     chat_draft_current,
     chat_draft_open,
+    chat_drafts_close_for_report,
     chat_drafts_expire,
 )
 from zhengwei.interactions.services.escalation import conversations_escalate_overdue
@@ -93,6 +94,7 @@ __all__ = [
     "chat_draft_confirm",
     "chat_draft_current",
     "chat_draft_open",
+    "chat_drafts_close_for_report",
     "chat_drafts_expire",
     "citizen_chat_reply",
     "citizen_notify_merged",

@@ -237,6 +237,24 @@ def _expire(draft: ChatDraft, now: datetime) -> Conversation | None:
         return _conversation_from_draft(draft, now)
 
 
+def chat_drafts_close_for_report(*, report_id: int, now=None) -> int:
+    """The citizen filed a report by another channel (the H5 form, Open311): their open chat
+    draft is closed at once (system), so that their next messages are not swallowed by it. What
+    it held, if anything, goes to the inbox as when a draft expires."""
+    report = Report.objects.filter(pk=report_id).only("account_id", "reporter_openid").first()
+    if report is None or not report.reporter_openid:
+        return 0
+    closed = 0
+    for draft in ChatDraft.objects.filter(
+        account_id=report.account_id,
+        openid=report.reporter_openid,
+        state=DraftState.COLLECTING,
+    ):
+        _expire(draft, now or timezone.now())
+        closed += 1
+    return closed
+
+
 def chat_drafts_expire(*, now=None) -> int:
     """Expire every collecting draft older than the window (run by interactions_tick)."""
     now = now or timezone.now()

@@ -19,6 +19,7 @@ from zhengwei.interactions.models import (
 from zhengwei.interactions.services.common import log
 from zhengwei.lib.events import publish_on_commit
 from zhengwei.orgs.models import WeChatAccount
+from zhengwei.reports import selectors as report_selectors
 from zhengwei.reports import services as reports
 from zhengwei.reports.actors import Citizen
 from zhengwei.reports.models import Report, ReportStep
@@ -50,26 +51,56 @@ def _compose(step: ReportStep) -> tuple[str, str, bool]:
 
 
 def citizen_notify_step(*, step_id: int) -> CitizenNotice | None:
-    """Tell a WeChat reporter about one step of their report (system; from report.step_added)."""
+    """Tell a WeChat reporter about one step of their report (system; from report.step_added),
+    and every reporter whose report was merged into it (each within their own 48-hour window:
+    beyond it the message waits until they write again)."""
     step = (
         ReportStep.objects.select_related("report__account", "report__assigned_unit", "actor")
         .filter(pk=step_id)
         .first()
     )
-    if step is None or not step.report.reporter_openid:
-        return None
-    if CitizenNotice.objects.filter(step=step).exists():
+    if step is None:
         return None
     text, state, asks = _compose(step)
     if not text.strip():
         return None
     report = step.report
+    notice = None
+    if report.reporter_openid:
+        notice = _notify_one(step, report, report.reporter_openid, text, state, asks)
+    if step.kind not in FOLLOWERS_SKIP:
+        told = {report.reporter_openid}
+        for merged in Report.objects.filter(duplicate_of=report).exclude(reporter_openid=""):
+            if merged.reporter_openid in told:
+                continue
+            told.add(merged.reporter_openid)
+            _notify_one(
+                step,
+                report,
+                merged.reporter_openid,
+                wording.merged_progress(merged, report, text),
+                state,
+                asks,
+            )
+    return notice
+
+
+# Steps a merged reporter is not told again: the merge itself (their own report's duplicate step
+# told them) and the reception of the surviving report.
+FOLLOWERS_SKIP = {"merge", "receive", "duplicate"}
+
+
+def _notify_one(
+    step: ReportStep, report: Report, openid: str, text: str, state: str, asks: bool
+) -> CitizenNotice | None:
+    if CitizenNotice.objects.filter(step=step, openid=openid).exists():
+        return None
     try:
         with transaction.atomic():
             message = sending.send_text(
                 actor=sending.sender_for(step.actor, report.account),
                 account=report.account,
-                openid=report.reporter_openid,
+                openid=openid,
                 text=text,
                 reference=f"report:{report.pk}",
             )
@@ -77,7 +108,7 @@ def citizen_notify_step(*, step_id: int) -> CitizenNotice | None:
                 account=report.account,
                 report=report,
                 step=step,
-                openid=report.reporter_openid,
+                openid=openid,
                 kind=NoticeKind.STEP,
                 state=state,
                 text=text,
@@ -91,7 +122,7 @@ def citizen_notify_step(*, step_id: int) -> CitizenNotice | None:
                 account_id=report.account_id,
             )
     except (PrivilegeError, WeChatError, PermissionDenied) as exc:
-        log.warning("could not message the reporter of %s: %s", report.ticket, exc)
+        log.warning("could not message a reporter of %s: %s", report.ticket, exc)
         return None
     return notice
 
@@ -204,15 +235,32 @@ def citizen_rate_from_chat(
 def citizen_reject_from_chat(
     *, actor: Citizen, account: WeChatAccount, text: str, now=None
 ) -> bool:
-    """不满意 after a resolution: the report is reopened and supervised (督办)."""
+    """不满意 within the reopen window of one of the citizen's resolved reports (or the report
+    theirs was merged into): reopened, supervised (督办) and the citizen answered — whether or
+    not a rating came first. False when there is no such report (the text goes to the inbox)."""
     now = now or timezone.now()
-    notice = _rating_notice(account, actor.openid, now)
-    if notice is None:
+    report = report_selectors.citizen_disputable_report(
+        account=account, openid=actor.openid, now=now
+    )
+    if report is None:
         return False
     with transaction.atomic():
         try:
-            reports.report_citizen_reject_closure(actor=actor, report=notice.report, reason=text)
-        except IllegalTransition:
+            reports.report_citizen_reject_closure(actor=actor, report=report, reason=text, now=now)
+        except (IllegalTransition, PermissionDenied):
             return False
-        _answer(notice, "reject", now)
+        for notice in CitizenNotice.objects.filter(
+            account=account, openid=actor.openid, asks_rating=True, answered_at__isnull=True
+        ):
+            _answer(notice, "reject", now)
+        try:
+            _chat_reply(
+                account,
+                actor.openid,
+                wording.rejection_received(report.ticket),
+                f"report:{report.pk}",
+                report,
+            )
+        except (PrivilegeError, WeChatError) as exc:
+            log.warning("could not answer the rejection of %s: %s", report.ticket, exc)
     return True

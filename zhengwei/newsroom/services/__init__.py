@@ -21,6 +21,7 @@ from zhengwei.newsroom.services.articles import (
     comment_add,
     comment_resolve,
 )
+from zhengwei.newsroom.services.media import image_upload
 from zhengwei.newsroom.services.planning import (
     column_save,
     direction_issue,
@@ -38,6 +39,7 @@ from zhengwei.newsroom.services.review import (
     review_return,
     review_steps_escalate,
 )
+from zhengwei.newsroom.services.words import term_delete, terms_add
 
 __all__ = [
     "article_create",
@@ -49,11 +51,14 @@ __all__ = [
     "comment_resolve",
     "direction_issue",
     "finding_decide",
+    "image_upload",
     "push_plan",
     "push_set_articles",
     "review_approve",
     "review_return",
     "review_steps_escalate",
+    "term_delete",
+    "terms_add",
     "topic_accept",
     "topic_decline",
     "topic_propose",

@@ -50,6 +50,13 @@ def _root(report: Report) -> Report:
     return report
 
 
+def owns_family(citizen: Citizen, report: Report) -> bool:
+    """The citizen reported ``report`` or one of the reports merged into it."""
+    if citizen.owns(report):
+        return True
+    return any(citizen.owns(r) for r in Report.objects.filter(duplicate_of=report))
+
+
 def report_merge(
     *,
     actor,
@@ -250,13 +257,20 @@ def _reopen(report: Report, *, actor, now: datetime, kind: str, internal_note: s
 def report_citizen_reject_closure(
     *, actor, report: Report, reason: str = "", now: datetime | None = None
 ) -> Report:
-    """The reporter says it is not dealt with: reopen, and 督办 to the duty leader."""
+    """The reporter says it is not dealt with: reopen, and 督办 to the duty leader.
+
+    A citizen may dispute their own report, or the report theirs was merged into, within
+    REPORT_REOPEN_WINDOW_HOURS of its resolution; whatever came before (a rating, a thank-you)
+    does not matter."""
     now = now or timezone.now()
     with transaction.atomic():
         lock(report)
         if isinstance(actor, Citizen):
-            if not actor.owns(report):
+            if not owns_family(actor, report):
                 raise denied()
+            finished = report.resolved_at or report.closed_at
+            if finished and finished < now - workflow.reopen_window():
+                raise IllegalTransition(_("The time to dispute this report has passed."))
         else:  # a duty officer recording what the reporter said on the phone (回访)
             _require(actor, P.REPORTS_CLOSE, report)
         if report.state not in (State.RESOLVED, State.CLOSED):

@@ -28,6 +28,7 @@ from zhengwei.reports.services.common import (
     _require_unit_or_duty,
     _step,
 )
+from zhengwei.reports.services.outcomes import owns_family
 from zhengwei.reports.workflow import IllegalTransition
 
 
@@ -44,7 +45,9 @@ def report_rate(
     with transaction.atomic():
         lock(report)
         if isinstance(actor, Citizen):
-            if not actor.owns(report):
+            # The reporter, or a reporter whose report was merged into this one (they were
+            # asked too).
+            if not owns_family(actor, report):
                 raise denied()
         else:  # recorded by the office at a follow-up call (回访)
             _require(actor, P.REPORTS_CLOSE, report)

@@ -381,3 +381,14 @@ def test_updated_datetime_follows_handling(client, world):
         item["expected_datetime"]
         == timezone.localtime(report.submitted_at + timedelta(hours=24)).isoformat()
     )
+
+
+def test_status_notes_are_the_public_text_of_the_state_never_the_reply_to_the_citizen(
+    client, world
+):
+    report = resolved(world)
+    report.steps.update(public_note="王建国您好，已处理，有事请打13812345678")
+    item = get_json(client, f"requests/{report.ticket}.json")[1][0]
+    assert item["status_notes"] == "已处理。"
+    listed = json.dumps(get_json(client, "requests.json")[1], ensure_ascii=False)
+    assert "王建国" not in listed and "13812345678" not in listed

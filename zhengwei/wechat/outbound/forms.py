@@ -8,6 +8,7 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengwei.wechat.outbound import limits
 from zhengwei.wechat.outbound.validation import MenuProblem
@@ -175,12 +176,12 @@ class ApiCallFilterForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOMES, required=False)
     errcode = forms.IntegerField(label=_("errcode"), required=False)
     since = forms.DateTimeField(
-        label=_("From"),
+        label=pgettext_lazy("time range", "From"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     until = forms.DateTimeField(
-        label=_("Until"),
+        label=pgettext_lazy("time range", "Until"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
@@ -200,10 +201,14 @@ class ApiCallFilterForm(forms.Form):
 
 class StatsRangeForm(forms.Form):
     begin = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("time range", "From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     end = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("time range", "Until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     MAX_DAYS = 366
 

@@ -1,0 +1,38 @@
+"""Console navigation entries of this app (collected by ``zhengwei.console.nav``)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from zhengwei.lib.nav import NavItem
+from zhengwei.newsroom import policy as P
+
+group = _("Newsroom")
+
+ITEMS = (
+    NavItem(
+        group,
+        _("Articles and review"),
+        "newsroom:home",
+        P.VIEW,
+        _("Write, check and review articles (三审)"),
+        "✎",
+        200,
+    ),
+    NavItem(
+        group,
+        _("Topics and directions"),
+        "newsroom:topics",
+        P.VIEW,
+        _("Proposed topics (报题), assignments and the office's directions"),
+        "☰",
+        201,
+    ),
+    NavItem(
+        group,
+        _("Word lists"),
+        "newsroom:words",
+        P.WORDS_MANAGE,
+        _("Banned and sensitive words, typos, officials' names and titles"),
+        "⚠",
+        209,
+    ),
+)

@@ -1,0 +1,420 @@
+"""Thin views: parse the request, call a selector or a service, render. No rules live here."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.timezone import get_current_timezone, make_aware
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhengwei.access.policy import accounts_for, may
+from zhengwei.lib.errors import error_messages
+from zhengwei.newsroom import diffs, selectors, services
+from zhengwei.newsroom import policy as P
+from zhengwei.newsroom.models import (
+    Article,
+    ArticleState,
+    Comment,
+    Finding,
+    NewsImage,
+    ReviewStep,
+    StepState,
+    Term,
+    TermKind,
+    Topic,
+    TopicState,
+)
+from zhengwei.newsroom.workflow import EDITABLE
+from zhengwei.orgs.models import User, WeChatAccount
+from zhengwei.wechat.outbound.errors import WeChatError
+
+log = logging.getLogger("zhengwei.newsroom")
+
+
+# --- helpers ---------------------------------------------------------------------------------
+def _account(request, action: str = P.VIEW) -> WeChatAccount:
+    accounts = accounts_for(request.user, action)
+    if not accounts:
+        raise PermissionDenied
+    wanted = request.GET.get("account") or request.POST.get("account")
+    if wanted:
+        for account in accounts:
+            if str(account.pk) == wanted:
+                return account
+        raise PermissionDenied
+    return accounts[0]
+
+
+def _article(request, pk: int) -> Article:
+    article = get_object_or_404(
+        Article.objects.select_related("account", "revision", "column", "push"), pk=pk
+    )
+    if not may(request.user, P.VIEW, article):
+        raise Http404
+    return article
+
+
+def _when(raw: str | None):
+    if not raw:
+        return None
+    value = parse_datetime(raw)
+    if value is None:
+        return None
+    return value if value.tzinfo else make_aware(value, get_current_timezone())
+
+
+def _fail(request, exc: ValidationError) -> None:
+    for message in error_messages(exc):
+        messages.error(request, message)
+
+
+def _writers(account: WeChatAccount) -> list[User]:
+    users = User.objects.filter(grants__account=account, is_active=True).distinct()
+    return [u for u in users if may(u, P.ARTICLE_WRITE, account)]
+
+
+# --- home ------------------------------------------------------------------------------------
+@login_required
+def home(request):
+    account = _account(request)
+    state = request.GET.get("state", "")
+    if state and state not in ArticleState.values:
+        state = ""
+    context = {
+        "account": account,
+        "accounts": accounts_for(request.user, P.VIEW),
+        "waiting": selectors.steps_waiting_for(request.user, account),
+        "assignments": account.assignments.filter(owner=request.user, done_at__isnull=True)
+        .select_related("topic")
+        .order_by("deadline")[:20],
+        "returned": Article.objects.filter(
+            account=account, state=ArticleState.RETURNED, revision__created_by=request.user
+        ),
+        "articles": selectors.articles(account=account, state=state)[:100],
+        "states": ArticleState.choices,
+        "state": state,
+        "may_write": may(request.user, P.ARTICLE_WRITE, account),
+    }
+    return render(request, "newsroom/home.html", context)
+
+
+# --- articles --------------------------------------------------------------------------------
+@login_required
+def article_new(request):
+    account = _account(request, P.ARTICLE_WRITE)
+    assignment = None
+    if request.GET.get("assignment"):
+        assignment = get_object_or_404(
+            account.assignments.select_related("topic"), pk=request.GET["assignment"]
+        )
+    if request.method == "POST":
+        column = account.columns.filter(pk=request.POST.get("column") or 0).first()
+        if request.POST.get("assignment"):
+            assignment = account.assignments.filter(pk=request.POST["assignment"]).first()
+        try:
+            article = services.article_create(
+                actor=request.user,
+                account=account,
+                title=request.POST.get("title", ""),
+                column=column,
+                assignment=assignment,
+                author=request.POST.get("author", ""),
+            )
+        except ValidationError as exc:
+            _fail(request, exc)
+        else:
+            return redirect("newsroom:article", pk=article.pk)
+    context = {
+        "account": account,
+        "columns": account.columns.filter(is_active=True),
+        "assignment": assignment,
+    }
+    return render(request, "newsroom/article_new.html", context)
+
+
+@login_required
+def article(request, pk: int):
+    article = _article(request, pk)
+    user = request.user
+    may_write = may(user, P.ARTICLE_WRITE, article)
+    if request.method == "POST":
+        if not may_write:
+            raise PermissionDenied
+        changes = {
+            "title": request.POST.get("title", ""),
+            "author": request.POST.get("author", ""),
+            "digest": request.POST.get("digest", ""),
+            "body_html": request.POST.get("body_html", ""),
+            "is_original": request.POST.get("is_original") == "on",
+            "source_url": request.POST.get("source_url", ""),
+            "column": article.account.columns.filter(pk=request.POST.get("column") or 0).first(),
+        }
+        cover_id = request.POST.get("cover")
+        if cover_id:
+            changes["cover"] = NewsImage.objects.filter(
+                account=article.account, pk=cover_id
+            ).first()
+        try:
+            services.article_save(actor=user, article=article, **changes)
+        except ValidationError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, _("Saved as a new revision."))
+            if request.POST.get("then") == "submit":
+                return _act(request, article, "submit")
+        return redirect("newsroom:article", pk=article.pk)
+    text, placed, unplaced = selectors.marked_text(article)
+    pending = article.steps.filter(state=StepState.PENDING).select_related("revision").first()
+    revisions = list(article.revisions.order_by("-number").select_related("created_by"))
+    context = {
+        "article": article,
+        "account": article.account,
+        "may_write": may_write,
+        "editable": may_write and article.state in EDITABLE,
+        "may_submit": may_write and article.state in (ArticleState.DRAFT, ArticleState.RETURNED),
+        "may_review": may(user, P.REVIEW, article),
+        "may_decide": pending is not None and P.may_decide_step(user, pending),
+        "may_decide_findings": may(user, P.FINDING_DECIDE, article),
+        "pending": pending,
+        "steps": article.steps.select_related("actor", "revision").order_by("round", "order"),
+        "marked": text,
+        "placed": placed,
+        "unplaced": unplaced,
+        "comments": article.comments.select_related("author", "revision"),
+        "revisions": revisions,
+        "columns": article.account.columns.filter(is_active=True),
+        "covers": NewsImage.objects.filter(account=article.account)
+        .exclude(media_id="")
+        .order_by("-uploaded_at")[:12],
+        "blocking": Finding.objects.filter(revision_id=article.revision_id, serious=True)
+        .exclude(state="dismissed")
+        .count(),
+    }
+    return render(request, "newsroom/article.html", context)
+
+
+def _act(request, article: Article, verb: str):
+    user, post = request.user, request.POST
+    try:
+        if verb == "submit":
+            services.article_submit(actor=user, article=article, note=post.get("note", ""))
+            messages.success(request, _("Sent for review."))
+        elif verb in ("approve", "return"):
+            step = get_object_or_404(ReviewStep, pk=post.get("step"), article=article)
+            if verb == "approve":
+                services.review_approve(actor=user, step=step, comment=post.get("comment", ""))
+                messages.success(request, _("Approved."))
+            else:
+                services.review_return(actor=user, step=step, reason=post.get("comment", ""))
+                messages.success(request, _("Returned to the writer."))
+        elif verb == "comment":
+            offset = post.get("offset")
+            services.comment_add(
+                actor=user,
+                article=article,
+                body=post.get("body", ""),
+                quote=post.get("quote", ""),
+                offset=int(offset) if offset and offset.isdigit() else None,
+            )
+        elif verb == "resolve":
+            comment = get_object_or_404(Comment, pk=post.get("comment"), article=article)
+            services.comment_resolve(actor=user, comment=comment)
+        elif verb in ("confirm", "dismiss"):
+            finding = get_object_or_404(Finding, pk=post.get("finding"), article=article)
+            services.finding_decide(actor=user, finding=finding, confirmed=verb == "confirm")
+        else:
+            raise Http404
+    except ValidationError as exc:
+        _fail(request, exc)
+    return redirect(reverse("newsroom:article", args=[article.pk]) + "#review")
+
+
+@login_required
+@require_POST
+def article_act(request, pk: int, verb: str):
+    return _act(request, _article(request, pk), verb)
+
+
+@login_required
+def article_diff(request, pk: int):
+    article = _article(request, pk)
+    revisions = {r.number: r for r in article.revisions.all()}
+    if not revisions:
+        raise Http404
+    newest = max(revisions)
+    try:
+        b = int(request.GET.get("b") or newest)
+        a = int(request.GET.get("a") or max(1, b - 1))
+    except ValueError as exc:
+        raise Http404 from exc
+    if a not in revisions or b not in revisions:
+        raise Http404
+    context = {
+        "article": article,
+        "account": article.account,
+        "a": revisions[a],
+        "b": revisions[b],
+        "numbers": sorted(revisions),
+        "fields": diffs.revision_diff(revisions[a], revisions[b]),
+    }
+    return render(request, "newsroom/diff.html", context)
+
+
+@login_required
+@require_POST
+def image_upload(request):
+    """The editor's upload endpoint (wangEditor's answer format: errno 0 and data.url)."""
+    account = _account(request, P.ARTICLE_WRITE)
+    upload = request.FILES.get("image") or request.FILES.get("file")
+    if upload is None:
+        return JsonResponse({"errno": 1, "message": _("Choose an image.")}, status=400)
+    try:
+        image = services.image_upload(
+            actor=request.user,
+            account=account,
+            data=upload.read(),
+            cover=request.POST.get("cover") == "1",
+        )
+    except ValidationError as exc:
+        return JsonResponse({"errno": 1, "message": " ".join(error_messages(exc))}, status=400)
+    except WeChatError as exc:
+        log.warning("image upload refused by WeChat: %s", exc)
+        return JsonResponse({"errno": 1, "message": str(exc)}, status=502)
+    return JsonResponse({"errno": 0, "data": {"url": image.wechat_url, "alt": "", "id": image.pk}})
+
+
+# --- topics and directions -------------------------------------------------------------------
+@login_required
+def topics(request):
+    account = _account(request)
+    user = request.user
+    if request.method == "POST":
+        column = account.columns.filter(pk=request.POST.get("column") or 0).first()
+        try:
+            if request.POST.get("kind") == "direction":
+                services.direction_issue(
+                    actor=user,
+                    account=account,
+                    title=request.POST.get("title", ""),
+                    body=request.POST.get("body", ""),
+                    material=request.POST.get("material", ""),
+                    column=column,
+                    due_at=_when(request.POST.get("due_at")),
+                )
+                messages.success(request, _("Direction sent to the contractor."))
+            else:
+                direction = account.directions.filter(pk=request.POST.get("direction") or 0).first()
+                services.topic_propose(
+                    actor=user,
+                    account=account,
+                    title=request.POST.get("title", ""),
+                    angle=request.POST.get("angle", ""),
+                    material=request.POST.get("material", ""),
+                    column=column,
+                    direction=direction,
+                    planned_for=parse_date(request.POST.get("planned_for") or ""),
+                    due_at=_when(request.POST.get("due_at")),
+                )
+                messages.success(request, _("Topic proposed."))
+        except ValidationError as exc:
+            _fail(request, exc)
+        return redirect(reverse("newsroom:topics") + f"?account={account.pk}")
+    context = {
+        "account": account,
+        "accounts": accounts_for(user, P.VIEW),
+        "topics": account.topics.select_related(
+            "column", "proposed_by", "decided_by", "direction", "assignment__owner"
+        ).order_by("-proposed_at")[:100],
+        "directions": account.directions.select_related("issued_by", "column")[:30],
+        "columns": account.columns.filter(is_active=True),
+        "writers": _writers(account),
+        "may_propose": may(user, P.TOPIC_PROPOSE, account),
+        "may_decide": may(user, P.TOPIC_DECIDE, account),
+        "may_direct": may(user, P.DIRECTION_ISSUE, account),
+        "proposed": TopicState.PROPOSED,
+    }
+    return render(request, "newsroom/topics.html", context)
+
+
+@login_required
+@require_POST
+def topic_act(request, pk: int, verb: str):
+    topic = get_object_or_404(Topic.objects.select_related("account"), pk=pk)
+    if not may(request.user, P.VIEW, topic):
+        raise Http404
+    post = request.POST
+    try:
+        if verb == "accept":
+            owner = get_object_or_404(User, pk=post.get("owner"))
+            services.topic_accept(
+                actor=request.user, topic=topic, owner=owner, deadline=_when(post.get("due_at"))
+            )
+            messages.success(
+                request, _("Accepted: the assignment is with %(who)s.") % {"who": owner}
+            )
+        elif verb == "decline":
+            services.topic_decline(actor=request.user, topic=topic, reason=post.get("reason", ""))
+        elif verb == "update":
+            services.topic_update(
+                actor=request.user,
+                topic=topic,
+                planned_for=parse_date(post.get("planned_for") or ""),
+                due_at=_when(post.get("due_at")),
+            )
+            messages.success(request, _("Dates changed."))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        _fail(request, exc)
+    return redirect(reverse("newsroom:topics") + f"?account={topic.account_id}")
+
+
+# --- word lists ------------------------------------------------------------------------------
+@login_required
+def words(request):
+    account = _account(request, P.WORDS_MANAGE)
+    if request.method == "POST":
+        try:
+            added = services.terms_add(
+                actor=request.user,
+                account=account,
+                kind=request.POST.get("kind", ""),
+                lines=request.POST.get("lines", ""),
+            )
+            messages.success(request, _("%(n)d entries saved.") % {"n": len(added)})
+        except ValidationError as exc:
+            _fail(request, exc)
+        return redirect(reverse("newsroom:words") + f"?account={account.pk}")
+    kind = request.GET.get("kind") or TermKind.BANNED
+    if kind not in TermKind.values:
+        kind = TermKind.BANNED
+    terms = Term.objects.filter(account=account, kind=kind)
+    context = {
+        "account": account,
+        "accounts": accounts_for(request.user, P.WORDS_MANAGE),
+        "kinds": TermKind.choices,
+        "kind": kind,
+        "kind_label": TermKind(kind).label,
+        "terms": terms[:500],
+        "count": terms.count(),
+    }
+    return render(request, "newsroom/words.html", context)
+
+
+@login_required
+@require_POST
+def word_delete(request, pk: int):
+    term = get_object_or_404(Term.objects.select_related("account"), pk=pk)
+    try:
+        services.term_delete(actor=request.user, term=term)
+    except ValidationError as exc:
+        _fail(request, exc)
+    return redirect(reverse("newsroom:words") + f"?account={term.account_id}&kind={term.kind}")
