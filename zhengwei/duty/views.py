@@ -82,7 +82,7 @@ def _conversation_html(request, conversation, personal: bool) -> str:
         "duty/_conversation_row.html",
         {
             "c": conversation,
-            "text": inbox.shown(conversation.preview, personal=personal),
+            "text": inbox.shown(conversation.preview),
             "overdue": conversation.overdue(),
         },
         request=request,

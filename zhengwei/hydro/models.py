@@ -346,6 +346,9 @@ class WarningLevel(models.TextChoices):
     I = "I", "Ⅰ级"  # noqa: E741  (the level's own name)
 
 
+SIGNAL_LEVELS = {"blue", "yellow", "orange", "red"}
+
+
 class HazardWarning(models.Model):
     """A warning: a 预警信号 (blue…red) of a 气象台 or a provincial 预警 (Ⅳ…Ⅰ)."""
 
@@ -365,7 +368,15 @@ class HazardWarning(models.Model):
         verbose_name = _("warning")
 
     def __str__(self) -> str:
-        return f"{self.issuer}{self.get_hazard_display()}{self.get_level_display()}"
+        if self.level in SIGNAL_LEVELS:  # a 预警信号 (blue…red)
+            text = _("%(issuer)s %(hazard)s %(level)s warning signal")
+        else:  # a provincial 预警 (Ⅳ…Ⅰ)
+            text = _("%(issuer)s %(hazard)s warning %(level)s")
+        return text % {
+            "issuer": self.issuer,
+            "hazard": self.get_hazard_display(),
+            "level": self.get_level_display(),
+        }
 
 
 class ResponseTrack(models.TextChoices):
@@ -403,7 +414,11 @@ class EmergencyResponse(models.Model):
         verbose_name = _("emergency response")
 
     def __str__(self) -> str:
-        return f"{self.issuer}{self.get_track_display()}{self.get_level_display()}"
+        return _("%(issuer)s %(track)s emergency response %(level)s") % {
+            "issuer": self.issuer,
+            "track": self.get_track_display(),
+            "level": self.get_level_display(),
+        }
 
 
 class ImportKind(models.TextChoices):

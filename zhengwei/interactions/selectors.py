@@ -96,10 +96,10 @@ def sees_personal(user, account: WeChatAccount) -> bool:
     return may(user, Action.PERSONAL_DATA_VIEW, account)
 
 
-def shown(text: str, *, personal: bool) -> str:
+def shown(text: str, *, revealed: bool = False) -> str:
     """What a citizen wrote, with personal data masked (zhengwei.lib.privacy's one rule) for
-    everyone: those with ``personal``: the right see it in full only through an audited reveal."""
-    return mask_text(text)
+    everyone; in full only after an audited reveal (``zhengwei.access.privacy.lens_revealed``)."""
+    return text if revealed else mask_text(text)
 
 
 def short_openid(openid: str, *, account_id: int | None) -> str:
@@ -116,12 +116,13 @@ class Entry:
     obj: Any
 
 
-def conversation_thread(*, user, conversation: Conversation) -> list[Entry]:
-    """What the citizen said, what was answered and every handling step, in time order."""
+def conversation_thread(*, user, conversation: Conversation, revealed: bool = False) -> list[Entry]:
+    """What the citizen said, what was answered and every handling step, in time order; personal
+    data masked unless ``revealed`` (an audited reveal by someone with the right)."""
     conversation_get(user=user, pk=conversation.pk)
-    personal = sees_personal(user, conversation.account)
+    personal = revealed and sees_personal(user, conversation.account)
     entries = [
-        Entry(i.at, "citizen", "", shown(i.text, personal=personal), i)
+        Entry(i.at, "citizen", "", shown(i.text, revealed=personal), i)
         for i in conversation.items.all()
     ]
     for draft in conversation.replies.select_related("drafted_by", "sent_by").prefetch_related(
@@ -132,14 +133,14 @@ def conversation_thread(*, user, conversation: Conversation) -> list[Entry]:
                 draft.drafted_at,
                 "reply",
                 str(draft.drafted_by),
-                shown(draft.text, personal=personal),
+                shown(draft.text, revealed=personal),
                 draft,
             )
         )
     for step in conversation.steps.select_related("actor"):
         if step.kind in ("received", "replied", "drafted"):
             continue  # the item or the reply itself shows them
-        entries.append(Entry(step.at, "step", step.who, shown(step.note, personal=personal), step))
+        entries.append(Entry(step.at, "step", step.who, shown(step.note, revealed=personal), step))
     entries.sort(key=lambda e: (e.at, e.kind != "citizen"))
     return entries
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhengwei.access.policy import account_for, may
+from zhengwei.access.privacy import lens_revealed
 from zhengwei.interactions import classify, selectors, services
 from zhengwei.interactions import policy as P
 from zhengwei.interactions.models import Category, Channel, ConversationState, ReplyDraft
@@ -53,10 +54,7 @@ def inbox(request):
     }
     qs = selectors.conversation_list(user=request.user, account=account, filters=filters)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    personal = selectors.sees_personal(request.user, account)
-    rows = [
-        (c, selectors.shown(c.preview, personal=personal), c.overdue()) for c in page.object_list
-    ]
+    rows = [(c, selectors.shown(c.preview), c.overdue()) for c in page.object_list]
     context = {
         "account": account,
         "page": page,
@@ -75,17 +73,28 @@ def inbox(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def conversation(request, pk: int):
+    """The conversation; a POST asks for what the citizen wrote in full (audited, for those who
+    may see personal data: everyone else gets 403)."""
     conv = selectors.conversation_get(user=request.user, pk=pk)
     user, account = request.user, conv.account
     office = user.org_kind != OrgKind.CONTRACTOR
+    revealed = False
+    if request.method == "POST":
+        lens_revealed(actor=user, account=account, obj=conv, what=_("inbox conversation"))
+        revealed = True
     return render(
         request,
         "interactions/conversation.html",
         {
             "c": conv,
             "account": account,
-            "thread": selectors.conversation_thread(user=user, conversation=conv),
+            "thread": selectors.conversation_thread(
+                user=user, conversation=conv, revealed=revealed
+            ),
+            "revealed": revealed,
+            "can_reveal": selectors.sees_personal(user, account),
             "openid": selectors.short_openid(conv.openid, account_id=conv.account_id),
             "overdue": conv.overdue(),
             "categories": Category.choices,

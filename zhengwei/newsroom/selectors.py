@@ -25,6 +25,7 @@ from zhengwei.newsroom.models import (
     PushState,
     ReviewStep,
     StepState,
+    Topic,
 )
 from zhengwei.newsroom.policy import may_decide_step
 from zhengwei.newsroom.sanitize import text_of
@@ -261,3 +262,66 @@ def marked_text(article: Article) -> tuple[str, list[Finding], list[Finding]]:
     out.append(escape(doc[at:]))
     text = mark_safe("".join(out).replace("\n", "<br>"))  # noqa: S308  (escaped above)
     return text, placed, unplaced
+
+
+def calendar(*, account: WeChatAccount, day: date, view: str = "week") -> dict:
+    """Weeks of days with their pushes (planned, scheduled, published) and planned topics, each
+    week against its cadence target; a week short of it is a gap, shown before it happens."""
+    if view == "month":
+        first = day.replace(day=1)
+        start = first - timedelta(days=first.weekday())
+        following = (first + timedelta(days=32)).replace(day=1)
+        end = following + timedelta(days=(7 - following.weekday()) % 7)
+    else:
+        start = day - timedelta(days=day.weekday())
+        end = start + timedelta(days=7)
+    pushes = list(
+        Push.objects.filter(account=account, planned_for__gte=start, planned_for__lt=end)
+        .exclude(state=PushState.WITHDRAWN)
+        .prefetch_related("articles")
+        .order_by("planned_for", "publish_at")
+    )
+    topics = list(
+        Topic.objects.filter(account=account, planned_for__gte=start, planned_for__lt=end)
+        .exclude(state="declined")
+        .select_related("column")
+    )
+    today = timezone.localdate()
+    weeks_out = []
+    monday = start
+    while monday < end:
+        days = []
+        for offset in range(7):
+            d = monday + timedelta(days=offset)
+            days.append(
+                {
+                    "date": d,
+                    "pushes": [p for p in pushes if p.planned_for == d],
+                    "topics": [t for t in topics if t.planned_for == d],
+                    "today": d == today,
+                    "in_month": view == "week" or d.month == day.month,
+                }
+            )
+        count = sum(len(x["pushes"]) for x in days)
+        target = cadence_target(account, monday)
+        gap = count < target
+        for x in days:
+            x["gap"] = gap and not x["pushes"] and x["date"] >= today
+        weeks_out.append(
+            {
+                "monday": monday,
+                "days": days,
+                "count": count,
+                "target": target,
+                "gap": gap,
+                "past": monday + timedelta(days=7) <= today,
+            }
+        )
+        monday += timedelta(days=7)
+    step = timedelta(days=31 if view == "month" else 7)
+    return {
+        "weeks": weeks_out,
+        "day": day,
+        "previous": (day.replace(day=1) - timedelta(days=1)) if view == "month" else day - step,
+        "next": (day.replace(day=28) + timedelta(days=7)) if view == "month" else day + step,
+    }

@@ -15,4 +15,10 @@ urlpatterns = [
     path("newsroom/topics/<int:pk>/<str:verb>/", views.topic_act, name="topic_act"),
     path("newsroom/words/", views.words, name="words"),
     path("newsroom/words/<int:pk>/delete/", views.word_delete, name="word_delete"),
+    path("newsroom/calendar/", views.calendar, name="calendar"),
+    path("newsroom/pushes/<int:pk>/", views.push, name="push"),
+    path("newsroom/pushes/<int:pk>/<str:verb>/", views.push_act, name="push_act"),
+    path("newsroom/emergency/", views.emergency, name="emergency"),
+    path("newsroom/live/", views.live_list, name="live_list"),
+    path("newsroom/live/<int:pk>/", views.live_desk, name="live_desk"),
 ]

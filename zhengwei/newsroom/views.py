@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import get_current_timezone, make_aware
 from django.utils.translation import gettext as _
@@ -23,8 +24,16 @@ from zhengwei.newsroom.models import (
     Article,
     ArticleState,
     Comment,
+    Emergency,
+    EmergencyKind,
     Finding,
+    LiveEntry,
+    LiveEntryState,
+    LiveEvent,
     NewsImage,
+    Push,
+    PushMode,
+    ResponseLevel,
     ReviewStep,
     StepState,
     Term,
@@ -32,9 +41,11 @@ from zhengwei.newsroom.models import (
     Topic,
     TopicState,
 )
+from zhengwei.newsroom.services.publishing import mass_sends_on
 from zhengwei.newsroom.workflow import EDITABLE
 from zhengwei.orgs.models import User, WeChatAccount
 from zhengwei.wechat.outbound.errors import WeChatError
+from zhengwei.wechat.outbound.policy import MENU_MANAGE as WECHAT_MENU_MANAGE
 
 log = logging.getLogger("zhengwei.newsroom")
 
@@ -119,11 +130,16 @@ def article_new(request):
         column = account.columns.filter(pk=request.POST.get("column") or 0).first()
         if request.POST.get("assignment"):
             assignment = account.assignments.filter(pk=request.POST["assignment"]).first()
+        body = ""
+        if request.POST.get("template") == "typhoon":
+            current = Emergency.objects.filter(account=account, ended_at__isnull=True).first()
+            body = typhoon_template(current)
         try:
             article = services.article_create(
                 actor=request.user,
                 account=account,
                 title=request.POST.get("title", ""),
+                body_html=body,
                 column=column,
                 assignment=assignment,
                 author=request.POST.get("author", ""),
@@ -136,8 +152,23 @@ def article_new(request):
         "account": account,
         "columns": account.columns.filter(is_active=True),
         "assignment": assignment,
+        "template": request.GET.get("template", ""),
     }
     return render(request, "newsroom/article_new.html", context)
+
+
+def typhoon_template(emergency) -> str:
+    """The live typhoon article offered in an emergency: the sections editors fill in."""
+    name = emergency.name if emergency else "台风"
+    level = f"{emergency.get_level_display()}应急响应" if emergency else "应急响应"
+    return (
+        f"<p><strong>【{name}最新动态】</strong>截至　月　日　时，{name}中心位于……，"
+        f"我省已启动防台风{level}。</p>"
+        "<p><strong>【风雨实况】</strong>过去24小时……</p>"
+        "<p><strong>【转移安置】</strong>全省已转移……人。</p>"
+        "<p><strong>【防御提示】</strong>请远离危险区域，听从转移安排；遇险请拨打当地防汛值班电话，"
+        "或点公众号菜单「我报灾情」上报。</p>"
+    )
 
 
 @login_required
@@ -418,3 +449,227 @@ def word_delete(request, pk: int):
     except ValidationError as exc:
         _fail(request, exc)
     return redirect(reverse("newsroom:words") + f"?account={term.account_id}&kind={term.kind}")
+
+
+# --- pushes and the planning calendar --------------------------------------------------------
+@login_required
+def calendar(request):
+    account = _account(request)
+    view = "month" if request.GET.get("view") == "month" else "week"
+    day = parse_date(request.GET.get("date") or "") or timezone.localdate()
+    if request.method == "POST":
+        try:
+            push = services.push_plan(
+                actor=request.user,
+                account=account,
+                title=request.POST.get("title", ""),
+                planned_for=parse_date(request.POST.get("planned_for") or "") or day,
+            )
+        except ValidationError as exc:
+            _fail(request, exc)
+        else:
+            return redirect("newsroom:push", pk=push.pk)
+        return redirect(reverse("newsroom:calendar") + f"?account={account.pk}")
+    context = {
+        "account": account,
+        "accounts": accounts_for(request.user, P.VIEW),
+        "view": view,
+        **selectors.calendar(account=account, day=day, view=view),
+        "may_plan": may(request.user, P.PUSH_MANAGE, account),
+    }
+    return render(request, "newsroom/calendar.html", context)
+
+
+@login_required
+def push(request, pk: int):
+    push = get_object_or_404(Push.objects.select_related("account"), pk=pk)
+    if not may(request.user, P.VIEW, push):
+        raise Http404
+    day = timezone.localdate(push.publish_at) if push.publish_at else push.planned_for
+    candidates = Article.objects.filter(account=push.account, push__isnull=True).exclude(
+        state__in=[ArticleState.PUBLISHED, ArticleState.WITHDRAWN]
+    )
+    try:
+        services.gate(push)
+        gate_problem = ""
+    except services.GateRefused as exc:
+        gate_problem = str(exc)
+    context = {
+        "push": push,
+        "account": push.account,
+        "articles": push.articles.select_related("revision", "approved_revision", "cover").order_by(
+            "position", "pk"
+        ),
+        "candidates": candidates.order_by("-created_at")[:50],
+        "gate_problem": gate_problem,
+        "mass_sends_that_day": mass_sends_on(push.account, day),
+        "subscription": push.account.is_subscription,
+        "may_manage": may(request.user, P.PUSH_MANAGE, push),
+        "may_withdraw": may(request.user, P.PUSH_WITHDRAW, push),
+        "modes": PushMode.choices,
+        "default_time": (push.publish_at or timezone.now()).astimezone(get_current_timezone()),
+    }
+    return render(request, "newsroom/push.html", context)
+
+
+@login_required
+@require_POST
+def push_act(request, pk: int, verb: str):
+    push = get_object_or_404(Push.objects.select_related("account"), pk=pk)
+    if not may(request.user, P.VIEW, push):
+        raise Http404
+    user, post = request.user, request.POST
+    try:
+        if verb == "articles":
+            ids = [int(i) for i in post.getlist("article") if i.isdigit()]
+            chosen = {a.pk: a for a in Article.objects.filter(account=push.account, pk__in=ids)}
+            services.push_set_articles(
+                actor=user, push=push, articles=[chosen[i] for i in ids if i in chosen]
+            )
+        elif verb in ("schedule", "publish_now"):
+            when = timezone.now() if verb == "publish_now" else _when(post.get("publish_at"))
+            if when is None:
+                raise ValidationError(_("Choose the publishing time."))
+            services.push_schedule(
+                actor=user, push=push, publish_at=when, mode=post.get("mode", PushMode.PUBLISH)
+            )
+            if verb == "publish_now":
+                services.push_publish_run(push=push, actor=user)
+            messages.success(request, _("Scheduled."))
+        elif verb == "unschedule":
+            services.push_unschedule(actor=user, push=push)
+        elif verb == "retry":
+            services.push_retry(actor=user, push=push)
+        elif verb == "withdraw":
+            services.push_withdraw(actor=user, push=push, reason=post.get("reason", ""))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        _fail(request, exc)
+    except WeChatError as exc:
+        messages.error(request, str(exc))
+    return redirect("newsroom:push", pk=push.pk)
+
+
+# --- emergency mode and live coverage --------------------------------------------------------
+@login_required
+def emergency(request):
+    account = _account(request)
+    user, post = request.user, request.POST
+    current = Emergency.objects.filter(account=account, ended_at__isnull=True).first()
+    if request.method == "POST":
+        verb = post.get("verb", "")
+        try:
+            if verb == "declare":
+                services.emergency_declare(
+                    actor=user,
+                    account=account,
+                    kind=post.get("kind", ""),
+                    name=post.get("name", ""),
+                    level=post.get("level", ""),
+                    started_at=_when(post.get("started_at")),
+                    per_week=int(post.get("per_week") or 7),
+                )
+                messages.success(request, _("Emergency declared: reviews take the fast track."))
+            elif current is None:
+                raise ValidationError(_("No emergency is running."))
+            elif verb in ("switch_on", "switch_off"):
+                services.emergency_switch(actor=user, emergency=current, on=verb == "switch_on")
+                messages.success(request, _("Menu and auto-replies switched."))
+            elif verb == "end":
+                services.emergency_end(actor=user, emergency=current)
+                messages.success(request, _("Emergency ended: the normal chain applies again."))
+            elif verb == "roster":
+                reporter = get_object_or_404(User, pk=post.get("user"))
+                services.roster_add(
+                    actor=user,
+                    emergency=current,
+                    user=reporter,
+                    place=post.get("place", ""),
+                    starts_at=_when(post.get("starts_at")),
+                    ends_at=_when(post.get("ends_at")),
+                )
+            else:
+                raise Http404
+        except ValidationError as exc:
+            _fail(request, exc)
+        except (PermissionDenied, WeChatError) as exc:
+            messages.error(request, str(exc) or _("You do not have permission for this action."))
+        return redirect(reverse("newsroom:emergency") + f"?account={account.pk}")
+    context = {
+        "account": account,
+        "accounts": accounts_for(user, P.VIEW),
+        "current": current,
+        "live": services.emergency_live_event(current) if current else None,
+        "past": Emergency.objects.filter(account=account, ended_at__isnull=False)[:10],
+        "kinds": EmergencyKind.choices,
+        "levels": ResponseLevel.choices,
+        "reporters": _writers(account),
+        "may_declare": may(user, P.EMERGENCY_DECLARE, account),
+        "may_switch": may(user, WECHAT_MENU_MANAGE, account),
+    }
+    return render(request, "newsroom/emergency.html", context)
+
+
+@login_required
+def live_list(request):
+    account = _account(request)
+    if request.method == "POST":
+        try:
+            event = services.live_event_open(
+                actor=request.user,
+                account=account,
+                title=request.POST.get("title", ""),
+                slug=request.POST.get("slug", ""),
+            )
+        except ValidationError as exc:
+            _fail(request, exc)
+        else:
+            return redirect("newsroom:live_desk", pk=event.pk)
+        return redirect(reverse("newsroom:live_list") + f"?account={account.pk}")
+    context = {
+        "account": account,
+        "accounts": accounts_for(request.user, P.VIEW),
+        "events": LiveEvent.objects.filter(account=account),
+        "may_open": may(request.user, P.LIVE_CHECK, account),
+    }
+    return render(request, "newsroom/live_list.html", context)
+
+
+@login_required
+def live_desk(request, pk: int):
+    event = get_object_or_404(LiveEvent.objects.select_related("account"), pk=pk)
+    if not may(request.user, P.VIEW, event.account):
+        raise Http404
+    user, post = request.user, request.POST
+    if request.method == "POST":
+        try:
+            if post.get("verb") in ("approve", "reject"):
+                entry = get_object_or_404(LiveEntry, pk=post.get("entry"), event=event)
+                services.live_entry_check(
+                    actor=user, entry=entry, approve=post.get("verb") == "approve"
+                )
+            else:
+                photo = request.FILES.get("photo")
+                services.live_entry_post(
+                    actor=user,
+                    event=event,
+                    body=post.get("body", ""),
+                    photo=photo.read() if photo else None,
+                )
+                messages.success(request, _("Posted: it appears once the office has checked it."))
+        except ValidationError as exc:
+            _fail(request, exc)
+        return redirect("newsroom:live_desk", pk=event.pk)
+    context = {
+        "event": event,
+        "account": event.account,
+        "public_url": services.live_url(event),
+        "pending": event.entries.filter(state=LiveEntryState.PENDING).select_related("posted_by"),
+        "entries": event.entries.exclude(state=LiveEntryState.PENDING).select_related(
+            "posted_by", "checked_by"
+        )[:100],
+        "may_post": may(user, P.LIVE_POST, event.account),
+        "may_check": may(user, P.LIVE_CHECK, event.account),
+    }
+    return render(request, "newsroom/live_desk.html", context)

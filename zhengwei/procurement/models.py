@@ -405,7 +405,7 @@ class ServiceLevel(models.Model):
     deduction_rule = models.CharField(_("deduction rule"), max_length=200, blank=True)
     # Share of the period's fee deducted when the target is missed (0–100).
     deduction_percent = models.DecimalField(
-        _("deduction (% of the period's fee)"), max_digits=5, decimal_places=2, default=0
+        _("deduction (percent of the period's fee)"), max_digits=5, decimal_places=2, default=0
     )
     position = models.PositiveSmallIntegerField(default=0)
 

@@ -16,6 +16,8 @@ PROCUREMENT_MANAGE = "procurement.manage"
 PROCUREMENT_SIGN = "procurement.qualification.sign"
 PROCUREMENT_EVALUATE = "procurement.evaluate"
 PROCUREMENT_THRESHOLDS = "procurement.thresholds.manage"
+# The office's records of suppliers, evidence and thresholds (never a supplier's people).
+PROCUREMENT_RECORDS = "procurement.records.view"
 
 BUYER = {Role.PROCUREMENT_OFFICER}
 OFFICE_SIGNERS = {Role.PROCUREMENT_OFFICER, Role.OFFICE_LEADER, Role.OFFICE_REVIEWER}
@@ -31,6 +33,7 @@ register(
     OFFICE_SIGNERS | {Role.DUTY_LEADER, Role.DUTY_OFFICER},
 )
 register(PROCUREMENT_THRESHOLDS, BUYER | {Role.SYSTEM_ADMIN})
+register(PROCUREMENT_RECORDS, OFFICE_SIGNERS | {Role.AUDITOR, Role.SYSTEM_ADMIN})
 
 
 def is_contractor(user) -> bool:

@@ -137,6 +137,28 @@ def _report_verbs(c: CrawlContext) -> list[Kwargs]:
     return [{"ticket": c["report"].ticket, "verb": "triage"}]
 
 
+def _typhoon(c: CrawlContext) -> list[Kwargs]:
+    from zhengwei.hydro.models import Typhoon
+
+    Typhoon.objects.get_or_create(tfid="201709", defaults={"name_cn": "纳沙", "season": 2017})
+    return [{"tfid": "201709"}]
+
+
+def _import_run(c: CrawlContext) -> list[Kwargs]:
+    from django.utils import timezone
+
+    from zhengwei.hydro.models import ImportRun
+
+    run = ImportRun.objects.first() or ImportRun.objects.create(
+        kind="ST_PPTN_R",
+        source="crawl.csv",
+        status="failed",
+        error="crawl.csv (line 1): unrecognised format",
+        started_at=timezone.now(),
+    )
+    return [{"pk": run.pk}]
+
+
 def _status(c: CrawlContext) -> list[Kwargs]:
     from zhengwei.reports import links
 
@@ -144,6 +166,21 @@ def _status(c: CrawlContext) -> list[Kwargs]:
     path = links.status_path(report.ticket)
     parts = [p for p in path.split("/") if p]
     return [{"ticket": parts[-2], "token": parts[-1]}]
+
+
+def _purchase(c: CrawlContext):
+    """A 福建防汛 purchase driven through every step (made once per crawl)."""
+    if "procurement_case" not in c.seeded:
+        from zhengwei.procurement.tests.flow import run_to
+
+        c.seeded["procurement_case"] = run_to(c.world)
+    return c.seeded["procurement_case"]
+
+
+def _procurement_documents(c: CrawlContext) -> list[Kwargs]:
+    pk = _purchase(c).purchase.pk
+    kinds = ("requirements", "evaluation", "contract", "acceptance")
+    return [{"pk": pk, "kind": k, "fmt": f} for k in kinds for f in ("pdf", "docx")]
 
 
 def _newsroom_article(c: CrawlContext) -> Kwargs:
@@ -168,6 +205,34 @@ def _newsroom_topic(c: CrawlContext) -> Kwargs:
         actor=c.world["writer"], account=c.account, title="台风转移安置"
     )
     return {"pk": topic.pk}
+
+
+def _newsroom_push(c: CrawlContext) -> Kwargs:
+    from datetime import date
+
+    from zhengwei.newsroom import services
+    from zhengwei.newsroom.models import Push
+
+    push = Push.objects.filter(account=c.account).first() or services.push_plan(
+        actor=c.world["operator"], account=c.account, title="防汛推送", planned_for=date.today()
+    )
+    return {"pk": push.pk}
+
+
+def _newsroom_live(c: CrawlContext) -> dict:
+    """A live page with one office-checked entry (public by design: it is the office's own
+    coverage, checked before it shows)."""
+    from zhengwei.newsroom import services
+    from zhengwei.newsroom.models import LiveEntry, LiveEvent
+
+    event = LiveEvent.objects.filter(account=c.account).first() or services.live_event_open(
+        actor=c.world["office_reviewer"], account=c.account, title="防汛会议直播", slug="crawl-live"
+    )
+    entry = LiveEntry.objects.filter(event=event).first()
+    if entry is None:
+        entry = services.live_entry_post(actor=c.world["writer"], event=event, body="会议开始")
+        services.live_entry_check(actor=c.world["office_reviewer"], entry=entry, approve=True)
+    return {"event": event, "entry": entry}
 
 
 def _newsroom_term(c: CrawlContext) -> Kwargs:
@@ -221,12 +286,32 @@ url_params: dict[str, UrlParams] = {
     "interactions:draft_act": lambda c: (
         {"pk": c["draft"].pk, "verb": "approve"} if c.seeded.get("draft") else []
     ),
+    # hydro (flood data: public live pages, console imports)
+    "hydro:live_typhoon_one": _typhoon,
+    "hydro:live_typhoon_json": _typhoon,
+    "hydro:import_rejects": _import_run,
+    # procurement (a purchase through every step; act is POST only, the crawl's GET gets 405)
+    "procurement:detail": lambda c: {"pk": _purchase(c).purchase.pk},
+    "procurement:act": lambda c: {"pk": _purchase(c).purchase.pk, "action": "review"},
+    "procurement:score": lambda c: {"pk": _purchase(c).purchase.pk},
+    "procurement:document": _procurement_documents,
+    "procurement:supplier": lambda c: {"pk": _purchase(c).suppliers[0].pk},
+    "procurement:evidence": lambda c: {"pk": _purchase(c).suppliers[0].evidence.first().pk},
     # newsroom
     "newsroom:article": _newsroom_article,
     "newsroom:diff": _newsroom_article,
     "newsroom:article_act": lambda c: {**_newsroom_article(c), "verb": "comment"},
     "newsroom:topic_act": lambda c: {**_newsroom_topic(c), "verb": "update"},
     "newsroom:word_delete": _newsroom_term,
+    "newsroom:push": _newsroom_push,
+    "newsroom:live_desk": lambda c: {"pk": _newsroom_live(c)["event"].pk},
+    "newsroom_live:page": lambda c: {"slug": _newsroom_live(c)["event"].slug},
+    "newsroom_live:feed": lambda c: {"slug": _newsroom_live(c)["event"].slug},
+    "newsroom_live:photo": lambda c: {
+        "slug": _newsroom_live(c)["event"].slug,
+        "pk": _newsroom_live(c)["entry"].pk,
+    },
+    "newsroom:push_act": lambda c: {**_newsroom_push(c), "verb": "retry"},
     # performance (scorecards exist once computed; items are acted on by POST only)
     "performance:scorecard": _first("performance.Scorecard"),
     "performance:scorecard_sign": _first("performance.Scorecard"),

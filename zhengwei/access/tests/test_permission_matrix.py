@@ -106,6 +106,7 @@ EXPECTED = {
     "procurement.qualification.sign": "x  x  .  .  x  .  .  .  .  .  .  .",
     "procurement.evaluate":         "x  x  x  x  x  .  .  .  .  .  .  .",
     "procurement.thresholds.manage": ".  .  .  .  x  .  x  .  .  .  .  .",
+    "procurement.records.view":     "x  x  .  .  x  x  x  .  .  .  .  .",
     # newsroom: topics, articles, 三审, publishing, emergency, live coverage (issue 10)
     "newsroom.view":                "x  x  x  .  .  x  x  x  x  x  x  .",
     "newsroom.topic.propose":       "x  x  .  .  .  .  .  x  x  x  .  .",

@@ -315,3 +315,17 @@ def source_db_pull(*, url: str, since: str | None = None) -> list[ImportRun]:
     finally:
         connection.close()
     return runs
+
+
+REJECTS_SHOWN = 500
+
+
+def rejects_of(run: ImportRun) -> list[dict]:
+    """The first rows of an import's rejects file (file, line, reason, row)."""
+    import csv
+
+    path = Path(run.rejects_file) if run.rejects_file else None
+    if path is None or not path.is_file():
+        return []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [row for _, row in zip(range(REJECTS_SHOWN), csv.DictReader(handle), strict=False)]

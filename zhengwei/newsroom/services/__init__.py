@@ -21,6 +21,17 @@ from zhengwei.newsroom.services.articles import (
     comment_add,
     comment_resolve,
 )
+from zhengwei.newsroom.services.emergency import (
+    emergency_declare,
+    emergency_end,
+    emergency_live_event,
+    emergency_switch,
+    live_entry_check,
+    live_entry_post,
+    live_event_open,
+    live_url,
+    roster_add,
+)
 from zhengwei.newsroom.services.media import image_upload
 from zhengwei.newsroom.services.planning import (
     column_save,
@@ -32,6 +43,18 @@ from zhengwei.newsroom.services.planning import (
     topic_propose,
     topic_update,
 )
+from zhengwei.newsroom.services.publishing import (
+    GateRefused,
+    gate,
+    push_finish,
+    push_publish_run,
+    push_retry,
+    push_schedule,
+    push_unschedule,
+    push_withdraw,
+    pushes_poll,
+    pushes_publish_due,
+)
 from zhengwei.newsroom.services.review import (
     article_submit,
     finding_decide,
@@ -42,6 +65,25 @@ from zhengwei.newsroom.services.review import (
 from zhengwei.newsroom.services.words import term_delete, terms_add
 
 __all__ = [
+    "emergency_declare",
+    "emergency_end",
+    "emergency_live_event",
+    "emergency_switch",
+    "live_entry_check",
+    "live_entry_post",
+    "live_event_open",
+    "live_url",
+    "roster_add",
+    "GateRefused",
+    "gate",
+    "push_finish",
+    "push_publish_run",
+    "push_retry",
+    "push_schedule",
+    "push_unschedule",
+    "push_withdraw",
+    "pushes_poll",
+    "pushes_publish_due",
     "article_create",
     "article_offer",
     "article_save",

@@ -47,13 +47,15 @@ def test_a_reviewer_sees_findings_in_place_and_decides_the_step(world, client_fo
     assert 'data-testid="approve"' in page.text
     step = pending(article)
     response = client.post(
-        reverse("newsroom:article_act", args=[article.pk, "return"]), {"step": step.pk, "comment": ""}
+        reverse("newsroom:article_act", args=[article.pk, "return"]),
+        {"step": step.pk, "comment": ""},
     )
     assert response.status_code == 302
     step.refresh_from_db()
     assert step.state == "pending"  # no reason, nothing returned
     client.post(
-        reverse("newsroom:article_act", args=[article.pk, "approve"]), {"step": step.pk, "comment": "好"}
+        reverse("newsroom:article_act", args=[article.pk, "approve"]),
+        {"step": step.pk, "comment": "好"},
     )
     step.refresh_from_db()
     assert step.state == "approved" and step.actor == world["editor"]

@@ -9,9 +9,12 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from zhengwei.lib.events import publish_on_commit
+from zhengwei.notify.services import notification_send
+from zhengwei.orgs.models import Role, User
 from zhengwei.procurement import rules
 from zhengwei.procurement.models import Contract, ContractState, Reminder
 from zhengwei.procurement.workdays import add_working_days
@@ -44,6 +47,14 @@ def renewal_reminders(*, today: date) -> int:
     return created
 
 
+def _buyers(account) -> list[User]:
+    return list(
+        User.objects.filter(
+            grants__account=account, grants__role=Role.PROCUREMENT_OFFICER, is_active=True
+        ).distinct()
+    )
+
+
 def reminders_due(*, today: date):
     """Open reminders due within two working days (or overdue)."""
     return (
@@ -54,8 +65,8 @@ def reminders_due(*, today: date):
 
 
 def reminders_run(*, today: date | None = None) -> list[Reminder]:
-    """Create the renewal reminders, then send each due reminder once (event
-    ``procurement.reminder_due``, heard by the notification channel, and the log)."""
+    """Create the renewal reminders, then send each due reminder once: a notification to the
+    account's buyers (urgent when overdue), the event ``procurement.reminder_due`` and the log."""
     today = today or timezone.localdate()
     renewal_reminders(today=today)
     sent = []
@@ -75,14 +86,25 @@ def reminders_run(*, today: date | None = None) -> list[Reminder]:
                 reminder.due_on,
                 " (overdue)" if overdue else "",
             )
+            title = f"{reminder.purchase.title}：{label}"
+            body = f"截止 {reminder.due_on.isoformat()}{'（已逾期）' if overdue else ''}。{rule}"
+            notification_send(
+                recipients=_buyers(reminder.purchase.account),
+                kind="procurement.reminder",
+                title=title,
+                body=body,
+                url=reverse("procurement:detail", args=[reminder.purchase_id]),
+                urgent=overdue,
+                account=reminder.purchase.account,
+            )
             publish_on_commit(
                 "procurement.reminder_due",
                 reminder_id=reminder.pk,
                 purchase_id=reminder.purchase_id,
                 account_id=reminder.purchase.account_id,
                 kind=reminder.kind,
-                title=f"{reminder.purchase.title}：{label}",
-                body=f"截止 {reminder.due_on.isoformat()}{'（已逾期）' if overdue else ''}。{rule}",
+                title=title,
+                body=body,
                 overdue=overdue,
             )
         sent.append(reminder)

@@ -170,7 +170,7 @@ def evidence_read(*, actor: User, evidence: SupplierEvidence) -> bytes:
     # Office people who see procurement; never a supplier's staff (other suppliers' papers).
     if not isinstance(actor, User) or P.is_contractor(actor):
         raise denied()
-    if not accounts_for(actor, P.PROCUREMENT_VIEW):
+    if not accounts_for(actor, P.PROCUREMENT_RECORDS):
         raise denied()
     if not evidence_intact(evidence):
         raise ValidationError(

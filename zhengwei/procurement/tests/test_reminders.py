@@ -20,6 +20,10 @@ def test_due_reminders_are_sent_once_and_published(world, monkeypatch):
     assert [r.kind for r in sent] == ["sign_contract"]
     assert events[0][1]["title"].endswith("签订合同：成交通知书发出之日起30日内")
     assert reminders_run(today=date(2026, 4, 10)) == []
+    from zhengwei.notify.models import Notification
+
+    note = Notification.objects.get(recipient=world["procurement_officer"])
+    assert "30日内" in note.title and not note.urgent
 
 
 def test_a_contract_nearing_its_end_gets_a_renewal_reminder(world, settings):

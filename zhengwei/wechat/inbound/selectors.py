@@ -77,13 +77,15 @@ _TYPES = {
 }
 
 
-def _cut(text: str, n: int = 80) -> str:
-    """One line of what a citizen wrote, personal data masked (zhengwei.lib.privacy)."""
-    text = mask_text(" ".join(text.split()))
+def _cut(text: str, n: int = 80, *, revealed: bool = False) -> str:
+    """One line of what a citizen wrote, personal data masked (zhengwei.lib.privacy) unless
+    ``revealed`` (an audited reveal)."""
+    text = " ".join(text.split())
+    text = text if revealed else mask_text(text)
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def preview(m: InboundMessage, *, personal: bool) -> str:
+def preview(m: InboundMessage, *, personal: bool, revealed: bool = False) -> str:
     """A one-line summary. Without ``personal``: no coordinates, place names, photo URLs or media
     ids (they locate or show the citizen). Phone and ID numbers, names and the like in what the
     citizen wrote are masked for everyone (``_cut``)."""
@@ -93,11 +95,11 @@ def preview(m: InboundMessage, *, personal: bool) -> str:
     if not m.known:
         return _("Unknown type %(type)s") % {"type": m.event or m.msg_type}
     if key == "text":
-        return _cut(f("Content"))
+        return _cut(f("Content"), revealed=revealed)
     if key == "image":
         return f("PicUrl") if personal else hidden
     if key == "voice":
-        return _cut(f("Recognition")) or (f("MediaId") if personal else hidden)
+        return _cut(f("Recognition"), revealed=revealed) or (f("MediaId") if personal else hidden)
     if key in ("video", "shortvideo"):
         return f("MediaId") if personal else hidden
     if key == "location":
@@ -140,8 +142,11 @@ def preview(m: InboundMessage, *, personal: bool) -> str:
     return ""
 
 
-def message_rows(*, user, account: WeChatAccount, messages) -> list[Row]:
+def message_rows(*, user, account: WeChatAccount, messages, revealed: bool = False) -> list[Row]:
+    """The rows of the message log; ``revealed`` (after an audited reveal, for those with
+    personal_data.view) shows what citizens wrote in full and their openids."""
     personal = may(user, Action.PERSONAL_DATA_VIEW, account)
+    revealed = revealed and personal
     rows = []
     for m in messages:
         key = m.event.lower() if m.kind == "event" else m.msg_type
@@ -150,8 +155,8 @@ def message_rows(*, user, account: WeChatAccount, messages) -> list[Row]:
             Row(
                 message=m,
                 type_label=label() if label else (m.event or m.msg_type),
-                preview=preview(m, personal=personal),
-                sender=pseudonym(m.from_user, account_id=account.pk),
+                preview=preview(m, personal=personal, revealed=revealed),
+                sender=m.from_user if revealed else pseudonym(m.from_user, account_id=account.pk),
             )
         )
     return rows

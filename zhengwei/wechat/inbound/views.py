@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from zhengwei.access.policy import account_for, accounts_for, may
+from zhengwei.access.policy import Action, account_for, accounts_for, may
+from zhengwei.access.privacy import lens_revealed
 from zhengwei.audit.middleware import client_ip
 from zhengwei.wechat.inbound import selectors, services
 from zhengwei.wechat.inbound.callback import handle, parse_query
@@ -55,6 +56,11 @@ def _int(value) -> int | None:
 def messages(request):
     user = request.user
     account = account_for(user, MESSAGES_VIEW, request.GET.get("account"))
+    revealed = False
+    if request.method == "POST":
+        # What citizens wrote, in full: audited, and refused to those without personal_data.view.
+        lens_revealed(actor=user, account=account, obj=account, what=_("message log"))
+        revealed = True
     kind = request.GET.get("kind", "")
     before = _int(request.GET.get("before"))
     found = list(selectors.message_list(user=user, account=account, kind=kind, before=before))
@@ -63,10 +69,14 @@ def messages(request):
         "accounts": accounts_for(user, MESSAGES_VIEW),
         "kind": kind,
         "before": before,
-        "rows": selectors.message_rows(user=user, account=account, messages=found),
+        "rows": selectors.message_rows(
+            user=user, account=account, messages=found, revealed=revealed
+        ),
+        "revealed": revealed,
+        "can_reveal": may(user, Action.PERSONAL_DATA_VIEW, account),
         "older": found[-1].pk if len(found) == selectors.PAGE else None,
         # Poll only on the newest page: older pages do not change.
-        "poll": before is None,
+        "poll": before is None and not revealed,
         "rejections": selectors.rejection_list(user=user, account=account),
     }
     if request.htmx and request.GET.get("partial"):

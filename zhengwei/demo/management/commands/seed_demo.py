@@ -1,7 +1,16 @@
 from django.core.management.base import BaseCommand
 
 from zhengwei.demo import constants as c
-from zhengwei.demo import interactions, menu, orgs, performance, reports, wechat
+from zhengwei.demo import (
+    hydro,
+    interactions,
+    menu,
+    orgs,
+    performance,
+    procurement,
+    reports,
+    wechat,
+)
 
 
 class Command(BaseCommand):
@@ -11,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         # Each capability adds its demo module here, in dependency order.
-        for module in (orgs, wechat, menu, reports, interactions, performance):
+        for module in (orgs, wechat, menu, reports, interactions, hydro, procurement, performance):
             module.seed(out=self.stdout.write)
         self.stdout.write(self.style.SUCCESS(f"演示账号（密码均为 {c.DEMO_PASSWORD}）："))
         for username, name, _org, _role, title in c.PEOPLE:

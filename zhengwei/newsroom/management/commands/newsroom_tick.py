@@ -2,17 +2,22 @@
 
     python manage.py newsroom_tick
 
-Escalates review steps past their time limit (emergency fast track).
+Sends scheduled pushes whose time has come (through the publishing gate), asks WeChat about
+submitted publishes that have not reported back, and escalates review steps past their limit.
 """
 
 from django.core.management.base import BaseCommand
 
-from zhengwei.newsroom.services import review_steps_escalate
+from zhengwei.newsroom.services import pushes_poll, pushes_publish_due, review_steps_escalate
 
 
 class Command(BaseCommand):
-    help = "Escalate overdue review steps."
+    help = "Publish due pushes, poll submitted ones, escalate overdue review steps."
 
     def handle(self, *args, **options):
+        sent = pushes_publish_due()
+        polled = pushes_poll()
         escalated = review_steps_escalate()
-        self.stdout.write(f"escalated {len(escalated)} review steps")
+        self.stdout.write(
+            f"pushes sent {len(sent)}, polled {polled}; escalated {len(escalated)} review steps"
+        )
