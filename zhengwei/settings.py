@@ -72,7 +72,8 @@ MIDDLEWARE = [
     # CSP with a per-request nonce, Permissions-Policy, no-store on dynamic pages.
     "zhengwei.lib.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The office language by default, whatever the browser asks; the language switch overrides it.
+    "zhengwei.lib.locale.OfficeLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
