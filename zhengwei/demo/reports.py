@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw
 from zhengwei.demo import constants as c
 from zhengwei.orgs.models import Organisation, User, WeChatAccount
 from zhengwei.reports import services
-from zhengwei.reports.actors import ApiClient, Citizen
+from zhengwei.reports.actors import SYSTEM, ApiClient, Citizen
 from zhengwei.reports.models import ApiKey, Channel, Datum, Hazard, Priority, Report
 from zhengwei.reports.phones import digest
 
@@ -44,9 +44,10 @@ def seed(out=print) -> None:
     }
     admin, duty, dutylead, county = (people[n] for n in ("admin", "duty", "dutylead", "county"))
 
-    services.routing_rule_save(actor=dutylead, account=account, county_code=MINHOU, unit=unit)
+    # Seed data is written by the system, once (saving an unchanged rule writes nothing).
+    services.routing_rule_save(actor=SYSTEM, account=account, county_code=MINHOU, unit=unit)
     services.routing_rule_save(
-        actor=dutylead, account=account, county_code=MINHOU, unit=unit, hazard=Hazard.LANDSLIDE
+        actor=SYSTEM, account=account, county_code=MINHOU, unit=unit, hazard=Hazard.LANDSLIDE
     )
     key = ApiKey.objects.filter(account=account, prefix=OPEN311_DEMO_API_KEY[:8]).first()
     if key is None:

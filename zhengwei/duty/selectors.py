@@ -137,7 +137,7 @@ def headline(*, user, account, now: datetime | None = None) -> dict[str, Any]:
     """Not yet acknowledged by a duty officer: how many, and the oldest waiting."""
     now = now or timezone.now()
     qs = reports.report_list(user=user, account=account, filters={"state": "open"})
-    waiting = qs.filter(first_ack_at__isnull=True)
+    waiting = reports.awaiting_ack(qs)
     oldest = waiting.order_by("submitted_at").values_list("submitted_at", flat=True).first()
     return {
         "open": qs.count(),

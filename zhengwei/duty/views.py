@@ -69,6 +69,7 @@ def _row_html(request, report, ctx: dict, photos: dict, message: str = "", error
             or ("triage" in actions and report.state == State.RECEIVED),
             "photos": photos.get(report.pk, []),
             "same_event": ctx.get("dups", {}).get(report.pk, []),
+            "waiting": ctx.get("waiting", {}).get(report.pk, 0),
             "overdue": report.is_overdue(ctx["now"]),
             "row_message": message,
             "row_error": error,
@@ -131,6 +132,7 @@ def console(request):
     ctx = _report_context(request, account)
     photos = selectors.photo_index([r.pk for r in rows])
     ctx["dups"] = reports.duplicate_flags([r.pk for r in rows])
+    ctx["waiting"] = reports.waiting_by_report([r.pk for r in rows])
     personal = inbox.sees_personal(request.user, account)
     conversations = (
         selectors.console_conversations(user=request.user, account=account)
@@ -221,6 +223,7 @@ def changes(request):
     _record_seen(request.user, on_console)
     photos = selectors.photo_index([r.pk for r in on_console])
     ctx["dups"] = reports.duplicate_flags([r.pk for r in on_console])
+    ctx["waiting"] = reports.waiting_by_report([r.pk for r in on_console])
     items = [] if report_items is None else report_items
     for report in rows:
         if selectors.is_on_console(report):
@@ -254,6 +257,24 @@ def changes(request):
     )
 
 
+def _reply_outcome(report) -> str:
+    """Say what happened to the reply: sent, being sent, or queued until the citizen writes again
+    (beyond the 48-hour window), with the number of messages waiting."""
+    state = reports.last_message_state(report)
+    if state is None:
+        return _("The step is recorded; no message could be sent to the citizen.")
+    if state == "waiting_window":
+        return _(
+            "Queued: it goes out automatically when the citizen writes again "
+            "(%(n)d message(s) waiting for this report)."
+        ) % {"n": reports.waiting_by_report([report.pk]).get(report.pk, 0)}
+    if state == "failed":
+        return _("Sending to the citizen failed; see the message log.")
+    if state == "sent":
+        return _("Reply sent to the citizen.")
+    return _("Reply handed to WeChat for sending.")
+
+
 @login_required
 @require_POST
 def report_act(request, ticket: str, verb: str):
@@ -278,7 +299,7 @@ def report_act(request, ticket: str, verb: str):
                 if not text:
                     raise ValidationError(_("Write the reply."))
                 report_services.report_contact(actor=user, report=report, public_note=text)
-                message = _("Reply sent to the citizen.")
+                message = _reply_outcome(report)
             case "escalate":
                 report_services.report_escalate(
                     actor=user,
@@ -305,6 +326,7 @@ def report_act(request, ticket: str, verb: str):
     ctx = _report_context(request, account)
     photos = selectors.photo_index([report.pk])
     ctx["dups"] = reports.duplicate_flags([report.pk])
+    ctx["waiting"] = reports.waiting_by_report([report.pk])
     return HttpResponse(_row_html(request, report, ctx, photos, message, error))
 
 

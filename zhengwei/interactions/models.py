@@ -325,6 +325,19 @@ class InboxItem(models.Model):
         return f"{self.conversation_id}: {self.text[:30]}"
 
 
+def delivery_label(outbound_state: str) -> str:
+    """An outbound message's state as the console says it."""
+    return str(
+        {
+            "queued": _("Being sent"),
+            "sending": _("Being sent"),
+            "sent": _("Sent"),
+            "failed": _("Sending failed"),
+            "waiting_window": _("Queued: goes out automatically when the citizen writes again"),
+        }.get(outbound_state, outbound_state)
+    )
+
+
 class ReplyState(models.TextChoices):
     PENDING = "pending", _("Awaiting approval")
     RETURNED = "returned", _("Returned for changes")
@@ -377,6 +390,15 @@ class ReplyDraft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.conversation_id}: {self.text[:30]} ({self.state})"
+
+    @property
+    def delivery_label(self) -> str:
+        """What actually happened to a sent reply: a reply beyond the citizen's 48-hour window
+        waits in a queue until they write again, and says so."""
+        message = self.outbound
+        if self.state != ReplyState.SENT or message is None:
+            return str(self.get_state_display())
+        return delivery_label(message.state)
 
     def move_to(self, state: str) -> None:
         if state not in self.TRANSITIONS[self.state]:

@@ -29,6 +29,7 @@ from zhengwei.interactions.models import (
 from zhengwei.lib.privacy import mask_text, pseudonym
 from zhengwei.orgs.models import OrgKind, RoleGrant, User, WeChatAccount
 from zhengwei.reports.models import State as ReportState
+from zhengwei.wechat.outbound.models import OutboundMessage, OutboundState
 
 OPEN = [ConversationState.NEW, ConversationState.OPEN]
 
@@ -225,3 +226,24 @@ def reply_templates(*, user, account: WeChatAccount) -> list[TemplateRow]:
             )
         )
     return out
+
+
+def waiting_by_conversation(conversations) -> dict[int, int]:
+    """conversation id → messages to that citizen waiting for them to write again."""
+    by_key = {(c.account_id, c.openid): c.pk for c in conversations if c.openid}
+    if not by_key:
+        return {}
+    rows = (
+        OutboundMessage.objects.filter(
+            account_id__in={a for a, _o in by_key},
+            openid__in={o for _a, o in by_key},
+            state=OutboundState.WAITING_WINDOW,
+        )
+        .values("account_id", "openid")
+        .annotate(n=Count("pk"))
+    )
+    return {
+        by_key[(r["account_id"], r["openid"])]: r["n"]
+        for r in rows
+        if (r["account_id"], r["openid"]) in by_key
+    }

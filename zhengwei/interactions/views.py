@@ -18,7 +18,13 @@ from zhengwei.access.policy import account_for, may
 from zhengwei.access.privacy import lens_revealed
 from zhengwei.interactions import classify, selectors, services
 from zhengwei.interactions import policy as P
-from zhengwei.interactions.models import Category, Channel, ConversationState, ReplyDraft
+from zhengwei.interactions.models import (
+    Category,
+    Channel,
+    ConversationState,
+    ReplyDraft,
+    ReplyState,
+)
 from zhengwei.lib.errors import error_messages
 from zhengwei.orgs.models import OrgKind, User
 from zhengwei.reports.models import Hazard
@@ -54,6 +60,9 @@ def inbox(request):
     }
     qs = selectors.conversation_list(user=request.user, account=account, filters=filters)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    waiting = selectors.waiting_by_conversation(page.object_list)
+    for c in page.object_list:
+        c.waiting = waiting.get(c.pk, 0)
     rows = [(c, selectors.shown(c.preview), c.overdue()) for c in page.object_list]
     context = {
         "account": account,
@@ -135,7 +144,10 @@ def conversation_act(request, pk: int, verb: str):
                     assignee = get_object_or_404(User, pk=p["assignee"])
                 services.conversation_assign(actor=user, conversation=conv, assignee=assignee)
             case "send":
-                services.reply_send(actor=user, conversation=conv, text=p.get("text", ""))
+                draft = services.reply_send(actor=user, conversation=conv, text=p.get("text", ""))
+                if draft.state == ReplyState.SENT:
+                    messages.success(request, draft.delivery_label)
+                    return redirect("interactions:conversation", pk=conv.pk)
             case "draft":
                 services.reply_draft_submit(actor=user, conversation=conv, text=p.get("text", ""))
             case "resolve":

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengwei.lib import indicators
 from zhengwei.procurement.models import EvidenceKind, Level, Method
@@ -149,7 +150,7 @@ class RequirementsForm(Styled):
 
 
 class RoutingForm(Styled):
-    method = forms.ChoiceField(label=_("Method"), choices=Method.choices)
+    method = forms.ChoiceField(label=pgettext_lazy("procurement", "Method"), choices=Method.choices)
     approval_ref = forms.CharField(
         label=_("Finance department approval (reference)"), required=False
     )

@@ -17,6 +17,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengwei.lib import indicators
 from zhengwei.orgs.models import Organisation, User, WeChatAccount
@@ -85,7 +86,7 @@ STEP_ORDER: list[str] = [s.value for s in Step]
 
 
 class PurchaseState(models.TextChoices):
-    OPEN = "open", _("In progress")
+    OPEN = "open", pgettext_lazy("procurement", "In progress")
     CLOSED = "closed", _("Closed")
     CANCELLED = "cancelled", _("Cancelled")
 

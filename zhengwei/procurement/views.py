@@ -282,11 +282,13 @@ def _context(request, purchase, *, bound: dict | None = None) -> dict:
     ctx["bids"] = bids
     if purchase.step == Step.QUALIFICATION and can_manage:
         ctx["bid_form"] = bound.get("bid") or forms.BidForm(
-            initial={"submitted_on": timezone.localdate()}, suppliers=Supplier.objects.all()
+            initial={"submitted_on": timezone.localdate()},
+            suppliers=Supplier.objects.all(),
+            prefix="bid",
         )
     if purchase.step in (Step.QUALIFICATION, Step.EVALUATION) and can_manage:
         ctx["seat_form"] = bound.get("seat") or forms.SeatForm(
-            people=_people(purchase, P.PROCUREMENT_EVALUATE)
+            people=_people(purchase, P.PROCUREMENT_EVALUATE), prefix="seat"
         )
     ctx["evaluators"] = (
         list(purchase.evaluators.select_related("user")) if not P.is_contractor(user) else []
@@ -308,20 +310,22 @@ def _context(request, purchase, *, bound: dict | None = None) -> dict:
         ctx["supplement_cap"] = contract.value / 10
         if can_manage:
             ctx["publish_form"] = bound.get("publish") or forms.DateForm(
-                initial={"on": timezone.localdate()}
+                initial={"on": timezone.localdate()}, prefix="publish"
             )
             ctx["supplement_form"] = bound.get("supplement") or forms.SupplementForm(
-                initial={"signed_on": timezone.localdate()}
+                initial={"signed_on": timezone.localdate()}, prefix="supplement"
             )
             if steps.reached(purchase, Step.MONITORING):
                 ctx["review_form"] = bound.get("review") or forms.ReviewForm(
-                    initial={"period": timezone.localdate(), "reviewed_on": timezone.localdate()}
+                    initial={"period": timezone.localdate(), "reviewed_on": timezone.localdate()},
+                    prefix="review",
                 )
             if steps.reached(purchase, Step.ACCEPTANCE):
                 ctx["acceptance_form"] = bound.get("acceptance") or forms.AcceptanceForm(
                     initial={"accepted_on": timezone.localdate()},
                     people=_people(purchase),
                     levels=ctx["levels"],
+                    prefix="acceptance",
                 )
             if steps.reached(purchase, Step.PAYMENT):
                 ctx["payment_form"] = bound.get("payment") or forms.PaymentForm(
@@ -329,6 +333,7 @@ def _context(request, purchase, *, bound: dict | None = None) -> dict:
                     acceptances=Acceptance.objects.filter(
                         contract=contract, passed=True, payment=None
                     ),
+                    prefix="payment",
                 )
         ends_soon = contract.end <= timezone.localdate() + _notice()
         successor = next(iter(ctx["followers"]), None)
@@ -412,7 +417,7 @@ def _do_step(request, purchase):
 
 
 def _do_bid(request, purchase):
-    form = forms.BidForm(request.POST, suppliers=Supplier.objects.all())
+    form = forms.BidForm(request.POST, suppliers=Supplier.objects.all(), prefix="bid")
     if not form.is_valid():
         return {"bid": form}
     try:
@@ -425,7 +430,9 @@ def _do_bid(request, purchase):
 
 
 def _do_seat(request, purchase):
-    form = forms.SeatForm(request.POST, people=_people(purchase, P.PROCUREMENT_EVALUATE))
+    form = forms.SeatForm(
+        request.POST, people=_people(purchase, P.PROCUREMENT_EVALUATE), prefix="seat"
+    )
     if not form.is_valid():
         return {"seat": form}
     try:
@@ -456,7 +463,7 @@ def _do_sign(request, purchase):
 
 
 def _dated(request, purchase, name, form_class, fn, **extra):
-    form = form_class(request.POST, **extra)
+    form = form_class(request.POST, prefix=name, **extra)
     if not form.is_valid():
         return {name: form}
     try:

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +34,7 @@ from zhengwei.reports.models import (
     RoutingRule,
     State,
 )
+from zhengwei.wechat.outbound.models import OutboundMessage, OutboundState
 
 
 # --- scope -----------------------------------------------------------------------------------
@@ -383,6 +384,13 @@ EXCLUSION_NOTES = [
 ]
 
 
+def awaiting_ack(qs: QuerySet[Report]) -> QuerySet[Report]:
+    """尚未受理: open reports no duty officer has taken up yet, on any channel (a phone report is
+    taken up by the officer who enters it). The console's headline and the dashboard both count
+    this."""
+    return qs.filter(state__in=workflow.OPEN_STATES, first_ack_at__isnull=True)
+
+
 def report_metrics(
     account: WeChatAccount,
     start: datetime,
@@ -459,11 +467,8 @@ def report_metrics(
         "time_to_auto_ack": _stats([(r.submitted_at, r.auto_ack_at) for r in citizen]),
         "time_to_first_ack": {
             **_stats([(r.submitted_at, r.first_ack_at) for r in citizen]),
-            "not_yet": sum(
-                1
-                for r in citizen
-                if r.first_ack_at is None and r.state not in workflow.EXCLUDED_STATES
-            ),
+            # Now, on any channel: the console's 尚未受理 (the one definition, awaiting_ack).
+            "not_yet": awaiting_ack(Report.objects.filter(account=account)).count(),
         },
         "time_to_dispatch": _stats([(r.submitted_at, r.dispatched_at) for r in considered]),
         "time_to_contact": _stats([(r.submitted_at, r.contacted_at) for r in considered]),
@@ -624,3 +629,27 @@ def duplicate_flags(ids) -> dict[int, list[Report]]:
     for rows in out.values():
         rows.sort(key=lambda r: r.ticket)
     return out
+
+
+def waiting_by_report(ids) -> dict[int, int]:
+    """report id → messages to its reporters waiting for them to write again (48-hour window)."""
+    refs = {f"report:{pk}": pk for pk in ids}
+    out: dict[int, int] = {}
+    rows = (
+        OutboundMessage.objects.filter(reference__in=list(refs), state=OutboundState.WAITING_WINDOW)
+        .values("reference")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        out[refs[row["reference"]]] = row["n"]
+    return out
+
+
+def last_message_state(report: Report) -> str | None:
+    """The state of the newest message to the report's reporters (None when there is none)."""
+    return (
+        OutboundMessage.objects.filter(reference=f"report:{report.pk}")
+        .order_by("-created_at", "-pk")
+        .values_list("state", flat=True)
+        .first()
+    )

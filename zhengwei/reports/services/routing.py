@@ -12,6 +12,7 @@ from zhengwei.lib.events import publish_on_commit
 from zhengwei.orgs.models import Organisation, WeChatAccount
 from zhengwei.reports import geo
 from zhengwei.reports import policy as P
+from zhengwei.reports.actors import SYSTEM
 from zhengwei.reports.models import (
     Hazard,
     RoutingRule,
@@ -28,7 +29,10 @@ def routing_rule_save(
     hazard: str = "",
     is_active: bool = True,
 ) -> RoutingRule:
-    require(actor, P.REPORTS_ROUTING, account)
+    """Create or change the rule for a county (× hazard). ``actor`` is the person (checked by the
+    policy) or ``SYSTEM`` for seed data. Saving a rule unchanged writes nothing, not even audit."""
+    if actor is not SYSTEM:
+        require(actor, P.REPORTS_ROUTING, account)
     area = geo.county_by_code(county_code)
     errors = {}
     if area is None:
@@ -49,9 +53,18 @@ def routing_rule_save(
         rule.county_name = area.name
         rule.unit = unit
         rule.is_active = is_active
+        if before is not None and snapshot(rule) == before:
+            return rule
         rule.save()
         b, a = diff(before, snapshot(rule)) if before else (None, snapshot(rule))
-        audit_record(actor=actor, action="routing_rule.save", obj=rule, before=b, after=a)
+        audit_record(
+            actor=None if actor is SYSTEM else actor,
+            actor_name=SYSTEM.label if actor is SYSTEM else "",
+            action="routing_rule.save",
+            obj=rule,
+            before=b,
+            after=a,
+        )
         publish_on_commit("routing_rule.saved", rule_id=rule.pk, account_id=account.pk)
     return rule
 
