@@ -18,7 +18,12 @@ def console(request):
     groups: dict[str, list[nav.NavItem]] = {}
     for item in items:
         groups.setdefault(str(item.group), []).append(item)
+    # One highlighted item: the section whose address is the longest prefix of this page's
+    # (/duty/map/ is 灾情地图, not also 值班台 at /duty/).
+    path = request.path
+    under = [i.url for i in items if i.url and i.url != "/" and path.startswith(i.url)]
     return {
+        "nav_active": max(under, key=len) if under else "",
         "nav_groups": list(groups.items()),
         "nav_items": items,
         "my_roles": roles_summary(user),

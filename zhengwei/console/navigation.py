@@ -12,8 +12,9 @@ from importlib import import_module
 from django.apps import apps
 from django.utils.module_loading import module_has_submodule
 
-from zhengwei.access.policy import may
+from zhengwei.access.policy import accounts_of, may
 from zhengwei.lib.nav import NavItem
+from zhengwei.orgs.models import WeChatAccount
 
 __all__ = ["NavItem", "all_items", "items_for"]
 
@@ -28,5 +29,16 @@ def all_items() -> tuple[NavItem, ...]:
     return tuple(sorted(found.values(), key=lambda i: (i.order, str(i.label))))
 
 
+# Pages that work without a WeChat account (the installation's people, organisations, trail).
+INSTALLATION_PAGES = {"console", "audit", "notify", "access"}
+
+
 def items_for(user) -> list[NavItem]:
-    return [i for i in all_items() if may(user, i.action)]
+    """The pages ``user`` may open. A superuser passes every non-personal action without a role,
+    but the account-scoped pages have nothing to show before an account exists (they answered
+    403 from the fresh installation's home page): offered only once one does."""
+    items = [i for i in all_items() if may(user, i.action)]
+    if getattr(user, "is_superuser", False) and not accounts_of(user):
+        if not WeChatAccount.objects.filter(is_active=True).exists():
+            items = [i for i in items if i.url_name.split(":")[0] in INSTALLATION_PAGES]
+    return items

@@ -6,6 +6,8 @@ from zhengwei.console.admin_views import accounts, organisations, people, roster
 app_name = "console"
 urlpatterns = [
     path("", views.home, name="home"),
+    # Browsers ask for /favicon.ico by themselves (pages link the SVG): no 404, no audit row.
+    path("favicon.ico", views.favicon, name="favicon"),
     # Organisations
     path("orgs/", organisations.organisation_list, name="organisation_list"),
     path("orgs/new/", organisations.organisation_create, name="organisation_create"),

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -83,7 +85,24 @@ def permission_denied(request, exception=None):
     )
 
 
+def favicon(request):
+    """Browsers ask for /favicon.ico by themselves (pages link the SVG): no 404, no audit row.
+    Resolved per request, so the hashed static name exists (after collectstatic)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
+# Addresses browsers and crawlers ask for by themselves: a 404 there is noise, not an event.
+UNAUDITED_NOT_FOUND = ("/favicon.ico", "/robots.txt", "/apple-touch-icon", "/.well-known/")
+
+
 def not_found(request, exception=None):
+    if request.path.startswith(UNAUDITED_NOT_FOUND):
+        return render(
+            request,
+            "error.html",
+            {"status": 404, "title": _("Page not found"), "text": ""},
+            status=404,
+        )
     return _error(
         request,
         404,

@@ -253,14 +253,16 @@ def _history(
             ]
         for n in range(rng.randint(0, 5)):
             created = _aware(day, rng.randint(7, 22), rng.randint(0, 59))
+            unanswered = 0.004 if style == "main" else 0.03
             first = (
                 created + timedelta(hours=rng.choice((0.5, 1, 2, 3, 5, 9, 14)))
-                if rng.random() > 0.05
+                if rng.random() > unanswered
                 else None
             )
+            slow = 60 if style == "city" else 46
             resolved = (
-                first + timedelta(hours=rng.randint(1, 70))
-                if first and rng.random() > 0.1
+                first + timedelta(hours=rng.randint(1, slow))
+                if first and rng.random() > 0.03
                 else None
             )
             if created > timezone.now() - timedelta(hours=2):

@@ -55,6 +55,15 @@ ITEMS = (
     ),
     NavItem(
         group,
+        _("Newsroom metrics"),
+        "newsroom:metrics",
+        P.METRICS_VIEW,
+        _("Draft to publication, review times, originals, cadence met"),
+        "▤",
+        205,
+    ),
+    NavItem(
+        group,
         _("Word lists"),
         "newsroom:words",
         P.WORDS_MANAGE,

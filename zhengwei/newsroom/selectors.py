@@ -325,3 +325,69 @@ def calendar(*, account: WeChatAccount, day: date, view: str = "week") -> dict:
         "previous": (day.replace(day=1) - timedelta(days=1)) if view == "month" else day - step,
         "next": (day.replace(day=28) + timedelta(days=7)) if view == "month" else day + step,
     }
+
+
+def metrics_series(*, account: WeChatAccount, start: date, end: date) -> dict:
+    """The charts of the metrics page: pushes per week against the cadence, draft-to-publication
+    hours per month (median and P90), articles and originals per column, time per review level,
+    and the return reasons."""
+    week_rows = []
+    for monday in weeks(start - timedelta(days=start.weekday()), end):
+        count = published_pushes(
+            account=account, start=monday, end=monday + timedelta(days=7)
+        ).count()
+        originals = (
+            published_articles(account=account, start=monday, end=monday + timedelta(days=7))
+            .filter(is_original=True)
+            .count()
+        )
+        week_rows.append(
+            {
+                "week": f"{monday:%m-%d}",
+                "pushes": count,
+                "target": cadence_target(account, monday),
+                "originals": originals,
+            }
+        )
+    articles = list(
+        published_articles(account=account, start=start, end=end).select_related("column")
+    )
+    by_month: dict[str, list[float]] = defaultdict(list)
+    by_column: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for a in articles:
+        by_month[f"{timezone.localtime(a.published_at):%Y-%m}"].append(
+            (a.published_at - a.created_at).total_seconds() / 3600
+        )
+        row = by_column[a.column.name if a.column else "—"]
+        row[0] += 1
+        row[1] += int(a.is_original)
+    months = [
+        {"month": m, "median": round(statistics.median(v), 1), "p90": round(_percentile(v, 0.9), 1)}
+        for m, v in sorted(by_month.items())
+    ]
+    steps = ReviewStep.objects.filter(
+        article__account=account,
+        decided_at__gte=_aware(start),
+        decided_at__lt=_aware(end),
+    ).exclude(state=StepState.PENDING)
+    per_level: dict[str, list[float]] = defaultdict(list)
+    reasons = []
+    for s in steps.select_related("article"):
+        per_level[s.name].append((s.decided_at - s.started_at).total_seconds() / 3600)
+        if s.state == StepState.RETURNED:
+            reasons.append(
+                {"article": s.article, "level": s.name, "reason": s.comment, "at": s.decided_at}
+            )
+    levels = [
+        {"level": k, "median": round(statistics.median(v), 2), "count": len(v)}
+        for k, v in per_level.items()
+    ]
+    return {
+        "weeks": week_rows,
+        "months": months,
+        "columns": [
+            {"column": k, "articles": v[0], "originals": v[1]} for k, v in by_column.items()
+        ],
+        "levels": levels,
+        "returns": reasons,
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -673,3 +674,24 @@ def live_desk(request, pk: int):
         "may_check": may(user, P.LIVE_CHECK, event.account),
     }
     return render(request, "newsroom/live_desk.html", context)
+
+
+# --- metrics ---------------------------------------------------------------------------------
+@login_required
+def metrics(request):
+    account = _account(request, P.METRICS_VIEW)
+    end = parse_date(request.GET.get("end") or "") or timezone.localdate() + timedelta(days=1)
+    start = parse_date(request.GET.get("start") or "") or end - timedelta(days=35)
+    figures = selectors.newsroom_metrics(account=account, start=start, end=end)
+    figures.pop("sources")
+    series = selectors.metrics_series(account=account, start=start, end=end)
+    context = {
+        "account": account,
+        "accounts": accounts_for(request.user, P.METRICS_VIEW),
+        "start": start,
+        "end": end,
+        "figures": figures,
+        "series": series,
+        "chart_data": {k: v for k, v in series.items() if k != "returns"},
+    }
+    return render(request, "newsroom/metrics.html", context)

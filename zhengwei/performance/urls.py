@@ -18,5 +18,6 @@ urlpatterns = [
     path("performance/evidence/", views.evidence, name="evidence"),
     path("performance/dashboard/", views.dashboard, name="dashboard"),
     path("performance/dashboard.json", views.dashboard_data, name="dashboard_data"),
+    path("performance/compare.json", views.compare_data, name="compare_data"),
     path("performance/incidents/", views.incidents, name="incidents"),
 ]

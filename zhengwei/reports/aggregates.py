@@ -14,10 +14,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, Q, When
 from django.db.models.functions import TruncMonth
 
-from zhengwei.lib.sqlstats import durations_by
+from zhengwei.lib.sqlstats import summaries_by
 from zhengwei.reports import workflow
 from zhengwei.reports.models import CITIZEN_CHANNELS, Report
 
@@ -42,39 +42,41 @@ def report_figures(
         qs = qs.annotate(month=TruncMonth("created_at"))
     key = _group(by_month)
     considered = ~Q(state__in=workflow.EXCLUDED_STATES)
-    counts = qs.values(key).annotate(
-        received=Count("pk"),
-        considered=Count("pk", filter=considered),
-        resolved=Count(
-            "pk", filter=considered & Q(state__in=[workflow.S.RESOLVED, workflow.S.CLOSED])
+    citizen = Q(channel__in=list(CITIZEN_CHANNELS))
+    resolved = Q(state__in=[workflow.S.RESOLVED, workflow.S.CLOSED])
+    # One pass over the rows: the counts and the acknowledgement time together (its end is NULL
+    # outside the citizens' reports, so they alone are timed).
+    out: dict[Any, dict[str, Any]] = summaries_by(
+        qs.annotate(
+            ack_end=Case(When(citizen, then=F("first_ack_at")), default=None),
         ),
-        met=Count(
-            "pk", filter=considered & Q(resolved_at__isnull=False, resolved_at__lte=F("due_at"))
-        ),
-        missed=Count(
-            "pk",
-            filter=considered
-            & (
-                Q(resolved_at__isnull=False, resolved_at__gt=F("due_at"))
-                | Q(resolved_at__isnull=True, due_at__lte=now)
+        {"first_ack": ("submitted_at", "ack_end")},
+        group=key,
+        counts={
+            "received": Count("pk"),
+            "considered": Count("pk", filter=considered),
+            "resolved": Count("pk", filter=considered & resolved),
+            "met": Count(
+                "pk", filter=considered & Q(resolved_at__isnull=False, resolved_at__lte=F("due_at"))
             ),
-        ),
-        responded=Count(
-            "pk", filter=considered & Q(contacted_at__isnull=False, contacted_at__lte=F("due_at"))
-        ),
-        response_due=Count(
-            "pk", filter=considered & (Q(contacted_at__isnull=False) | Q(due_at__lte=now))
-        ),
+            "missed": Count(
+                "pk",
+                filter=considered
+                & (
+                    Q(resolved_at__isnull=False, resolved_at__gt=F("due_at"))
+                    | Q(resolved_at__isnull=True, due_at__lte=now)
+                ),
+            ),
+            "responded": Count(
+                "pk",
+                filter=considered & Q(contacted_at__isnull=False, contacted_at__lte=F("due_at")),
+            ),
+            "response_due": Count(
+                "pk", filter=considered & (Q(contacted_at__isnull=False) | Q(due_at__lte=now))
+            ),
+        },
     )
-    out: dict[Any, dict[str, Any]] = {row[key]: dict(row) for row in counts}
-    first_ack = durations_by(
-        qs.filter(channel__in=list(CITIZEN_CHANNELS)), "submitted_at", "first_ack_at", group=key
-    )
-    resolve = durations_by(qs.filter(considered), "submitted_at", "resolved_at", group=key)
-    for k, row in out.items():
-        row.pop(key, None)
-        row["first_ack"] = first_ack.get(k, {"n": 0, "median_s": None, "p90_s": None})
-        row["resolve"] = resolve.get(k, {"n": 0, "median_s": None, "p90_s": None})
+    for row in out.values():
         decided = row["met"] + row["missed"]
         row["deadline_rate"] = round(row["met"] / decided, 4) if decided else None
         row["resolution_rate"] = (

@@ -22,3 +22,22 @@ def test_the_duty_card_names_the_escalation_level_not_the_escalation_time(world,
     html = client_for(world["duty_officer"]).get(reverse("duty:console")).content.decode()
     assert 'data-testid="escalation"' in html
     assert "升级时间 1" not in html
+
+
+def test_how_long_ago_is_said_in_one_unit():
+    from datetime import timedelta
+
+    from django.utils import timezone, translation
+
+    from zhengwei.duty.templatetags.duty_tags import ago
+
+    with translation.override("zh-hans"):
+        said = ago(timezone.now() - timedelta(hours=29))
+        assert said.replace("\xa0", " ") == "1 日前"
+        assert ago(timezone.now()) == "刚刚"
+
+
+@pytest.mark.django_db
+def test_the_map_leaves_settings_to_the_administrators_docs(world, client_for):
+    html = client_for(world["duty_officer"]).get(reverse("duty:map")).content.decode()
+    assert "MAP_TILE_URL" not in html

@@ -85,3 +85,21 @@ def test_confirmed_typos_and_banned_hits_are_counted_once_per_article(world):
     assert m["banned_hits"] == 1  # found on two revisions, one article: one hit
     assert m["articles_published"] == 0 and m["original_share"] is None
     assert pending  # helpers import kept for symmetry
+
+
+def test_the_metrics_page_shows_the_figures_and_the_chart_data(world, client_for):
+    from django.urls import reverse
+
+    monday = datetime(2017, 7, 24, 9, tzinfo=TZ)
+    article = draft(world, title="周报")
+    services.article_submit(actor=world["writer"], article=article)
+    services.review_approve(actor=world["editor"], step=pending(article))
+    services.review_return(actor=world["office_reviewer"], step=pending(article), reason="数据待核")
+    published(world, article, monday + timedelta(hours=3))
+    article.steps.update(started_at=monday, decided_at=monday + timedelta(hours=1))
+    page = client_for(world["office_leader"]).get(
+        reverse("newsroom:metrics") + "?start=2017-07-24&end=2017-07-31"
+    )
+    assert page.status_code == 200 and 'data-testid="figures"' in page.text
+    assert 'id="newsroom-metrics"' in page.text and "数据待核" in page.text
+    assert client_for(world["writer"]).get(reverse("newsroom:metrics")).status_code == 403

@@ -124,6 +124,7 @@ def test_newsroom_figures_become_indicators(monkeypatch):
         }
 
     monkeypatch.setattr(M, "newsroom_metrics", fake)
+    monkeypatch.setattr(M, "_newsroom_users", lambda ids: set(ids))
     account = WeChatAccountFactory()
     november(account)
     got = M.measure_account(account, *NOV, now=NOW)
@@ -134,3 +135,13 @@ def test_newsroom_figures_become_indicators(monkeypatch):
     assert got["serious_error_events"].value == D(2)  # one recorded incident + one in the newsroom
     assert got["prohibited_content_or_links"].value == D(1)
     assert got["draft_to_publish_hours"].value == D("5.25")
+
+
+def test_accounts_that_never_used_the_newsroom_are_not_asked(monkeypatch):
+    from zhengwei.performance import measures as M
+
+    asked = []
+    monkeypatch.setattr(M, "newsroom_metrics", lambda **kw: asked.append(kw) or {})
+    account = WeChatAccountFactory()
+    got = M.measure_account(account, *NOV, now=NOW)
+    assert asked == [] and "review_chain_complete" not in got

@@ -137,5 +137,6 @@ def test_the_dashboard_data_has_month_series_with_gaps_for_missing_data(world, c
     assert months["audience"]["net"][10] == 216 and months["audience"]["missing_days"][10] == 3
     assert months["audience"]["reads"][9] is None  # October: no statistics at all, not zero
     assert months["messages"]["first_median_h"][10] == 6.0
+    data = client.get("/performance/compare.json").json()
     assert data["compare"]["per_account"]["accounts"] == [world.account.name]
     assert data["compare"]["per_model"]["counts"] == [1]

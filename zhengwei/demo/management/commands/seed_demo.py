@@ -5,6 +5,7 @@ from zhengwei.demo import (
     hydro,
     interactions,
     menu,
+    newsroom,
     orgs,
     performance,
     procurement,
@@ -20,7 +21,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         # Each capability adds its demo module here, in dependency order.
-        for module in (orgs, wechat, menu, reports, interactions, hydro, procurement, performance):
+        for module in (
+            orgs,
+            wechat,
+            menu,
+            reports,
+            interactions,
+            newsroom,
+            hydro,
+            procurement,
+            performance,
+        ):
             module.seed(out=self.stdout.write)
         self.stdout.write(self.style.SUCCESS(f"演示账号（密码均为 {c.DEMO_PASSWORD}）："))
         for username, name, _org, _role, title in c.PEOPLE:

@@ -43,6 +43,10 @@
       line(L.lDeadline, m.reports.deadline_pct, 1), line(L.lResolution, m.reports.resolution_pct, 1)] });
     chart("chart-scores", { legend: { top: 0 }, xAxis: x, yAxis: [{ type: "value", max: 100 }, { type: "value", splitLine: { show: false } }], series: [
       bar(L.lScore, m.scorecards.total), line(L.lReviewDays, m.scorecards.review_days, 1)] });
+    root.setAttribute("data-ready", "1");
+  }).then(function () {
+    return fetch(L.compareUrl, { credentials: "same-origin" }).then(function (r) { return r.json(); });
+  }).then(function (d) {
     var pm = d.compare.per_model;
     chart("chart-models", { legend: { top: 0 }, xAxis: { type: "category", data: pm.indicators.map(function (i) { return i.label; }), axisLabel: { interval: 0, rotate: 20 } },
       yAxis: { type: "value" }, series: pm.models.map(function (name, k) {
@@ -51,6 +55,6 @@
     var pa = d.compare.per_account;
     chart("chart-accounts", { legend: { top: 0, type: "scroll" }, xAxis: { type: "category", data: pa.accounts, axisLabel: { interval: 0, rotate: pa.accounts.length > 6 ? 30 : 0 } },
       yAxis: { type: "value" }, series: pa.indicators.map(function (i) { return bar(i.label + (i.unit ? "（" + i.unit + "）" : ""), i.values); }) });
-    root.setAttribute("data-ready", "1");
+    root.setAttribute("data-compared", "1");
   });
 })();
