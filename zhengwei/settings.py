@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # CSP with a per-request nonce, Permissions-Policy, no-store on dynamic pages.
+    "zhengwei.lib.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The office language by default, whatever the browser asks; the language switch overrides it.
     "zhengwei.lib.locale.OfficeLocaleMiddleware",
@@ -204,6 +206,9 @@ OTP_TOTP_ISSUER = env_str("OTP_ISSUER", "zhengwei 政微")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (zhengwei/lib/headers.py): nonce-based, no inline handlers or eval.
+CSP_ENABLED = env_bool("CSP_ENABLED", True)
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
 CSRF_FAILURE_VIEW = "zhengwei.console.views.csrf_failure"
 HTTPS = env_bool("HTTPS", False)
 if HTTPS:
