@@ -16,7 +16,15 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from zhengwei.orgs.models import Organisation, OrgKind, Role, RoleGrant, User, WeChatAccount
+from zhengwei.orgs.models import (
+    Organisation,
+    OrgKind,
+    Role,
+    RoleGrant,
+    RoleRule,
+    User,
+    WeChatAccount,
+)
 
 # The role sets are defined with the roles; apps read them from the policy.
 from zhengwei.orgs.roles import DUTY_ROLES as DUTY_ROLES
@@ -90,14 +98,37 @@ def account_of(obj: object) -> WeChatAccount | None:
 
 
 def _grants(user: User) -> list[RoleGrant]:
+    """The person's grants in force: on active accounts, and only those the account's current
+    operation model allows their side to hold (RoleRule) — whatever the table holds, a grant
+    left over from another model (a contractor's 运营 on an account now run independently, an
+    office reviewer's 运营 after it is delegated again) gives nothing."""
     # Cached on the user object, which lives for one request or task: never across processes.
     cached = getattr(user, "_zw_grants", None)
     if cached is None:
-        cached = list(
+        rows = list(
             RoleGrant.objects.filter(user=user, account__is_active=True).select_related("account")
         )
+        kind = user.org_kind
+        allowed = allowed_rules({g.account.operation_model for g in rows}) if rows else set()
+        cached = [g for g in rows if (g.account.operation_model, g.role, kind) in allowed]
         user._zw_grants = cached
     return cached
+
+
+def allowed_rules(models_: set[str]) -> set[tuple[str, str, str]]:
+    """The (operation model, role, organisation kind) triples RoleRule allows, for these models."""
+    return set(
+        RoleRule.objects.filter(operation_model__in=models_).values_list(
+            "operation_model", "role", "org_kind"
+        )
+    )
+
+
+def grant_in_force(grant: RoleGrant, org_kind: str | None) -> bool:
+    """Whether the account's current operation model lets this grant count."""
+    return RoleRule.objects.filter(
+        operation_model=grant.account.operation_model, role=grant.role, org_kind=org_kind or ""
+    ).exists()
 
 
 def decided(user, key: tuple, decide: Callable[[], bool]) -> bool:

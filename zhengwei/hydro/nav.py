@@ -17,4 +17,13 @@ ITEMS = (
         "⇪",
         300,
     ),
+    NavItem(
+        group,
+        _("Daily flood briefings"),
+        "hydro:briefings",
+        P.HYDRO_VIEW,
+        _("每日汛情简报 from the data, with charts, sent to the newsroom for review"),
+        "☂",
+        301,
+    ),
 )

@@ -209,3 +209,48 @@ def latest_forecasts(typhoon: Typhoon, until: datetime | None = None) -> dict[st
 
 def region_names() -> dict[str, str]:
     return dict(Region.objects.values_list("adcd", "name"))
+
+
+ROW_KINDS = {
+    "rain": (RainObservation, ("drp", "intv"), ("雨量（毫米）", "时段（小时）")),
+    "river": (RiverObservation, ("z", "q", "wptn"), ("水位（米）", "流量（立方米每秒）", "水势")),
+    "reservoir": (
+        ReservoirObservation,
+        ("rz", "w", "inq", "otq"),
+        ("库水位（米）", "蓄水量（百万立方米）", "入库流量", "出库流量"),
+    ),
+}
+
+
+def observation_rows(
+    kind: str, start: datetime, end: datetime, codes: list[str], *, limit: int
+) -> dict:
+    """The observations of ``kind`` in (start, end] for ``codes`` (all stations when empty), the
+    first ``limit`` by station and time, and for rain each station's total in the window."""
+    model, fields, headers = ROW_KINDS[kind]
+    rows = model.objects.filter(tm__gt=start, tm__lte=end)
+    if codes:
+        rows = rows.filter(station_id__in=codes)
+    names = (
+        dict(Station.objects.filter(stcd__in=codes).values_list("stcd", "name")) if codes else {}
+    )
+    listed = list(
+        rows.order_by("station_id", "tm").values_list("station_id", "tm", *fields)[:limit]
+    )
+    if not codes:
+        names = dict(
+            Station.objects.filter(stcd__in={r[0] for r in listed}).values_list("stcd", "name")
+        )
+    totals = []
+    if kind == "rain" and codes:
+        sums = rain_totals(start, end, stations=codes)
+        totals = [{"name": names.get(s, s), "total": round(t, 1)} for s, t in sorted(sums.items())]
+    return {
+        "count": rows.count(),
+        "headers": headers,
+        "rows": [
+            {"stcd": r[0], "name": names.get(r[0], r[0]), "tm": r[1], "values": r[2:]}
+            for r in listed
+        ],
+        "totals": totals,
+    }

@@ -16,4 +16,11 @@ urlpatterns = [
     # Console.
     path("hydro/imports/", views.import_list, name="imports"),
     path("hydro/imports/<int:pk>/rejects/", views.import_rejects, name="import_rejects"),
+    path("hydro/briefings/", views.briefing_list, name="briefings"),
+    path("hydro/briefings/<int:pk>/", views.briefing_detail, name="briefing"),
+    path("hydro/briefings/<int:pk>/offer/", views.briefing_offer, name="briefing_offer"),
+    path(
+        "hydro/briefings/<int:pk>/chart/<str:kind>.png", views.briefing_chart, name="briefing_chart"
+    ),
+    path("hydro/rows/", views.rows, name="rows"),
 ]

@@ -5,18 +5,31 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhengwei.access.policy import may
-from zhengwei.hydro import live
+from zhengwei.access.policy import account_chosen, accounts_for, may
+from zhengwei.hydro import briefing_numbers, live, selectors
 from zhengwei.hydro import policy as P
-from zhengwei.hydro.models import ImportKind, ImportRun, ImportStatus, Typhoon
-from zhengwei.hydro.services import imports
+from zhengwei.hydro.models import (
+    Briefing,
+    BriefingChart,
+    BriefingStatus,
+    ImportKind,
+    ImportRun,
+    ImportStatus,
+    Typhoon,
+)
+from zhengwei.hydro.selectors import ROW_KINDS
+from zhengwei.hydro.services import briefings, imports
+from zhengwei.lib.errors import error_messages
+from zhengwei.newsroom.policy import ARTICLE_WRITE as NEWSROOM_WRITE
 
 # Live data changes with each import (every few minutes): phones and proxies may keep it a minute.
 LIVE_MAX_AGE = 60
@@ -135,3 +148,129 @@ def import_rejects(request, pk: int):
     run = get_object_or_404(ImportRun, pk=pk)
     rows = imports.rejects_of(run)
     return render(request, "hydro/import_rejects.html", {"run": run, "rows": rows})
+
+
+# --- console: briefings -----------------------------------------------------------------------
+def _briefing(request, pk: int) -> Briefing:
+    briefing = get_object_or_404(Briefing.objects.select_related("account"), pk=pk)
+    if not may(request.user, P.HYDRO_VIEW, briefing.account):
+        raise PermissionDenied
+    return briefing
+
+
+def _when(raw: str | None):
+    value = parse_datetime(raw or "")
+    if value is None:
+        return None
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def briefing_list(request):
+    accounts = accounts_for(request.user, P.HYDRO_VIEW)
+    if not accounts:
+        raise PermissionDenied
+    writable = accounts_for(request.user, P.HYDRO_BRIEFING)
+    start, end = briefing_numbers.default_window()
+    if request.method == "POST":
+        account = account_chosen(writable, request.POST.get("account"))
+        try:
+            briefing = briefings.briefing_generate(
+                actor=request.user,
+                account=account,
+                start=_when(request.POST.get("start")) or start,
+                end=_when(request.POST.get("end")) or end,
+            )
+        except ValidationError as exc:
+            for text in error_messages(exc):
+                messages.error(request, text)
+        else:
+            return redirect("hydro:briefing", pk=briefing.pk)
+    page = Paginator(
+        Briefing.objects.filter(account__in=accounts).select_related("account", "created_by"), 20
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "hydro/briefings.html",
+        {
+            "page": page,
+            "writable": writable,
+            "start": timezone.localtime(start),
+            "end": timezone.localtime(end),
+        },
+    )
+
+
+@login_required
+@require_GET
+def briefing_detail(request, pk: int):
+    briefing = _briefing(request, pk)
+    can_offer = (
+        briefing.status == BriefingStatus.DRAFT
+        and may(request.user, P.HYDRO_BRIEFING, briefing.account)
+        and may(request.user, NEWSROOM_WRITE, briefing.account)
+    )
+    return render(
+        request,
+        "hydro/briefing.html",
+        {
+            "b": briefing,
+            "body": briefings.render_body(briefing, links=True),
+            "charts": briefing.charts.all(),
+            "can_offer": can_offer,
+        },
+    )
+
+
+@login_required
+@require_POST
+def briefing_offer(request, pk: int):
+    briefing = _briefing(request, pk)
+    try:
+        briefings.briefing_offer(actor=request.user, briefing=briefing)
+    except ValidationError as exc:
+        for text in error_messages(exc):
+            messages.error(request, text)
+    else:
+        messages.success(request, _("Sent to the newsroom as a draft for review."))
+    return redirect("hydro:briefing", pk=briefing.pk)
+
+
+@login_required
+@require_GET
+def briefing_chart(request, pk: int, kind: str):
+    briefing = _briefing(request, pk)
+    chart = get_object_or_404(BriefingChart, briefing=briefing, kind=kind)
+    response = HttpResponse(bytes(chart.png), content_type="image/png")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+ROWS_LIMIT = 2000
+
+
+@login_required
+@require_GET
+def rows(request):
+    """The observations behind a number of a briefing (or any window and stations)."""
+    if not may(request.user, P.HYDRO_VIEW):
+        raise PermissionDenied
+    kind = request.GET.get("kind", "rain")
+    start, end = _when(request.GET.get("start")), _when(request.GET.get("end"))
+    if kind not in ROW_KINDS or start is None or end is None:
+        raise Http404(_("Say which rows: kind, start and end."))
+    codes = [c for c in request.GET.get("stcd", "").split(",") if c]
+    data = selectors.observation_rows(kind, start, end, codes, limit=ROWS_LIMIT)
+    return render(
+        request,
+        "hydro/rows.html",
+        {
+            "data": data,
+            "kind": kind,
+            "start": start,
+            "end": end,
+            "codes": codes,
+            "limit": ROWS_LIMIT,
+        },
+    )

@@ -90,9 +90,29 @@ def parse_xml(body: bytes | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Eleme
         raise XMLRejected(f"forbidden XML construct: {type(exc).__name__}") from exc
     except ParseError as exc:
         raise XMLRejected(f"malformed XML: {exc}") from exc
+    except (ValueError, LookupError) as exc:
+        # expat refuses multi-byte encodings it cannot decode (encoding="GBK") with ValueError,
+        # and an unknown encoding name with LookupError: the sender's mistake, not ours.
+        raise XMLRejected(f"unsupported XML encoding: {exc}") from exc
     if root.tag != "xml":
         raise XMLRejected(f"unexpected root element <{root.tag}>")
+    if _too_deep(root):
+        raise XMLRejected(f"XML nested deeper than {MAX_DEPTH} levels")
     return root
+
+
+MAX_DEPTH = 32  # WeChat's deepest message (SendPicsInfo/PicList/item/PicMd5Sum) is 4 levels
+
+
+def _too_deep(root: Element) -> bool:
+    """Iterative, so a document nested thousands of levels cannot exhaust the stack here."""
+    stack = [(root, 1)]
+    while stack:
+        el, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        stack.extend((child, depth + 1) for child in el)
+    return False
 
 
 def _element_value(el: Element) -> Any:
@@ -223,6 +243,8 @@ def message_from_dict(raw: Mapping[str, Any]) -> InboundMessage:
         create_time = int(str(raw.get("CreateTime", "")).strip())
     except ValueError as exc:
         raise XMLRejected("missing or non-integer CreateTime") from exc
+    if not 0 <= create_time < 2**63:  # stored as a 64-bit integer
+        raise XMLRejected("CreateTime out of range")
     kind = "event" if msg_type.lower() == "event" else "message"
     event: str | None = None
     if kind == "event":

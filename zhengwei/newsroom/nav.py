@@ -71,4 +71,13 @@ ITEMS = (
         "⚠",
         209,
     ),
+    NavItem(
+        group,
+        _("Review chain"),
+        "newsroom:chain",
+        P.CHAIN_MANAGE,
+        _("Levels of review (三审) and the emergency fast track"),
+        "⛓",
+        210,
+    ),
 )

@@ -22,4 +22,5 @@ urlpatterns = [
     path("newsroom/live/", views.live_list, name="live_list"),
     path("newsroom/live/<int:pk>/", views.live_desk, name="live_desk"),
     path("newsroom/metrics/", views.metrics, name="metrics"),
+    path("newsroom/chain/", views.chain, name="chain"),
 ]

@@ -21,9 +21,12 @@ from zhengwei.access.policy import accounts_for, may
 from zhengwei.lib.errors import error_messages
 from zhengwei.newsroom import diffs, selectors, services
 from zhengwei.newsroom import policy as P
+from zhengwei.newsroom.chain import chain_for
 from zhengwei.newsroom.models import (
     Article,
     ArticleState,
+    ChainMode,
+    ChainStep,
     Comment,
     Emergency,
     EmergencyKind,
@@ -44,7 +47,7 @@ from zhengwei.newsroom.models import (
 )
 from zhengwei.newsroom.services.publishing import mass_sends_on
 from zhengwei.newsroom.workflow import EDITABLE
-from zhengwei.orgs.models import User, WeChatAccount
+from zhengwei.orgs.models import Role, User, WeChatAccount
 from zhengwei.wechat.outbound.errors import WeChatError
 from zhengwei.wechat.outbound.policy import MENU_MANAGE as WECHAT_MENU_MANAGE
 
@@ -695,3 +698,42 @@ def metrics(request):
         "chart_data": {k: v for k, v in series.items() if k != "returns"},
     }
     return render(request, "newsroom/metrics.html", context)
+
+
+# --- the review chain ------------------------------------------------------------------------
+@login_required
+def chain(request):
+    account = _account(request, P.CHAIN_MANAGE)
+    if request.method == "POST":
+        mode = request.POST.get("mode", "")
+        levels = []
+        for n in range(1, 6):
+            name = request.POST.get(f"name_{n}", "").strip()
+            if name:
+                levels.append(
+                    {
+                        "name": name,
+                        "role": request.POST.get(f"role_{n}", ""),
+                        "time_limit_minutes": request.POST.get(f"limit_{n}") or 0,
+                        "escalate_to": request.POST.get(f"escalate_{n}", ""),
+                    }
+                )
+        try:
+            services.chain_save(actor=request.user, account=account, mode=mode, levels=levels)
+            messages.success(request, _("Review chain saved."))
+        except ValidationError as exc:
+            _fail(request, exc)
+        return redirect(reverse("newsroom:chain") + f"?account={account.pk}")
+    modes = []
+    for mode, label in ChainMode.choices:
+        levels = chain_for(account, mode)
+        configured = ChainStep.objects.filter(account=account, mode=mode).exists()
+        rows = [*levels, *[None] * (5 - len(levels))]
+        modes.append({"mode": mode, "label": label, "rows": rows, "configured": configured})
+    context = {
+        "account": account,
+        "accounts": accounts_for(request.user, P.CHAIN_MANAGE),
+        "modes": modes,
+        "roles": Role.choices,
+    }
+    return render(request, "newsroom/chain.html", context)

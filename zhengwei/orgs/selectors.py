@@ -173,9 +173,18 @@ def person_get(*, user: User, pk: int, action: str = Action.PEOPLE_VIEW) -> User
     if person.organisation_id is None or person.is_superuser:
         if not user.is_superuser:
             raise PermissionDenied
-    if not may(user, action, person.organisation):
+    if not may(user, action, person.organisation) and not _administers_a_grant_of(user, person):
         raise PermissionDenied
     return person
+
+
+def _administers_a_grant_of(user: User, person: User) -> bool:
+    """The administrator of an account sees everyone holding a grant on it (to revoke it), even
+    when their organisation is no longer a party the account's model works with."""
+    return any(
+        may(user, Action.PEOPLE_MANAGE, g.account)
+        for g in RoleGrant.objects.filter(user=person).select_related("account")
+    )
 
 
 def person_grants(*, person: User) -> QuerySet[RoleGrant]:

@@ -146,6 +146,7 @@ def account_update(
 ) -> WeChatAccount:
     require(actor, Action.ACCOUNT_MANAGE, account)
     before = snapshot(account)
+    old_model = account.operation_model
     _apply(account, data, ACCOUNT_FIELDS)
     if app_secret:
         account.set_app_secret(app_secret)
@@ -154,8 +155,41 @@ def account_update(
     b, a = diff(before, snapshot(account))
     note = _("AppSecret replaced") if app_secret else ""
     audit_record(actor=actor, action="account.update", obj=account, before=b, after=a, note=note)
+    if account.operation_model != old_model:
+        _suspend_forbidden(actor, account)
     publish_on_commit("account.updated", account_id=account.pk)
     return account
+
+
+def grants_forbidden(*, account: WeChatAccount, operation_model: str) -> list[RoleGrant]:
+    """The account's grants that ``operation_model`` does not let their holders' side hold."""
+    allowed = set(
+        RoleRule.objects.filter(operation_model=operation_model).values_list("role", "org_kind")
+    )
+    return [
+        g
+        for g in RoleGrant.objects.filter(account=account).select_related(
+            "user", "user__organisation"
+        )
+        if (g.role, g.user.org_kind) not in allowed
+    ]
+
+
+def _suspend_forbidden(actor: User, account: WeChatAccount) -> None:
+    """After a change of operation model: the grants it forbids stop counting (the policy ignores
+    them) and each is recorded as suspended; the administrator sees them marked on the person's
+    page and revokes them there. They count again if the account returns to a model that allows
+    them."""
+    for grant in grants_forbidden(account=account, operation_model=account.operation_model):
+        audit_record(
+            actor=actor,
+            action="role.suspend",
+            obj=grant.user,
+            after={"account": account.original_id, "role": str(grant.role)},
+            note=_("Not allowed under %(model)s")
+            % {"model": account.get_operation_model_display()},
+        )
+        forget(grant.user)
 
 
 @transaction.atomic

@@ -95,10 +95,22 @@ def page(browser, live_server) -> Iterator:
     )
     context.set_default_timeout(15_000)
     tab = context.new_page()
+    refused: list[str] = []
+    # The Content-Security-Policy (zhengwei/lib/headers.py) is enforced in every browser test:
+    # an inline event handler, a script without the nonce or an eval fails the test that hit it.
+    tab.on(
+        "console",
+        lambda msg: refused.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
     try:
         yield tab
     finally:
         context.close()
+    if refused:
+        pytest.fail(
+            "the page broke the Content-Security-Policy (no inline handlers, nonce on inline "
+            "scripts, no eval; see zhengwei/lib/headers.py):\n" + "\n".join(refused[:5])
+        )
 
 
 def screenshot(page, name: str) -> Path:

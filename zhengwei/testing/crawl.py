@@ -144,6 +144,29 @@ def _typhoon(c: CrawlContext) -> list[Kwargs]:
     return [{"tfid": "201709"}]
 
 
+def _briefing(c: CrawlContext) -> list[Kwargs]:
+    """A small briefing of the test account (no data: the text says so; one QR chart)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from zhengwei.hydro.models import Briefing, BriefingChart
+
+    briefing = Briefing.objects.filter(account=c.account).first()
+    if briefing is None:
+        end = timezone.now()
+        briefing = Briefing.objects.create(
+            account=c.account,
+            title="汛情简报",
+            window_start=end - timedelta(days=1),
+            window_end=end,
+            body_html="<p>—</p>",
+            created_at=end,
+        )
+        BriefingChart.objects.create(briefing=briefing, kind="qr", title="QR", png=b"\x89PNG")
+    return [{"pk": briefing.pk}]
+
+
 def _import_run(c: CrawlContext) -> list[Kwargs]:
     from django.utils import timezone
 
@@ -290,6 +313,8 @@ url_params: dict[str, UrlParams] = {
     "hydro:live_typhoon_one": _typhoon,
     "hydro:live_typhoon_json": _typhoon,
     "hydro:import_rejects": _import_run,
+    "hydro:briefing": _briefing,
+    "hydro:briefing_offer": _briefing,
     # procurement (a purchase through every step; act is POST only, the crawl's GET gets 405)
     "procurement:detail": lambda c: {"pk": _purchase(c).purchase.pk},
     "procurement:act": lambda c: {"pk": _purchase(c).purchase.pk, "action": "review"},
@@ -322,6 +347,8 @@ url_params: dict[str, UrlParams] = {
 }
 
 NOT_CRAWLED: dict[str, str] = {
+    "hydro:briefing_chart": "charts rendered from station data (no citizen's data; the crawl "
+    "counts every image as a photo); access is tested in hydro/tests/test_briefing.py",
     "wechat_inbound:callback": "WeChat's servers only: every request must be signed "
     "(wechat/inbound/tests cover it); a GET without a signature is refused",
     "admin:*": "Django's admin: staff superusers only, and only the audit trail is registered "

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhengwei.access import services as access_services
-from zhengwei.access.policy import Action, may, require
+from zhengwei.access.policy import Action, grant_in_force, may, require
 from zhengwei.access.services import otp_required, signin_locked
 from zhengwei.console.admin_views._common import paginate, submit
 from zhengwei.console.forms import (
@@ -98,7 +98,11 @@ def _detail(request, person, grant_form=None, status=200):
             }
         )
     grants = [
-        {"grant": g, "revocable": may(user, Action.PEOPLE_MANAGE, g.account)}
+        {
+            "grant": g,
+            "revocable": may(user, Action.PEOPLE_MANAGE, g.account),
+            "in_force": grant_in_force(g, person.org_kind),
+        }
         for g in selectors.person_grants(person=person)
     ]
     selected = _selected_account(grant_form, accounts)

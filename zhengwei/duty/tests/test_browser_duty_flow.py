@@ -123,12 +123,12 @@ def test_a_report_from_the_phone_reaches_the_console_live_and_the_reply_reaches_
     card = page.locator(f'[data-testid=report-card][data-ticket="{ticket}"]')
     card.wait_for(timeout=5_000)
     assert page.evaluate("window.__sameDocument") is True
-    page.wait_for_function(f"window.zwDuty.alerts > {before}")
+    page.wait_for_function(f"() => window.zwDuty.alerts > {before}")
     assert page.evaluate("window.zwDuty.beeps") >= 1
     assert "甘蔗街道桥下积水齐腰深" in card.inner_text()
     card.locator("img").wait_for()  # the photo, fetched from WeChat after confirmation
     page.wait_for_function(
-        "Array.from(document.querySelectorAll('.duty-thumb img'))"
+        "() => Array.from(document.querySelectorAll('.duty-thumb img'))"
         ".every(i => i.complete && i.naturalWidth > 0)"
     )
     report.refresh_from_db()
@@ -154,13 +154,13 @@ def test_a_report_from_the_phone_reaches_the_console_live_and_the_reply_reaches_
 
     # The map and the dashboard, for the guide.
     page.goto("/duty/map/")
-    page.wait_for_function("window.zwMap && window.zwMap.loaded > 0 && window.zwMap.counties")
+    page.wait_for_function("() => window.zwMap && window.zwMap.loaded > 0 && window.zwMap.counties")
     assert page.evaluate("window.zwMap.markers") >= 1
     page.locator(".leaflet-marker-icon").first.click()
     page.wait_for_timeout(300)
     screenshot(page, "duty-map")
     page.goto("/duty/metrics/")
-    page.wait_for_function("window.zwMetrics && window.zwMetrics.ready")
+    page.wait_for_function("() => window.zwMetrics && window.zwMetrics.ready")
     assert page.locator("[data-testid=chart-headline] svg").count() == 1
     screenshot(page, "duty-metrics")
     page.goto("/inbox/")

@@ -21,6 +21,7 @@ from zhengwei.newsroom.services.articles import (
     comment_add,
     comment_resolve,
 )
+from zhengwei.newsroom.services.chain import chain_save
 from zhengwei.newsroom.services.emergency import (
     emergency_declare,
     emergency_end,
@@ -65,6 +66,7 @@ from zhengwei.newsroom.services.review import (
 from zhengwei.newsroom.services.words import term_delete, terms_add
 
 __all__ = [
+    "chain_save",
     "emergency_declare",
     "emergency_end",
     "emergency_live_event",

@@ -155,7 +155,9 @@ def test_the_fujian_purchase_goes_through_its_steps_in_the_browser(demo, page):
         sign_out(page)
         sign_in(page, username, DEMO_PASSWORD)
         page.goto("/procurement/evaluations/")
-        page.click(f"text={purchase.title}")
+        assert purchase.title in page.inner_text("[data-testid=evaluations]")
+        page.goto(f"/procurement/{purchase.pk}/score/")
+        page.locator("[data-testid=declare]").wait_for()
         fill(page, {"no_conflict": True}, within="[data-testid=declare]")
         submit(page, "[data-testid=declare]")
         for bid, q in zip(purchase.bids.order_by("pk"), qualities, strict=True):

@@ -192,10 +192,11 @@ def _receive(method, keys: AccountKeys, params, read_body, content_length) -> Re
         raise Rejected(403, RejectReason.BAD_SIGNATURE)
     max_age = settings.WECHAT_CALLBACK_MAX_AGE
     if max_age:
-        try:
-            skew = abs(time.time() - int(timestamp))
-        except ValueError:
-            raise Rejected(403, RejectReason.STALE, "timestamp is not a number") from None
+        # A Unix time has at most 11 digits for millennia; longer ones (a 400-digit number with
+        # a valid signature) would overflow the float arithmetic below.
+        if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
+            raise Rejected(403, RejectReason.STALE, "timestamp is not a Unix time")
+        skew = abs(time.time() - int(timestamp))
         if skew > max_age:
             raise Rejected(403, RejectReason.STALE, f"{int(skew)}s off")
 

@@ -30,7 +30,7 @@ from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, DataError, IntegrityError
 
 from zhengwei.lib.db import drop_connection
 from zhengwei.wechat.inbound.store import Row, insert_rows
@@ -172,13 +172,31 @@ def _replay_file(path: Path, batch: int) -> int:
                 log.error("spool %s line %d unreadable, skipped: %s", path.name, number, exc)
         rows.sort(key=lambda r: r.received_at)
         for start in range(0, len(rows), batch):
-            results = insert_rows(rows[start : start + batch])
+            chunk = rows[start : start + batch]
+            try:
+                results = insert_rows(chunk)
+            except (DataError, IntegrityError):
+                results = _one_by_one(chunk, path)  # one row the database refuses for good
             stored += sum(1 for r in results if r.created)
         os.unlink(path)
         log.warning("spool %s replayed: %d rows, %d new", path.name, len(rows), stored)
     finally:
         os.close(fd)
     return stored
+
+
+def _one_by_one(rows: list[Row], path: Path) -> list:
+    """Insert rows singly; a row the database refuses (not a lost connection) is kept aside in
+    ``<file>.refused`` for an operator, instead of blocking the spool for ever."""
+    results = []
+    for row in rows:
+        try:
+            results += insert_rows([row])
+        except (DataError, IntegrityError) as exc:
+            log.error("spooled delivery %s refused by the database: %s", row.dedupe_key, exc)
+            with open(path.with_suffix(".refused"), "ab") as f:
+                f.write(_encode(row))
+    return results
 
 
 def spool_replay_soon(on_stored=None) -> None:
