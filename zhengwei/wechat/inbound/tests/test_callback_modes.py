@@ -47,11 +47,11 @@ def test_tencents_sample_message_decrypts_and_is_stored_as_text(client, v1_accou
 @pytest.mark.parametrize("fixture", ["plain_account", "compat_account", "account"])
 def test_each_message_mode_stores_the_message(client, request, fixture):
     account = request.getfixturevalue(fixture)
-    response = post(client, account, text_fields(account, "台风什么时候登陆？"))
+    response = post(client, account, text_fields(account, "路灯坏了什么时候修？"))
     assert response.status_code == 200
     assert response.content == b"success"
     stored = InboundMessage.objects.get(account=account)
-    assert stored.fields["Content"] == "台风什么时候登陆？"
+    assert stored.fields["Content"] == "路灯坏了什么时候修？"
     assert stored.mode == account.message_mode
     assert stored.state == "received"
 
