@@ -17,7 +17,7 @@ from django.utils.timezone import get_current_timezone, make_aware
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zhengwei.access.policy import accounts_for, may
+from zhengwei.access.policy import account_for, accounts_for, may
 from zhengwei.lib.errors import error_messages
 from zhengwei.newsroom import diffs, selectors, services
 from zhengwei.newsroom import policy as P
@@ -56,16 +56,8 @@ log = logging.getLogger("zhengwei.newsroom")
 
 # --- helpers ---------------------------------------------------------------------------------
 def _account(request, action: str = P.VIEW) -> WeChatAccount:
-    accounts = accounts_for(request.user, action)
-    if not accounts:
-        raise PermissionDenied
     wanted = request.GET.get("account") or request.POST.get("account")
-    if wanted:
-        for account in accounts:
-            if str(account.pk) == wanted:
-                return account
-        raise PermissionDenied
-    return accounts[0]
+    return account_for(request.user, action, wanted)
 
 
 def _article(request, pk: int) -> Article:

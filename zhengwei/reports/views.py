@@ -19,7 +19,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from zhengwei.access.policy import accounts_for, may
+from zhengwei.access.policy import account_for, may
 from zhengwei.audit.middleware import client_ip
 from zhengwei.audit.services import audit_record
 from zhengwei.lib.errors import error_messages
@@ -38,16 +38,8 @@ log = logging.getLogger("zhengwei.reports")
 
 # --- helpers ---------------------------------------------------------------------------------
 def _account(request, action: str = P.REPORTS_VIEW) -> WeChatAccount:
-    accounts = accounts_for(request.user, action)
-    if not accounts:
-        raise PermissionDenied
     wanted = request.GET.get("account") or request.POST.get("account")
-    if wanted:
-        for account in accounts:
-            if str(account.pk) == wanted:
-                return account
-        raise PermissionDenied
-    return accounts[0]
+    return account_for(request.user, action, wanted)
 
 
 def _period(request, default_days: int = 30) -> tuple[datetime, datetime]:
