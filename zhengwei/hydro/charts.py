@@ -43,14 +43,6 @@ RAIN_COLOURS = (
     (0.1, "#a6d96a", "0.1–10"),
     (0, "#f2f2f2", "<0.1"),
 )
-GRADE_COLOURS = {
-    "TD": "#2e9e44",
-    "TS": "#1f6fd1",
-    "STS": "#e6c000",
-    "TY": "#f08c00",
-    "STY": "#d6336c",
-    "SuperTY": "#c00000",
-}
 DPI = 110
 
 
@@ -213,7 +205,7 @@ def track(tracks: list[dict]) -> bytes:
         lats += ys
         ax.plot(xs, ys, color="#333", lw=1.2)
         for p in t["observed"]:
-            ax.plot(p["lng"], p["lat"], "o", ms=5, color=GRADE_COLOURS.get(p["grade_code"], "#888"),
+            ax.plot(p["lng"], p["lat"], "o", ms=5, color=hydrostd.GRADE_COLOURS.get(p["grade_code"], "#888"),
                     mec="#fff", mew=0.5)  # fmt: skip
         if xs:
             ax.annotate(
@@ -232,7 +224,7 @@ def track(tracks: list[dict]) -> bytes:
         ax.set_ylim(min(min(lats) - 1.5, 22.5), max(max(lats) + 1.5, 28.5))
     handles = [
         Patch([(0, 0)], facecolor=c, label=hydrostd.GRADE_NAMES[g])
-        for g, c in GRADE_COLOURS.items()
+        for g, c in hydrostd.GRADE_COLOURS.items()
     ]
     first = ax.legend(handles=handles, loc="lower right", fontsize=7)
     ax.add_artist(first)

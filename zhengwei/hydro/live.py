@@ -14,14 +14,6 @@ from zhengwei.lib import hydrostd
 RESERVOIR = StationType.RESERVOIR
 RIVER = {StationType.RIVER_LEVEL, StationType.RIVER_FLOW, StationType.SLUICE, StationType.TIDE}
 TREND = {"4": "↓", "5": "↑", "6": "—"}
-GRADE_COLOURS = {
-    "TD": "#2e9e44",
-    "TS": "#1f6fd1",
-    "STS": "#e6c000",
-    "TY": "#f08c00",
-    "STY": "#d6336c",
-    "SuperTY": "#c00000",
-}
 
 
 def _at(data: dict):
@@ -123,7 +115,7 @@ def typhoon_track(typhoon: Typhoon, until=None) -> dict:
             "lat": p.lat,
             "lng": p.lng,
             "grade": p.get_grade_display() if p.grade else "",
-            "colour": GRADE_COLOURS.get(p.grade, "#777"),
+            "colour": hydrostd.GRADE_COLOURS.get(p.grade, "#777"),
             "wind": p.wind,
             "force": hydrostd.beaufort_label(hydrostd.beaufort(p.wind)) if p.wind else "",
             "pressure": p.pressure,

@@ -86,6 +86,15 @@ CMA_CODES = {code: (grade, name) for _, grade, name, code in TYPHOON_GRADES}
 CMA_CODES[0] = WEAK
 CMA_CODES[9] = EXTRATROPICAL
 GRADE_NAMES = {grade: name for _, grade, name, _ in TYPHOON_GRADES} | dict([WEAK, EXTRATROPICAL])
+# One colour per grade, shared by the live track map and the briefing's track chart.
+GRADE_COLOURS = {
+    "TD": "#2e9e44",
+    "TS": "#1f6fd1",
+    "STS": "#e6c000",
+    "TY": "#f08c00",
+    "STY": "#d6336c",
+    "SuperTY": "#c00000",
+}
 # Chinese grade names as 温州台风网-style feeds write them, to the grade code.
 GRADE_BY_NAME = {name: grade for grade, name in GRADE_NAMES.items()} | {
     "热带扰动": "WEAK",
