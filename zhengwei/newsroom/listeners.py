@@ -25,7 +25,10 @@ def on_masssend_finished(
     """MASSSENDJOBFINISH: the mass send went out (article URLs) or WeChat did not send it."""
     if msg_id:
         services.push_masssend_finish(
-            account_id=account_id, msg_id=str(msg_id), status=str(status or ""), payload=payload or {}
+            account_id=account_id,
+            msg_id=str(msg_id),
+            status=str(status or ""),
+            payload=payload or {},
         )
 
 

@@ -30,7 +30,10 @@ def sent_push(world, mode="mass_send", titles=("台风防御指南",)):
         services.article_submit(actor=world["writer"], article=article)
         articles.append(approve_all(world, article))
     push = services.push_plan(
-        actor=world["operator"], account=world.account, title="今日推送", planned_for=timezone.localdate()
+        actor=world["operator"],
+        account=world.account,
+        title="今日推送",
+        planned_for=timezone.localdate(),
     )
     services.push_set_articles(actor=world["operator"], push=push, articles=articles)
     services.push_schedule(actor=world["operator"], push=push, publish_at=timezone.now(), mode=mode)
