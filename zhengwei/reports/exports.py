@@ -217,16 +217,16 @@ def initial_report_xlsx(user, summary: dict[str, Any], account_name: str) -> byt
         ws.append(
             spreadsheet_row(
                 [
-                r["city"],
-                r["county_code"],
-                str(r["county_name"]),
-                r["total"],
-                *r["hazards"],
-                r["people_trapped"],
-                r["lives_in_danger"],
-                r["with_photos"],
-                _when(r["first_report_at"]),
-                _when(r["latest_report_at"]),
+                    r["city"],
+                    r["county_code"],
+                    str(r["county_name"]),
+                    r["total"],
+                    *r["hazards"],
+                    r["people_trapped"],
+                    r["lives_in_danger"],
+                    r["with_photos"],
+                    _when(r["first_report_at"]),
+                    _when(r["latest_report_at"]),
                 ]
             )
         )

@@ -40,4 +40,6 @@ def test_impossible_or_edge_dates_are_a_value_error(raw):
 
 def test_a_date_or_a_date_time_is_read_as_an_aware_instant():
     assert parse_instant("2026-11-26").tzinfo is not None
-    assert parse_instant("2026-11-26T08:00+08:00") == datetime.fromisoformat("2026-11-26T08:00+08:00")
+    assert parse_instant("2026-11-26T08:00+08:00") == datetime.fromisoformat(
+        "2026-11-26T08:00+08:00"
+    )
