@@ -379,7 +379,9 @@ REPORT_PHOTO_MAX_BYTES = env_int("REPORT_PHOTO_MAX_BYTES", 10 * 1024 * 1024, min
 REPORT_PHOTO_MAX_COUNT = env_int("REPORT_PHOTO_MAX_COUNT", 9, minimum=1)
 REPORT_PHOTO_MAX_PIXELS = env_int("REPORT_PHOTO_MAX_PIXELS", 40_000_000, minimum=10_000)
 # All photos of one report together: nine 12-Mpx phone photos fit, nine 6300×6300 PNGs do not.
-REPORT_PHOTO_MAX_TOTAL_PIXELS = env_int("REPORT_PHOTO_MAX_TOTAL_PIXELS", 120_000_000, minimum=10_000)
+REPORT_PHOTO_MAX_TOTAL_PIXELS = env_int(
+    "REPORT_PHOTO_MAX_TOTAL_PIXELS", 120_000_000, minimum=10_000
+)
 REPORT_PHOTO_MAX_SIDE = env_int("REPORT_PHOTO_MAX_SIDE", 2560, minimum=64)
 # Decode in a child process limited in memory and CPU (zhengwei/lib/photodecode.py).
 REPORT_PHOTO_DECODE_ISOLATED = env_bool("REPORT_PHOTO_DECODE_ISOLATED", True)

@@ -40,7 +40,9 @@ def test_failures_spread_over_many_addresses_lock_the_name_everywhere(client, wo
 def test_an_unknown_name_meets_both_limits_exactly_like_a_real_one(client, world):
     answers = {}
     for name in (world["duty_officer"].username, "nobody-here"):
-        statuses = [sign_in(client, name, WRONG, f"198.51.100.{i % 4}").status_code for i in range(12)]
+        statuses = [
+            sign_in(client, name, WRONG, f"198.51.100.{i % 4}").status_code for i in range(12)
+        ]
         answers[name] = statuses
     assert answers[world["duty_officer"].username] == answers["nobody-here"]
     assert answers["nobody-here"][-1] == 429 and answers["nobody-here"][0] == 200

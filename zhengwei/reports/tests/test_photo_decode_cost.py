@@ -30,7 +30,9 @@ def big_png(side: int = SIDE, shade: int = 0) -> bytes:
     row = b"\0" + bytes([shade]) * (side * 3)
     idat = b"".join(packer.compress(row) for _ in range(side)) + packer.flush()
     ihdr = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
+    )
 
 
 def _peak_rss_reset() -> bool:

@@ -174,9 +174,9 @@ def callback_rejections_prune(*, now=None) -> int:
     cutoff = now - timedelta(days=settings.WECHAT_REJECTION_RETENTION_DAYS)
     deleted = CallbackRejection.objects.filter(at__lt=cutoff).delete()[0]
     keep = settings.WECHAT_REJECTION_MAX_ROWS
-    newest_dropped = (
-        CallbackRejection.objects.order_by("-pk").values_list("pk", flat=True)[keep : keep + 1]
-    )
+    newest_dropped = CallbackRejection.objects.order_by("-pk").values_list("pk", flat=True)[
+        keep : keep + 1
+    ]
     if newest_dropped:
         deleted += CallbackRejection.objects.filter(pk__lte=newest_dropped[0]).delete()[0]
     if deleted:
