@@ -15,8 +15,8 @@ removed (``anchor``), so the verifier knows where the surviving chain may begin.
 from __future__ import annotations
 
 import json
-from datetime import UTC
 from dataclasses import dataclass, field
+from datetime import UTC
 
 from django.conf import settings
 from django.db import connection
@@ -102,9 +102,7 @@ def verify(*, chunk: int = 2000, progress=None) -> Verification:
     # Where the surviving chain may begin: at the genesis, or just after what a prune removed.
     result.anchors = {hashchain.GENESIS} | {
         (after or {}).get("anchor", "")
-        for after in AuditEntry.objects.filter(action="audit.prune").values_list(
-            "after", flat=True
-        )
+        for after in AuditEntry.objects.filter(action="audit.prune").values_list("after", flat=True)
     }
     previous: str | None = None
     for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=chunk):

@@ -37,7 +37,11 @@ class Command(BaseCommand):
             actor_name="system",
             object_type="audit.auditentry",
             object_repr=f"{result.checked} entries",
-            after={"checked": result.checked, "broken_id": result.broken_id, "reason": result.reason},
+            after={
+                "checked": result.checked,
+                "broken_id": result.broken_id,
+                "reason": result.reason,
+            },
             outcome="ok" if result.ok else "failed",
         )
         if not result.ok:
