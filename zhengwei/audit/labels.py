@@ -14,7 +14,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.utils.translation import pgettext as pgettext_now
+from django.utils.translation import pgettext
 from django.utils.translation import pgettext_lazy
 
 ACTION_LABELS: dict[str, Any] = {
@@ -198,7 +198,8 @@ def action_label(code: str) -> str:
         noun, _s, last = tail.rpartition("_")
         obj, verb = OBJECT_LABELS.get(noun, obj), VERB_LABELS.get(last)
     if obj is not None and verb is not None:
-        return pgettext_now("audit", "%(verb)s: %(object)s") % {"verb": verb, "object": obj}
+        # Called by its own name so makemessages finds the msgid (an alias hid it from xgettext).
+        return pgettext("audit", "%(verb)s: %(object)s") % {"verb": verb, "object": obj}
     return code
 
 
