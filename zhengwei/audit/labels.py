@@ -14,8 +14,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.utils.translation import pgettext
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 ACTION_LABELS: dict[str, Any] = {
     "account.create": pgettext_lazy("audit", "Created a WeChat account"),
