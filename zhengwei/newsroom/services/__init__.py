@@ -16,9 +16,11 @@ Events (payloads carry ids):
 
 from zhengwei.newsroom.services.articles import (
     article_create,
+    article_images_upload,
     article_offer,
     article_save,
     comment_add,
+    articles_images_upload_pending,
     comment_resolve,
 )
 from zhengwei.newsroom.services.chain import chain_save
@@ -89,6 +91,8 @@ __all__ = [
     "pushes_poll",
     "pushes_publish_due",
     "article_create",
+    "article_images_upload",
+    "articles_images_upload_pending",
     "article_offer",
     "article_save",
     "article_submit",
