@@ -19,8 +19,8 @@ from zhengwei.newsroom.services.articles import (
     article_images_upload,
     article_offer,
     article_save,
-    comment_add,
     articles_images_upload_pending,
+    comment_add,
     comment_resolve,
 )
 from zhengwei.newsroom.services.chain import chain_save
