@@ -35,9 +35,7 @@ def test_each_period_shows_who_switched_it_why_and_the_deadlines_that_applied(
     assert "4 分钟" in row and "(10)" in row  # P1: 4 minutes in the emergency, 10 ordinarily
 
 
-def test_an_open_period_says_it_is_still_on_and_counts_what_arrived(
-    world, client_for, new_report
-):
+def test_an_open_period_says_it_is_still_on_and_counts_what_arrived(world, client_for, new_report):
     services.emergency_start(
         actor=world["duty_leader"],
         account=world.account,
