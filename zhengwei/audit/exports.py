@@ -12,10 +12,7 @@ from django.utils.translation import gettext as _
 
 from zhengwei.audit.forms import outcome_label
 from zhengwei.audit.models import AuditEntry
-
-# Spreadsheets run a cell that starts with one of these as a formula; audit text is user input
-# (a typed user name, say), so such a cell is written with a leading apostrophe.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from zhengwei.lib.text import spreadsheet_cell, spreadsheet_row
 
 
 def headers() -> list[str]:
@@ -60,16 +57,12 @@ def row(entry: AuditEntry) -> list[str]:
     ]
 
 
-def _safe(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 def to_csv(entries: Iterable[AuditEntry]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(headers())
     for entry in entries:
-        writer.writerow([_safe(v) for v in row(entry)])
+        writer.writerow(spreadsheet_row(row(entry)))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -77,7 +70,6 @@ def to_xlsx(entries: Iterable[AuditEntry]) -> bytes:
     # openpyxl is heavy and only spreadsheet exports need it: loaded on the first export.
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
@@ -96,7 +88,7 @@ def to_xlsx(entries: Iterable[AuditEntry]) -> bytes:
     for entry in entries:
         cells = []
         for value in row(entry):
-            cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+            cell = WriteOnlyCell(sheet, value=spreadsheet_cell(value))
             cell.data_type = "s"  # text, never a formula
             cells.append(cell)
         sheet.append(cells)

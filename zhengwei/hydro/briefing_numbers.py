@@ -43,10 +43,6 @@ def _rows(kind: str, start: datetime, end: datetime, stations=()) -> str:
     return urlencode(query)
 
 
-def _iso(value: datetime | None) -> str:
-    return timezone.localtime(value).isoformat() if value else ""
-
-
 def compute(start: datetime, end: datetime) -> dict:
     """All the numbers for the window (start, end]; a JSON-ready dict."""
     stations = S.stations_by_code()
@@ -103,7 +99,7 @@ def compute(start: datetime, end: datetime) -> dict:
                     "mm",
                     f"最大{hours}小时雨量",
                     _rows("rain", tm - timedelta(hours=hours), tm, [stcd]),
-                    {"station": stations[stcd].name, "stcd": stcd, "tm": _iso(tm)},
+                    {"station": stations[stcd].name, "stcd": stcd, "tm": S.local_iso(tm)},
                 )
             )
 
@@ -120,7 +116,7 @@ def compute(start: datetime, end: datetime) -> dict:
                     "station": stations[stcd].name if stcd in stations else stcd,
                     "river": stations[stcd].river if stcd in stations else "",
                     "peak": round(float(z), 2),
-                    "tm": _iso(tm),
+                    "tm": S.local_iso(tm),
                     "status": status.name,
                     "margin": status.margin,
                     "limit": status.limit,
@@ -187,41 +183,14 @@ def compute(start: datetime, end: datetime) -> dict:
     )
 
     # --- typhoon, warnings, responses ---------------------------------------------------------
-    typhoons = []
-    for typhoon in S.typhoons_near(end):
-        points = S.track(typhoon, until=end)
-        if not points:
-            continue
-        last = points[-1]
-        forecasts = S.latest_forecasts(typhoon, until=end)
-        typhoons.append(
-            {
-                "tfid": typhoon.tfid,
-                "name": typhoon.name_cn,
-                "en": typhoon.name_en,
-                "tm": _iso(last.tm),
-                "lat": last.lat,
-                "lng": last.lng,
-                "grade": last.get_grade_display() if last.grade else "",
-                "wind": last.wind,
-                "pressure": last.pressure,
-                "force": hydrostd.beaufort_label(hydrostd.beaufort(last.wind)) if last.wind else "",
-                "forecast": [
-                    {"agency": a, "tm": _iso(f.tm), "lat": f.lat, "lng": f.lng}
-                    for a, path in forecasts.items()
-                    for f in path[:2]
-                ],
-                "landfalls": [
-                    {"tm": _iso(lf.tm), "place": lf.place}
-                    for lf in typhoon.landfalls.filter(tm__lte=end)
-                ],
-            }
-        )
-    warnings = [{"text": str(w), "since": _iso(w.issued_at)} for w in S.active_warnings(end)]
-    responses = [{"text": str(r), "since": _iso(r.started_at)} for r in S.active_responses(end)]
+    typhoons = S.typhoon_summaries(end)
+    warnings = [{"text": str(w), "since": S.local_iso(w.issued_at)} for w in S.active_warnings(end)]
+    responses = [
+        {"text": str(r), "since": S.local_iso(r.started_at)} for r in S.active_responses(end)
+    ]
     return {
-        "start": _iso(start),
-        "end": _iso(end),
+        "start": S.local_iso(start),
+        "end": S.local_iso(end),
         "figures": {f.key: asdict(f) for f in figures},
         "rain_top": [
             {

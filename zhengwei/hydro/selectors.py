@@ -207,6 +207,49 @@ def latest_forecasts(typhoon: Typhoon, until: datetime | None = None) -> dict[st
     return dict(paths)
 
 
+def local_iso(value: datetime | None) -> str:
+    return timezone.localtime(value).isoformat() if value else ""
+
+
+def typhoon_summaries(at: datetime, *, limit: int | None = None) -> list[dict]:
+    """The typhoons near ``at``, each as its last observed position (grade, wind, pressure, the
+    warning lines it is inside), each agency's first forecast points and its landfalls so far —
+    the one shape the chat snapshot and the daily briefing both use."""
+    typhoons = typhoons_near(at)
+    summaries = []
+    for typhoon in typhoons[:limit] if limit else typhoons:
+        points = track(typhoon, until=at)
+        if not points:
+            continue
+        last = points[-1]
+        summaries.append(
+            {
+                "tfid": typhoon.tfid,
+                "name": typhoon.name_cn,
+                "en": typhoon.name_en,
+                "tm": local_iso(last.tm),
+                "lat": last.lat,
+                "lng": last.lng,
+                "grade": last.get_grade_display() if last.grade else "",
+                "wind": last.wind,
+                "force": hydrostd.beaufort_label(hydrostd.beaufort(last.wind)) if last.wind else "",
+                "pressure": last.pressure,
+                "in24": hydrostd.inside_24h_line(last.lng, last.lat),
+                "in48": hydrostd.inside_48h_line(last.lng, last.lat),
+                "forecast": [
+                    {"agency": agency, "tm": local_iso(f.tm), "lat": f.lat, "lng": f.lng}
+                    for agency, path in latest_forecasts(typhoon, until=at).items()
+                    for f in path[:2]
+                ],
+                "landfalls": [
+                    {"tm": local_iso(lf.tm), "place": lf.place}
+                    for lf in typhoon.landfalls.filter(tm__lte=at)
+                ],
+            }
+        )
+    return summaries
+
+
 def region_names() -> dict[str, str]:
     return dict(Region.objects.values_list("adcd", "name"))
 

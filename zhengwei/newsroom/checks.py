@@ -6,6 +6,12 @@ terms costs text × terms (``bench/run newsroom-checks`` prints the ratio). Auto
 from the database lists and cached in the process under the lists' version (count and last
 change), so an edit anywhere is seen by every process on its next check.
 
+Candidate typos are then checked at word level (``segmented_hits``): jieba segments the text
+once, so a listed wrong form that only appears across two real words (``部暑`` in 全部暑期) is
+dropped, two stray characters that become a common word when one is swapped for its confusable
+twin (``按装`` → 安装, ``因该`` → 应该) are proposed, and 的/地/得 are checked by the parts of
+speech around them (``积极的做好`` → 地, ``涨的很快`` → 得, ``坚定地信念`` → 的).
+
 Positions are offsets into ``document(title, digest, body_text)``, the text reviewers see.
 """
 
@@ -54,6 +60,39 @@ CONFUSIONS = {
     "形式严峻": "形势严峻",
 }
 CONFUSIONS = {k: v for k, v in CONFUSIONS.items() if k != v}
+
+# Characters often typed for one another (同音 / 形近), each way. Two single characters that jieba
+# could not join into a word, and that become a common word when one is swapped for its twin,
+# are a candidate typo.
+CONFUSABLE_PAIRS = (
+    "安按 部布 署暑 即既 再在 以已 厉励 象像 账帐 决绝 须需 置制 型形 势式 汛讯 旱早 "
+    "险验 溃馈 堤提 坝贝 报抱 援缓 抢枪 疏梳 撤彻 挡档 排徘 淹掩 涝劳 候侯 戒诫 辖瞎 "
+    "应因 做作 震振 防妨 备背 峻竣 急及 坐座 渡度 辨辩 练炼 截载"
+).split()
+CONFUSABLE: dict[str, set[str]] = {}
+for _a, _b in CONFUSABLE_PAIRS:
+    if _a != _b:
+        CONFUSABLE.setdefault(_a, set()).add(_b)
+        CONFUSABLE.setdefault(_b, set()).add(_a)
+# A swapped pair is proposed when it is at least this common, and at least this share of the
+# rarer of its two characters (请按 → 请安 is common enough, but rare next to 按 itself).
+MIN_WORD_FREQ = 20
+MIN_WORD_SHARE = 0.1
+PROPER_NOUNS = ("nr", "ns", "nt", "nz")
+# 的 → 得 when a verb is followed by one of these (涨的很快 → 涨得很快).
+DEGREE_WORDS = (
+    "很",
+    "非常",
+    "十分",
+    "特别",
+    "更加",
+    "格外",
+    "相当",
+    "越来越",
+    "极其",
+    "比较",
+    "太",
+)
 
 _ID = re.compile(
     r"(?<![0-9])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9])"
@@ -159,6 +198,109 @@ def word_hits(doc: str, lists: Lists) -> list[Hit]:
     for start, end, key, right in _longest(lists.typos, doc):
         hits.append(Hit("typo", start, end, key, False, str(right), f"疑似错别字，应为“{right}”"))
     hits.extend(leader_hits(doc, lists))
+    return hits
+
+
+def _segment(doc: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, word, part of speech) for every token of ``doc``. Without HMM: jieba's HMM
+    invents words out of unknown characters, which would swallow the very typos we look for.
+    jieba is imported here because it is heavy (about a second and 100 MB on first use): only
+    the processes that check articles pay for it."""
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(60)
+    tokens, at = [], 0
+    for pair in jieba.posseg.cut(doc, HMM=False):
+        tokens.append((at, at + len(pair.word), pair.word, pair.flag))
+        at += len(pair.word)
+    return tokens
+
+
+def _dictionary() -> tuple[dict[str, int], dict[str, str]]:
+    """jieba's word frequencies and parts of speech (heavy; see _segment)."""
+    import jieba
+    import jieba.posseg
+
+    return jieba.dt.FREQ, jieba.posseg.dt.word_tag_tab
+
+
+def segmented_hits(doc: str, hits: list[Hit]) -> list[Hit]:
+    """The typo candidates of ``hits`` checked at word level, plus the candidates only a
+    segmentation finds (confusable characters, 的/地/得). Other findings pass unchanged."""
+    if not doc.strip():
+        return hits
+    tokens = _segment(doc)
+    inside_word = set()  # offsets strictly inside a token of two or more characters
+    for start, end, word, _flag in tokens:
+        if len(word) > 1:
+            inside_word.update(range(start + 1, end))
+    kept = [
+        h for h in hits if h.kind != "typo" or not (h.start in inside_word and h.end in inside_word)
+    ]
+    taken = {i for h in kept if h.kind == "typo" for i in range(h.start, h.end)}
+    for hit in _confusable_hits(tokens) + _particle_hits(tokens):
+        if not taken.intersection(range(hit.start, hit.end)):
+            kept.append(hit)
+            taken.update(range(hit.start, hit.end))
+    return kept
+
+
+def _is_han(text: str) -> bool:
+    return all("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _confusable_hits(tokens) -> list[Hit]:
+    freqs, tags = _dictionary()
+    hits = []
+    for (start, _m, a, _fa), (_m2, end, b, _fb) in zip(tokens, tokens[1:], strict=False):
+        if len(a) != 1 or len(b) != 1 or (a not in CONFUSABLE and b not in CONFUSABLE):
+            continue
+        if not _is_han(a + b) or freqs.get(a + b):
+            continue
+        options = [x + b for x in CONFUSABLE.get(a, ())] + [a + y for y in CONFUSABLE.get(b, ())]
+        best = max(options, key=lambda w: freqs.get(w) or 0)
+        freq = freqs.get(best) or 0
+        if (
+            freq >= MIN_WORD_FREQ
+            and freq >= MIN_WORD_SHARE * min(freqs.get(a) or 1, freqs.get(b) or 1)
+            and tags.get(best, "") not in PROPER_NOUNS
+        ):
+            hits.append(Hit("typo", start, end, a + b, False, best, f"疑似错别字，应为“{best}”"))
+    return hits
+
+
+def _particle_hits(tokens) -> list[Hit]:
+    """的/地/得 by the parts of speech around them (jieba's tags: ad adverbial adjective,
+    a adjective, v verb, n noun)."""
+    hits = []
+    after = [
+        *tokens[3:],
+        (0, 0, "", "x"),
+    ]
+    for (s0, _e0, w0, f0), (_s1, _e1, w1, _f1), (_s2, e2, w2, f2), (_s3, _e3, _w3, f3) in zip(
+        tokens, tokens[1:], tokens[2:], after, strict=False
+    ):
+        right = ""
+        # 明确的购买服务计划: the verb starts a noun phrase, 的 is right.
+        if w1 == "的" and f0 == "ad" and f2 in ("v", "vd", "vi") and not f3.startswith(("n", "vn")):
+            right = "地"
+        elif w1 == "的" and f0 in ("v", "vi") and w2.startswith(DEGREE_WORDS):
+            right = "得"
+        elif w1 == "地" and f0 == "a" and f2 == "n":
+            right = "的"
+        if right:
+            hits.append(
+                Hit(
+                    "typo",
+                    s0,
+                    e2,
+                    w0 + w1 + w2,
+                    False,
+                    w0 + right + w2,
+                    f"“{w1}”疑应为“{right}”",
+                )
+            )
     return hits
 
 

@@ -19,4 +19,18 @@ def on_publish_finished(
         )
 
 
+def on_masssend_finished(
+    *, event: str, account_id: int, msg_id: str = "", status="", payload=None, **_
+) -> None:
+    """MASSSENDJOBFINISH: the mass send went out (article URLs) or WeChat did not send it."""
+    if msg_id:
+        services.push_masssend_finish(
+            account_id=account_id,
+            msg_id=str(msg_id),
+            status=str(status or ""),
+            payload=payload or {},
+        )
+
+
 subscribe("wechat.publish_finished", on_publish_finished)
+subscribe("wechat.masssend_finished", on_masssend_finished)

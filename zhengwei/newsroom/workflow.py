@@ -7,7 +7,10 @@ Article:          draft ─▶ in_review ─▶ approved ─▶ published ─▶
 Review step:      pending ─▶ approved │ returned │ cancelled (the article was withdrawn from review)
 Push (one WeChat push, ≤ 8 articles):
                   planned ─▶ scheduled ─▶ publishing ─▶ published ─▶ withdrawn
-                     ▲           │             └─▶ failed ─▶ publishing (retry)
+                     ▲           │             │            │
+                     │           │             ▼            │ MASSSENDJOBFINISH: not sent
+                     │           │          failed ◀────────┘ (its articles: approved again)
+                     │           │             └─▶ publishing (retry)
                      └───────────┘ (unscheduled, or an article edited after approval)
 
 An illegal move raises ``IllegalTransition``; services call ``move`` before they save.
@@ -65,7 +68,8 @@ TRANSITIONS: dict[type, dict[str, set[str]]] = {
         A.RETURNED: {A.IN_REVIEW, A.DRAFT},
         A.IN_REVIEW: {A.RETURNED, A.APPROVED},
         A.APPROVED: {A.DRAFT, A.PUBLISHED},
-        A.PUBLISHED: {A.WITHDRAWN},
+        # WeChat's finish event may report after the fact that a mass send did not go out.
+        A.PUBLISHED: {A.WITHDRAWN, A.APPROVED},
         A.WITHDRAWN: set(),
     },
     StepState: {
@@ -79,7 +83,7 @@ TRANSITIONS: dict[type, dict[str, set[str]]] = {
         P.SCHEDULED: {P.PLANNED, P.PUBLISHING},
         P.PUBLISHING: {P.PUBLISHED, P.FAILED},
         P.FAILED: {P.PUBLISHING, P.PLANNED},
-        P.PUBLISHED: {P.WITHDRAWN},
+        P.PUBLISHED: {P.WITHDRAWN, P.FAILED},
         P.WITHDRAWN: set(),
     },
 }

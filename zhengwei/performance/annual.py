@@ -11,6 +11,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
+from zhengwei.lib.text import spreadsheet_cell
 from zhengwei.orgs.models import WeChatAccount
 from zhengwei.performance import measures
 from zhengwei.performance.models import VETO_INCIDENTS, Incident, IncidentKind, Publication
@@ -116,7 +117,7 @@ def annual_workbook(accounts: list[WeChatAccount], year: int) -> bytes:
     rows = annual_rows(accounts, year)
     for r, row in enumerate(rows, start=3):
         for col, value in enumerate(row, start=1):
-            cell = ws.cell(r, col, "无数据" if value is None else value)
+            cell = ws.cell(r, col, "无数据" if value is None else spreadsheet_cell(value))
             cell.border = border
     foot = len(rows) + 4
     ws.cell(

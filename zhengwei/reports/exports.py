@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 
 from zhengwei.audit.services import audit_record
 from zhengwei.lib.privacy import coarse, mask_name, mask_text
+from zhengwei.lib.text import spreadsheet_row
 from zhengwei.reports import policy as P
 from zhengwei.reports.models import Report
 
@@ -123,20 +124,20 @@ def to_csv(user, reports: list[Report]) -> bytes:
     cols = columns(personal)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([label for _, label in cols])
+    writer.writerow(spreadsheet_row(label for _, label in cols))
     for report in reports:
         data = row(report, personal)
-        writer.writerow([data[key] for key, _ in cols])
+        writer.writerow(spreadsheet_row(data[key] for key, _ in cols))
     _audit(user, "csv", len(reports), personal)
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
 
 
 def _sheet_from(ws, header: list[str], rows: list[list[Any]]) -> None:
-    ws.append(header)
+    ws.append(spreadsheet_row(header))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for values in rows:
-        ws.append(values)
+        ws.append(spreadsheet_row(values))
     for index, label in enumerate(header, start=1):
         width = max([len(str(label))] + [len(str(r[index - 1])) for r in rows[:200]] + [6])
         ws.column_dimensions[get_column_letter(index)].width = min(40, width + 2)
@@ -214,18 +215,20 @@ def initial_report_xlsx(user, summary: dict[str, Any], account_name: str) -> byt
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for r in summary["rows"]:
         ws.append(
-            [
-                r["city"],
-                r["county_code"],
-                str(r["county_name"]),
-                r["total"],
-                *r["hazards"],
-                r["people_trapped"],
-                r["lives_in_danger"],
-                r["with_photos"],
-                _when(r["first_report_at"]),
-                _when(r["latest_report_at"]),
-            ]
+            spreadsheet_row(
+                [
+                    r["city"],
+                    r["county_code"],
+                    str(r["county_name"]),
+                    r["total"],
+                    *r["hazards"],
+                    r["people_trapped"],
+                    r["lives_in_danger"],
+                    r["with_photos"],
+                    _when(r["first_report_at"]),
+                    _when(r["latest_report_at"]),
+                ]
+            )
         )
     t = summary["totals"]
     ws.append(

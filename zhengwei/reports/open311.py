@@ -29,12 +29,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from zhengwei.audit.middleware import client_ip
+from zhengwei.lib.text import has_nul, parse_instant
 from zhengwei.orgs.models import WeChatAccount
 from zhengwei.reports import services, workflow
 from zhengwei.reports.actors import ApiClient
@@ -117,6 +117,7 @@ def _api(view):
 
     def wrapper(request, *args, fmt: str, **kwargs):
         try:
+            _refuse_nul(request, kwargs)
             return view(request, *args, fmt=fmt, **kwargs)
         except ApiError as exc:
             return _error(fmt, exc.code, exc.description)
@@ -124,6 +125,15 @@ def _api(view):
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
     return wrapper
+
+
+def _refuse_nul(request, kwargs) -> None:
+    """PostgreSQL's text columns cannot hold NUL (a DataError, so a 500, on a filter or a save)."""
+    values = [*kwargs.values()]
+    for params in (request.GET, request.POST) if request.method == "POST" else (request.GET,):
+        values += [v for _, vs in params.lists() for v in vs]
+    if any(has_nul(v) for v in values):
+        raise ApiError(400, "a parameter contains a NUL character")
 
 
 # --- jurisdiction ------------------------------------------------------------------------------
@@ -261,16 +271,10 @@ def _request_payload(report: Report, *, extensions: bool) -> dict:
 
 
 def _parse_when(raw: str, name: str) -> datetime:
-    value = parse_datetime(raw)
-    if value is None:
-        day = parse_date(raw)
-        if day is not None:
-            value = datetime(day.year, day.month, day.day)
-    if value is None:
-        raise ApiError(400, f"{name} is not an ISO 8601 date/time")
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return value
+    try:
+        return parse_instant(raw)
+    except ValueError:
+        raise ApiError(400, f"{name} is not an ISO 8601 date/time") from None
 
 
 def _list(request, fmt: str) -> HttpResponse:

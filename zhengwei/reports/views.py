@@ -15,7 +15,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,6 +22,7 @@ from zhengwei.access.policy import account_for, may
 from zhengwei.audit.middleware import client_ip
 from zhengwei.audit.services import audit_record
 from zhengwei.lib.errors import error_messages
+from zhengwei.lib.text import parse_instant
 from zhengwei.orgs.models import Organisation, OrgKind, WeChatAccount
 from zhengwei.reports import exports, links, notices, phones, selectors, services
 from zhengwei.reports import policy as P
@@ -48,13 +48,10 @@ def _period(request, default_days: int = 30) -> tuple[datetime, datetime]:
     def parse(raw: str | None) -> datetime | None:
         if not raw:
             return None
-        value = parse_datetime(raw)
-        if value is None and parse_date(raw):
-            d = parse_date(raw)
-            value = datetime(d.year, d.month, d.day)
-        if value is None:
-            raise ValidationError(_("Dates look like 2026-11-26 or 2026-11-26T08:00."))
-        return timezone.make_aware(value) if timezone.is_naive(value) else value
+        try:
+            return parse_instant(raw)
+        except ValueError:
+            raise ValidationError(_("Dates look like 2026-11-26 or 2026-11-26T08:00.")) from None
 
     end = parse(request.GET.get("end")) or now
     start = parse(request.GET.get("start")) or end - timedelta(days=default_days)

@@ -16,6 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from zhengwei.lib.text import spreadsheet_row
+
 BEIJING = ZoneInfo("Asia/Shanghai")
 # Tried in order: UTF-8 (with or without BOM), then GB18030, the superset of GBK/GB2312 that
 # Chinese Windows tools write.
@@ -113,6 +115,6 @@ def write_rejects(directory: str, name: str, source: str, rejects: list[Reject])
     writer = csv.writer(buffer)
     writer.writerow(["file", "line", "reason", "row"])
     for reject in rejects:
-        writer.writerow([source, reject.line, reject.reason, reject.raw])
+        writer.writerow(spreadsheet_row([source, reject.line, reject.reason, reject.raw]))
     path.write_text(buffer.getvalue(), encoding="utf-8-sig")
     return str(path)

@@ -1,11 +1,17 @@
 """The current picture, kept in one row (``Snapshot``) so that chat answers and live pages read
 one indexed row: WeChat gives a passive reply 5 seconds, and the location answer's budget is
-200 ms. Rebuilt after each import (event ``hydro.imported``) and by ``hydro_tick``."""
+200 ms. Rebuilt after each import (event ``hydro.imported``) and by ``hydro_tick``.
+
+Readers go through the shared cache first (Redis or the database cache, never process memory:
+every web process must see the same picture). A rebuild puts the new picture there once it has
+committed; readers only ``add`` on a miss, so a reader that read the row just before a rebuild
+cannot overwrite the newer picture. The TTL bounds what an evicted or failed write could leave."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,10 +20,8 @@ from zhengwei.hydro.models import Snapshot, StationType
 from zhengwei.lib import hydrostd
 
 TOP = 10
-
-
-def _iso(value: datetime | None) -> str:
-    return timezone.localtime(value).isoformat() if value else ""
+CACHE_KEY = "hydro:snapshot"
+CACHE_SECONDS = 60
 
 
 def build(at: datetime | None = None) -> dict:
@@ -44,7 +48,7 @@ def build(at: datetime | None = None) -> dict:
         level = rivers.get(stcd) or reservoirs.get(stcd)
         if level is not None:
             entry["z"] = round(level.value, 2)
-            entry["zt"] = _iso(level.tm)
+            entry["zt"] = S.local_iso(level.tm)
             entry["trend"] = level.trend
             entry["s"] = level.status.code
             if level.status.margin is not None:
@@ -59,30 +63,9 @@ def build(at: datetime | None = None) -> dict:
         for stcd, e in sorted(per_station.items(), key=lambda kv: -kv[1].get("over", 0))
         if e.get("s", hydrostd.NORMAL) != hydrostd.NORMAL
     ]
-    typhoons = []
-    for typhoon in S.typhoons_near(at)[:3]:
-        points = S.track(typhoon, until=at)
-        if not points:
-            continue
-        last = points[-1]
-        typhoons.append(
-            {
-                "tfid": typhoon.tfid,
-                "name": typhoon.name_cn,
-                "en": typhoon.name_en,
-                "tm": _iso(last.tm),
-                "lat": last.lat,
-                "lng": last.lng,
-                "grade": last.get_grade_display(),
-                "wind": last.wind,
-                "force": hydrostd.beaufort_label(hydrostd.beaufort(last.wind)) if last.wind else "",
-                "pressure": last.pressure,
-                "in24": hydrostd.inside_24h_line(last.lng, last.lat),
-                "in48": hydrostd.inside_48h_line(last.lng, last.lat),
-            }
-        )
+    typhoons = S.typhoon_summaries(at, limit=3)
     warnings = [
-        {"text": str(w), "r": w.region_id or "", "since": _iso(w.issued_at)}
+        {"text": str(w), "r": w.region_id or "", "since": S.local_iso(w.issued_at)}
         for w in S.active_warnings(at)[:20]
     ]
     responses = [
@@ -90,12 +73,12 @@ def build(at: datetime | None = None) -> dict:
             "text": str(r),
             "r": r.region_id or "",
             "level": r.level,
-            "since": _iso(r.started_at),
+            "since": S.local_iso(r.started_at),
         }
         for r in S.active_responses(at)[:20]
     ]
     return {
-        "at": _iso(at),
+        "at": S.local_iso(at),
         "stations": per_station,
         "rain_top": [[stcd, round(mm, 1)] for stcd, mm in top],
         "over": over,
@@ -120,12 +103,17 @@ def snapshot_rebuild(at: datetime | None = None) -> Snapshot:
                 "built_at": timezone.now(),
             },
         )
+        transaction.on_commit(lambda: cache.set(CACHE_KEY, data, CACHE_SECONDS))
     return snap
 
 
 def current() -> dict:
-    snap = Snapshot.objects.filter(key="current").only("data").first()
-    return snap.data if snap else {}
+    data = cache.get(CACHE_KEY)
+    if data is None:
+        snap = Snapshot.objects.filter(key="current").only("data").first()
+        data = snap.data if snap else {}
+        cache.add(CACHE_KEY, data, CACHE_SECONDS)
+    return data
 
 
 def on_imported(*, event: str, **payload) -> None:

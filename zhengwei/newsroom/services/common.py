@@ -78,7 +78,7 @@ def run_checks(article: Article, revision: Revision) -> list[Finding]:
     """Check ``revision`` and store its findings. A candidate dismissed on an earlier revision
     of the article (same kind, text and suggestion) stays dismissed."""
     doc = checks.document(revision.title, revision.digest, text_of(revision.body_html))
-    hits = checks.word_hits(doc, lists_for(article.account))
+    hits = checks.segmented_hits(doc, checks.word_hits(doc, lists_for(article.account)))
     hits += checks.personal_hits(doc)
     hits += checks.link_hits(revision.body_html, settings.NEWSROOM_LINK_HOSTS)
     hits += checks.limit_hits(

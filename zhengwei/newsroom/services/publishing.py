@@ -17,10 +17,13 @@ repeated while the draft has left the draft box (WeChat consumed it); it stays v
 from __future__ import annotations
 
 import logging
+import re
+import uuid
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -40,7 +43,8 @@ from zhengwei.newsroom.models import (
     PushState,
 )
 from zhengwei.newsroom.services.common import audit, refuse, require, user_of
-from zhengwei.orgs.models import User
+from zhengwei.notify.services import notification_send
+from zhengwei.orgs.models import Role, RoleGrant, User
 from zhengwei.wechat.outbound.client import WeChatClient
 from zhengwei.wechat.outbound.errors import DuplicateMassSend, WeChatError, WeChatNetworkError
 
@@ -55,6 +59,33 @@ PUBLISH_STATUS = {
     5: gettext_lazy("withdrawn (deleted) after success"),
     6: gettext_lazy("banned after success"),
 }
+
+# MASSSENDJOBFINISH ``Status`` "err(NNNNN)": the reasons WeChat's mass-send documentation gives
+# (事件推送群发结果).
+MASS_ERRORS = {
+    10001: gettext_lazy("suspected advertising"),
+    20001: gettext_lazy("suspected political content"),
+    20002: gettext_lazy("suspected pornography"),
+    20004: gettext_lazy("suspected social content"),
+    20006: gettext_lazy("suspected illegal or criminal content"),
+    20008: gettext_lazy("suspected fraud"),
+    20013: gettext_lazy("suspected copyright infringement"),
+    21000: gettext_lazy("suspected of other violations"),
+    22000: gettext_lazy("suspected mutual promotion"),
+    30001: gettext_lazy(
+        "the originality check failed with a system error and the push was set not to go out "
+        "as a reprint"
+    ),
+    30002: gettext_lazy("the originality check ruled that it may not be mass-sent"),
+    30003: gettext_lazy(
+        "the originality check judged it a reprint and the push was set not to go out as one"
+    ),
+    40001: gettext_lazy("an administrator of the account refused it"),
+    40002: gettext_lazy("no administrator confirmed it within 30 minutes"),
+}
+MASS_OK = {"send success", "sendsuccess"}
+# Who hears that a push failed: the office's reviewers and leader, and the contractor's editor.
+FAILURE_ROLES = {Role.EDITOR, Role.OFFICE_REVIEWER, Role.OFFICE_LEADER}
 
 
 class GateRefused(Exception):
@@ -203,8 +234,31 @@ def _fail(push: Push, actor, message: str) -> Push:
             outcome="error",
             note=message[:500],
         )
+        if user_of(actor) is None:  # a person who pressed the button sees the reason already
+            _tell_failure(push, message)
         publish_on_commit("push.failed", push_id=push.pk, account_id=push.account_id)
     return push
+
+
+def _tell_failure(push: Push, message: str) -> None:
+    """The people who scheduled and wrote the push, the contractor's editors and the office's
+    reviewers and leader hear of it at once (a failed push during a typhoon matters)."""
+    people = set(
+        RoleGrant.objects.filter(
+            account_id=push.account_id, role__in=FAILURE_ROLES, user__is_active=True
+        ).values_list("user_id", flat=True)
+    )
+    people |= {pk for pk in (push.created_by_id, push.scheduled_by_id) if pk}
+    people |= {pk for pk in push.articles.values_list("created_by_id", flat=True) if pk}
+    notification_send(
+        recipients=sorted(people),
+        kind="newsroom.push_failed",
+        title=_("Push “%(title)s” failed") % {"title": push.title},
+        body=message,
+        url=reverse("newsroom:push", args=[push.pk]),
+        urgent=True,
+        account=push.account,
+    )
 
 
 def _draft_gone(client: WeChatClient, media_id: str) -> bool:
@@ -324,9 +378,111 @@ def push_finish(
     elif status == 1:
         return push
     else:
-        reason = PUBLISH_STATUS.get(status, _("failed"))
+        reason = str(PUBLISH_STATUS.get(status, _("failed")))
+        titles = _titles_at(push, payload.get("fail_idx"))
+        if titles:
+            reason = _("%(reason)s (%(titles)s)") % {"reason": reason, "titles": titles}
         _fail(push, None, _("WeChat did not publish it: %(reason)s.") % {"reason": reason})
     return push
+
+
+def _titles_at(push: Push, positions) -> str:
+    """The titles of the articles at WeChat's 1-based ``positions`` (``fail_idx``)."""
+    if positions in (None, ""):
+        return ""
+    if not isinstance(positions, list):
+        positions = [positions]
+    wanted = {int(p) for p in positions if str(p).strip().isdigit()}
+    articles = push.articles.order_by("position", "pk")
+    return "、".join(f"“{a.title}”" for n, a in enumerate(articles, 1) if n in wanted)
+
+
+def mass_failure_reason(status: str) -> str | None:
+    """WeChat's ``Status`` of a finished mass send, in the person's language; None: it went out."""
+    status = (status or "").strip().lower()
+    if status in MASS_OK:
+        return None
+    match = re.fullmatch(r"err\((\d+)\)", status)
+    if match:
+        code = int(match.group(1))
+        reason = MASS_ERRORS.get(code)
+        if reason is None:
+            return _("WeChat refused it (error %(code)d).") % {"code": code}
+        return _("WeChat refused it: %(reason)s (error %(code)d).") % {
+            "reason": reason,
+            "code": code,
+        }
+    return _("WeChat could not send it (%(status)s).") % {"status": status or "?"}
+
+
+def push_masssend_finish(
+    *, account_id: int, msg_id: str, status: str, payload: dict, now=None
+) -> Push | None:
+    """MASSSENDJOBFINISH: a mass send that went out keeps its article URLs; one WeChat did not
+    send (``err(10001)``, ``send fail``…) turns failed with the reason, its articles approved
+    again, and a fresh key, so that a retry is a new send rather than a duplicate WeChat would
+    refuse (45065). The office and the editors are told."""
+    push = (
+        Push.objects.filter(account_id=account_id, mode=PushMode.MASS_SEND, msg_id=str(msg_id))
+        .exclude(msg_id="")
+        .first()
+    )
+    if push is None:
+        return None
+    reason = mass_failure_reason(status)
+    if reason is None:
+        urls = _mass_urls(payload)
+        with transaction.atomic():
+            for position, article in enumerate(push.articles.order_by("position", "pk"), 1):
+                if urls.get(position) and not article.url:
+                    Article.objects.filter(pk=article.pk).update(url=urls[position])
+        return push
+    if push.state not in (PushState.PUBLISHED, PushState.PUBLISHING):
+        return push
+    with transaction.atomic():
+        lock(push)
+        workflow.move(push, PushState.FAILED, PushState)
+        push.error = reason[:2000]
+        push.published_at = push.lease_until = None
+        # WeChat consumed the draft and remembers the key: a retry starts from scratch.
+        push.key, push.draft_media_id, push.msg_id, push.msg_data_id = uuid.uuid4().hex, "", "", ""
+        push.save(
+            update_fields=[
+                "state",
+                "error",
+                "published_at",
+                "lease_until",
+                "key",
+                "draft_media_id",
+                "msg_id",
+                "msg_data_id",
+            ]
+        )
+        for article in push.articles.filter(state=ArticleState.PUBLISHED):
+            workflow.move(article, ArticleState.APPROVED, ArticleState)
+            article.published_at, article.url = None, ""
+            article.save(update_fields=["state", "published_at", "url"])
+        audit_record(
+            actor_name="system",
+            action="newsroom.push.failed",
+            obj=push,
+            outcome="error",
+            note=f"MASSSENDJOBFINISH {msg_id}: {status}"[:500],
+        )
+        _tell_failure(push, reason)
+        publish_on_commit("push.failed", push_id=push.pk, account_id=push.account_id)
+    return push
+
+
+def _mass_urls(payload: dict) -> dict[int, str]:
+    result = (payload or {}).get("ArticleUrlResult") or {}
+    items = result.get("ResultList") if isinstance(result, dict) else None
+    items = items if isinstance(items, list) else [items] if isinstance(items, dict) else []
+    return {
+        int(i.get("ArticleIdx")): i.get("ArticleUrl", "")
+        for i in items
+        if isinstance(i, dict) and str(i.get("ArticleIdx", "")).isdigit()
+    }
 
 
 def pushes_poll(*, now=None) -> int:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from zhengwei.access.policy import denied, require
 from zhengwei.lib.db import lock
 from zhengwei.lib.events import publish_on_commit
+from zhengwei.lib.text import has_nul
 from zhengwei.orgs.models import OrgKind, User, WeChatAccount
 from zhengwei.reports import geo, links, notices, phones, ratelimit, workflow
 from zhengwei.reports import policy as P
@@ -90,6 +91,8 @@ def report_receive(
         openid=openid,
         hazard=hazard,
         description=description,
+        address=address,
+        name=name,
         phone=phone,
         datum=datum,
         lat=lat,
@@ -198,14 +201,17 @@ class _Fields:
 
 
 def _validate(
-    *, channel, openid, hazard, description, phone, datum, lat, lng, accuracy_m
+    *, channel, openid, hazard, description, address, name, phone, datum, lat, lng, accuracy_m
 ) -> _Fields:
     """Every field's problem at once (a ValidationError by field), or the clean values."""
     errors: dict[str, list[str]] = {}
+    for field_name, value in (("description", description), ("address", address), ("name", name)):
+        if has_nul(value):  # PostgreSQL cannot store it: a DataError on save
+            errors[field_name] = [_("The text contains a character that cannot be stored (NUL).")]
     if hazard not in Hazard.values:
         errors["hazard"] = [_("Choose what happened.")]
     description = (description or "").strip()
-    if len(description) > 2000:
+    if len(description) > 2000 and "description" not in errors:
         errors["description"] = [_("The description may be at most 2000 characters.")]
     try:
         phone = phones.normalise(phone)

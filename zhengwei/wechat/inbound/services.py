@@ -27,6 +27,7 @@ from zhengwei.audit.services import audit_record, diff, snapshot
 from zhengwei.lib.events import publish_on_commit
 from zhengwei.wechat.inbound.dispatch import handlers_for, on_event
 from zhengwei.wechat.inbound.models import (
+    CallbackRejection,
     InboundMessage,
     KeywordReply,
     MenuClickReply,
@@ -165,6 +166,24 @@ def inbound_process_pending(*, limit: int = 50, max_rounds: int = 100) -> int:
 
 
 @on_event("publishjobfinish")
+def callback_rejections_prune(*, now=None) -> int:
+    """Keep the refused-callback log bounded (system, housekeeping like the API-call log): rows
+    older than WECHAT_REJECTION_RETENTION_DAYS go, and beyond WECHAT_REJECTION_MAX_ROWS the
+    oldest go, so someone with no secret cannot grow the database by sending junk."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.WECHAT_REJECTION_RETENTION_DAYS)
+    deleted = CallbackRejection.objects.filter(at__lt=cutoff).delete()[0]
+    keep = settings.WECHAT_REJECTION_MAX_ROWS
+    newest_dropped = CallbackRejection.objects.order_by("-pk").values_list("pk", flat=True)[
+        keep : keep + 1
+    ]
+    if newest_dropped:
+        deleted += CallbackRejection.objects.filter(pk__lte=newest_dropped[0]).delete()[0]
+    if deleted:
+        log.info("pruned %d refused-callback rows", deleted)
+    return deleted
+
+
 def _publish_finished(message: InboundMessage) -> None:
     info = message.fields.get("PublishEventInfo")
     info = info if isinstance(info, dict) else {}

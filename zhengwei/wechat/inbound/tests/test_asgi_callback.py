@@ -1,6 +1,7 @@
 """The ASGI callback path (zhengwei/asgi.py, gunicorn's asyncio worker, async group committer)
 against real server processes. PostgreSQL only: the ASGI entry point refuses SQLite."""
 
+import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -99,3 +100,21 @@ def test_a_bad_signature_is_refused_with_403_and_recorded(servers):
 def test_console_pages_are_served_by_django_on_the_same_entry_point(servers):
     response = requests.get(servers[0] + "/", timeout=10, allow_redirects=False)
     assert response.status_code in (200, 302)
+
+
+def test_a_huge_content_length_is_refused_at_once_without_waiting_for_the_body(servers):
+    account = WeChatAccountFactory(message_mode="safe")
+    path, _ = build_request(account, text_fields(account))
+    host, port = servers[0].removeprefix("http://").split(":")
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: text/xml\r\n"
+        "Content-Length: 1000000000000\r\n\r\n"
+    )
+    started = time.monotonic()
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(head.encode())  # and no body at all
+        answer = sock.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert time.monotonic() - started < 3
+    wait_until(lambda: CallbackRejection.objects.filter(reason="too_large").exists())
+    assert InboundMessage.objects.count() == 0

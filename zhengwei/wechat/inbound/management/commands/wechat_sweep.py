@@ -5,13 +5,18 @@
 2. Takes over work nobody is doing: rows left ``processing`` by a killed worker past
    WECHAT_PROCESSING_TIMEOUT, failed rows due for a retry, and received rows whose processing
    signal was lost — without waiting for an unrelated message to wake a worker.
+3. Prunes the refused-callback log to its retention and its cap.
 """
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from zhengwei.wechat.inbound.models import InboundMessage
-from zhengwei.wechat.inbound.services import claimable, inbound_process_pending
+from zhengwei.wechat.inbound.services import (
+    callback_rejections_prune,
+    claimable,
+    inbound_process_pending,
+)
 from zhengwei.wechat.inbound.spool import spool_replay
 from zhengwei.wechat.inbound.tasks import notify_stored
 
@@ -26,6 +31,8 @@ class Command(BaseCommand):
         replayed = spool_replay(on_stored=notify_stored)
         waiting = InboundMessage.objects.filter(claimable(timezone.now())).count()
         processed = inbound_process_pending(max_rounds=max_rounds) if waiting else 0
+        pruned = callback_rejections_prune()
         self.stdout.write(
-            f"spool replayed {replayed}; {waiting} waiting, {processed} processed by the sweep"
+            f"spool replayed {replayed}; {waiting} waiting, {processed} processed by the sweep; "
+            f"{pruned} refused-callback rows pruned"
         )
