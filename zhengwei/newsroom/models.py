@@ -252,6 +252,10 @@ class Article(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     url = models.URLField(_("article link"), max_length=1000, blank=True)
+    # Images another app offered with the article, kept here but not yet on WeChat:
+    # {src in the body: NewsImage id}. Uploaded and replaced by their WeChat URLs as soon as
+    # WeChat answers (article_images_upload); until then the checks hold the article back.
+    pending_images = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

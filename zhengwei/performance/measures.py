@@ -23,8 +23,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from zhengwei.interactions import aggregates as conversations
-from zhengwei.newsroom.models import Article, Emergency, Push
-from zhengwei.newsroom.selectors import newsroom_metrics
+from zhengwei.newsroom.selectors import newsroom_accounts, newsroom_metrics
 from zhengwei.orgs.models import WeChatAccount
 from zhengwei.performance.models import (
     Incident,
@@ -276,21 +275,11 @@ def measure_accounts(
     # account publishes through the newsroom) originals and pushes against its cadence plan -----
     # newsroom_metrics asks a dozen questions per account (per week for the cadence): only the
     # accounts that use the newsroom at all are asked; for the others it could only say "nothing".
-    users = _newsroom_users(ids)
+    users = newsroom_accounts(ids)
     for account in accounts:
         if account.pk in users:
             _newsroom(out[account.pk], account, start, end)
     return out
-
-
-def _newsroom_users(ids: list[int]) -> set[int]:
-    """The accounts with any article, push or emergency in the newsroom (three small queries)."""
-    found: set[int] = set()
-    for model in (Article, Push, Emergency):
-        found.update(
-            model.objects.filter(account_id__in=ids).values_list("account_id", flat=True).distinct()
-        )
-    return found
 
 
 def _newsroom(m: dict[str, Measure], account: WeChatAccount, start: date, end: date) -> None:

@@ -9,4 +9,6 @@ class ProcurementConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported in ready(), not at the top: it loads models, which need the app registry.
-        from zhengwei.procurement import policy  # noqa: F401  (registers its actions)
+        from zhengwei.procurement import listeners, policy  # noqa: F401  (registers its actions)
+
+        listeners.connect()

@@ -459,6 +459,10 @@ class Review(models.Model):
     findings = models.TextField(_("findings"), blank=True)
     reviewed_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     reviewed_on = models.DateField(_("reviewed on"))
+    # Set when the month's signed performance scorecard (履约验收) wrote this review: its number
+    # in the performance app (told by the ``scorecard.signed`` event; no import runs upward).
+    scorecard_ref = models.PositiveBigIntegerField(_("signed scorecard"), null=True, blank=True)
+    vetoed = models.BooleanField(_("veto event"), default=False)
 
     class Meta:
         ordering = ["contract", "period"]

@@ -16,8 +16,10 @@ Events (payloads carry ids):
 
 from zhengwei.newsroom.services.articles import (
     article_create,
+    article_images_upload,
     article_offer,
     article_save,
+    articles_images_upload_pending,
     comment_add,
     comment_resolve,
 )
@@ -89,6 +91,8 @@ __all__ = [
     "pushes_poll",
     "pushes_publish_due",
     "article_create",
+    "article_images_upload",
+    "articles_images_upload_pending",
     "article_offer",
     "article_save",
     "article_submit",

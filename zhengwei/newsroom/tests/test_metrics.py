@@ -5,8 +5,9 @@ import pytest
 
 from zhengwei.newsroom import services
 from zhengwei.newsroom.models import Article, Emergency, Push
-from zhengwei.newsroom.selectors import newsroom_metrics
+from zhengwei.newsroom.selectors import newsroom_accounts, newsroom_metrics
 from zhengwei.newsroom.tests.helpers import approve_all, draft, pending
+from zhengwei.testing.factories import WeChatAccountFactory
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Shanghai")
@@ -103,3 +104,10 @@ def test_the_metrics_page_shows_the_figures_and_the_chart_data(world, client_for
     assert page.status_code == 200 and 'data-testid="figures"' in page.text
     assert 'id="newsroom-metrics"' in page.text and "数据待核" in page.text
     assert client_for(world["writer"]).get(reverse("newsroom:metrics")).status_code == 403
+
+
+def test_only_the_accounts_with_newsroom_records_are_named_as_its_users(world):
+    idle = WeChatAccountFactory()
+    article = draft(world, title="用过稿件库")
+    assert newsroom_accounts([world.account.pk, idle.pk]) == {article.account_id}
+    assert newsroom_accounts([idle.pk]) == set()

@@ -426,7 +426,19 @@ def scorecard_sign(*, actor: User, scorecard: Scorecard, comment: str = "") -> S
             _("Scorecard %(start)s signed off: %(total)s points")
             % {"start": scorecard.start.isoformat(), "total": scorecard.total},
         )
+        # Everything procurement needs to record the month's review (it cannot read ours).
         publish_on_commit(
-            "scorecard.signed", account_id=scorecard.account_id, scorecard_id=scorecard.pk
+            "scorecard.signed",
+            account_id=scorecard.account_id,
+            scorecard_id=scorecard.pk,
+            contract_id=scorecard.contract_id,
+            period=scorecard.period,
+            start=scorecard.start.isoformat(),
+            end=scorecard.end.isoformat(),
+            total=str(scorecard.total),
+            vetoed=scorecard.vetoed,
+            grade=scorecard.get_band_display(),
+            signed_on=timezone.localtime(scorecard.signed_at).date().isoformat(),
+            signed_by_id=actor.pk,
         )
     return scorecard

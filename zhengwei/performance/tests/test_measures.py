@@ -124,7 +124,7 @@ def test_newsroom_figures_become_indicators(monkeypatch):
         }
 
     monkeypatch.setattr(M, "newsroom_metrics", fake)
-    monkeypatch.setattr(M, "_newsroom_users", lambda ids: set(ids))
+    monkeypatch.setattr(M, "newsroom_accounts", lambda ids: set(ids))
     account = WeChatAccountFactory()
     november(account)
     got = M.measure_account(account, *NOV, now=NOW)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhengwei.access.policy import may
+from zhengwei.audit.services import audit_record
 from zhengwei.lib import indicators
 from zhengwei.lib.db import lock
 from zhengwei.orgs.models import User
@@ -22,6 +23,7 @@ from zhengwei.procurement.models import (
     Contract,
     Payment,
     Purchase,
+    PurchaseState,
     Review,
     Step,
 )
@@ -90,6 +92,62 @@ def review_record(
                 "procurement.review",
                 contract,
                 after={"period": period.isoformat(), "score": str(score)},
+            )
+    return review
+
+
+def review_from_scorecard(
+    *,
+    actor: User | None,
+    contract_id: int,
+    month: date,
+    score,
+    vetoed: bool,
+    signed_on: date,
+    scorecard_ref: int,
+    grade: str = "",
+) -> Review | None:
+    """The month's review written from the performance scorecard the office leader signed (the
+    ``scorecard.signed`` event): the signed scorecard is the month's result, so it replaces a
+    score entered by hand (the audit keeps the old one). The leader's signature is the decision,
+    so no procurement permission is asked. None when the contract or the month does not fit."""
+    contract = Contract.objects.select_related("purchase").filter(pk=contract_id).first()
+    month = month.replace(day=1)
+    if contract is None or not (contract.start.replace(day=1) <= month <= contract.end):
+        return None
+    purchase = contract.purchase
+    score = Decimal(str(score)).quantize(TWO, ROUND_HALF_UP)
+    note = _("Signed performance scorecard: %(score)s points (%(grade)s).") % {
+        "score": score,
+        "grade": grade or indicators.grade(score, vetoed=vetoed),
+    }
+    with transaction.atomic():
+        lock(purchase)
+        review = Review.objects.filter(contract=contract, period=month).first()
+        before = None
+        if review is None:
+            review = Review(contract=contract, period=month, reviewed_on=signed_on)
+        else:
+            before = {"score": str(review.score), "findings": review.findings}
+        review.score = score
+        review.vetoed = vetoed
+        review.scorecard_ref = scorecard_ref
+        review.reviewed_by = actor
+        if note not in review.findings:
+            review.findings = "\n".join(x for x in (review.findings, note) if x)
+        review.save()
+        data = {
+            "review": review.pk,
+            "period": month.isoformat(),
+            "score": str(score),
+            "vetoed": vetoed,
+            "scorecard": scorecard_ref,
+        }
+        if purchase.state == PurchaseState.OPEN and purchase.step == Step.MONITORING:
+            complete_step(purchase, Step.MONITORING, actor=actor, on=signed_on, data=data)
+        else:
+            audit_record(
+                actor=actor, action="procurement.review", obj=contract, before=before, after=data
             )
     return review
 
@@ -221,15 +279,18 @@ def payment_record(
 
 
 def scorecard(contract: Contract) -> dict:
-    """The year in numbers from the procurement records: the monthly review scores and their
-    grade, acceptances passed, deductions and payments."""
+    """The year in numbers from the procurement records: the monthly review scores (the signed
+    performance scorecards, or scores entered by hand) and their grade (a month's veto event
+    makes it 差), acceptances passed, deductions and payments."""
     reviews = list(contract.reviews.order_by("period"))
     scored = [r.score for r in reviews if r.score is not None]
     average = (
         (sum(scored, Decimal(0)) / len(scored)).quantize(TWO, ROUND_HALF_UP) if scored else None
     )
     acceptances = list(contract.acceptances.all())
-    vetoed = any(any(i.get("veto") and not i.get("met") for i in a.items) for a in acceptances)
+    vetoed = any(r.vetoed for r in reviews) or any(
+        any(i.get("veto") and not i.get("met") for i in a.items) for a in acceptances
+    )
     return {
         "reviews": reviews,
         "average": average,
