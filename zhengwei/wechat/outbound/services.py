@@ -228,9 +228,7 @@ _RETRY_LATER = (SystemBusy, RateLimited, TokenLockTimeout, CircuitOpen, QuotaExc
 
 
 def _due(now: datetime) -> Q:
-    return Q(state=OutboundState.QUEUED) | Q(
-        state=OutboundState.RETRYING, next_attempt_at__lte=now
-    )
+    return Q(state=OutboundState.QUEUED) | Q(state=OutboundState.RETRYING, next_attempt_at__lte=now)
 
 
 def retry_delay(attempts: int) -> float:
@@ -246,9 +244,8 @@ def outbound_message_deliver(*, message_id: int) -> OutboundMessage | None:
     ``sending`` before the call, so two workers never send the same message, and a message that
     may have reached WeChat is never sent again by a retry (a person decides)."""
     now = timezone.now()
-    claimed = (
-        OutboundMessage.objects.filter(_due(now), pk=message_id)
-        .update(state=OutboundState.SENDING, attempts=F("attempts") + 1, updated_at=now)
+    claimed = OutboundMessage.objects.filter(_due(now), pk=message_id).update(
+        state=OutboundState.SENDING, attempts=F("attempts") + 1, updated_at=now
     )
     if not claimed:
         return None

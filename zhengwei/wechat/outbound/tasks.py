@@ -26,9 +26,7 @@ def outbound_deliver(message_ids: list[int]) -> list[str]:
     return states
 
 
-def on_messages_queued(
-    *, event: str, message_ids: list[int], delay: float = 0, **payload
-) -> None:
+def on_messages_queued(*, event: str, message_ids: list[int], delay: float = 0, **payload) -> None:
     """Queued messages (the services' ``outbound_message.queued``) go out in one task, in order;
     a retry waits ``delay`` seconds."""
     if not delay:

@@ -177,12 +177,16 @@ def test_a_message_is_failed_for_a_person_after_the_last_attempt(world, acct, fa
     assert final.state == OutboundState.FAILED and final.attempts == 2
 
 
-def test_the_sweep_sends_a_retry_whose_delayed_task_was_lost(world, acct, fake, django_capture_on_commit_callbacks):
+def test_the_sweep_sends_a_retry_whose_delayed_task_was_lost(
+    world, acct, fake, django_capture_on_commit_callbacks
+):
     fake.route(SEND, [BUSY, BUSY, BUSY, {"errcode": 0, "errmsg": "ok"}])
     message = services.outbound_message_deliver(message_id=_queued(world).pk)
     assert message.state == OutboundState.RETRYING
     later = message.next_attempt_at + timedelta(minutes=6)
-    OutboundMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now() - timedelta(minutes=6))
+    OutboundMessage.objects.filter(pk=message.pk).update(
+        next_attempt_at=timezone.now() - timedelta(minutes=6)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert services.outbound_messages_sweep(now=later)["requeued"] == 1
     message.refresh_from_db()
