@@ -226,9 +226,7 @@ def article(request, pk: int):
         .exclude(state="dismissed")
         .count(),
         "may_preview": may(user, P.PREVIEW, article),
-        "preview_bound": PreviewBinding.objects.filter(
-            user=user, account=article.account
-        )
+        "preview_bound": PreviewBinding.objects.filter(user=user, account=article.account)
         .exclude(openid="")
         .exists(),
     }

@@ -115,9 +115,7 @@ def test_without_a_bound_wechat_the_preview_is_refused_and_the_page_says_how_to_
     assert f"绑定 {code}" in page and 'data-testid="bind-code"' in page
 
 
-def test_a_bound_reviewer_previews_from_the_article_page(
-    world, reviewer_phone, client_for, wechat
-):
+def test_a_bound_reviewer_previews_from_the_article_page(world, reviewer_phone, client_for, wechat):
     wechat.route(DRAFT_ADD, {"media_id": "PREVIEW_DRAFT_2"})
     wechat.route(PREVIEW, {"errcode": 0, "msg_id": 2})
     bind(world, reviewer_phone)
