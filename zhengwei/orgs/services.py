@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from zhengwei.access.policy import Action, forget, require
 from zhengwei.audit.services import audit_record, diff, snapshot
 from zhengwei.lib.events import publish_on_commit
+from zhengwei.orgs.roles import SEPARATED_ADMIN_ROLES
 from zhengwei.orgs.models import (
     DutyShift,
     Organisation,
@@ -277,6 +278,27 @@ def role_grant(*, actor: User, user: User, account: WeChatAccount, role: str) ->
                 "role": Role(role).label if role in Role.values else role,
             }
         )
+    if role in SEPARATED_ADMIN_ROLES:
+        held = sorted(
+            set(
+                RoleGrant.objects.filter(user=user, role__in=SEPARATED_ADMIN_ROLES)
+                .exclude(role=role)
+                .values_list("role", flat=True)
+            )
+        )
+        if held:
+            raise ValidationError(
+                _(
+                    "Separation of duties: %(person)s already holds %(held)s and cannot also be "
+                    "%(role)s. The system, security and audit administrators must be three "
+                    "different people."
+                )
+                % {
+                    "person": user,
+                    "held": "、".join(str(Role(r).label) for r in held),
+                    "role": Role(role).label,
+                }
+            )
     grant, created = RoleGrant.objects.get_or_create(
         user=user, account=account, role=role, defaults={"granted_by": actor}
     )
