@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from zhengwei.access.policy import Action, forget, require
 from zhengwei.audit.services import audit_record, diff, snapshot
 from zhengwei.lib.events import publish_on_commit
-from zhengwei.orgs.roles import SEPARATED_ADMIN_ROLES
 from zhengwei.orgs.models import (
     DutyShift,
     Organisation,
@@ -27,6 +26,7 @@ from zhengwei.orgs.models import (
     User,
     WeChatAccount,
 )
+from zhengwei.orgs.roles import SEPARATED_ADMIN_ROLES
 
 ORG_FIELDS = [
     "name",
