@@ -10,3 +10,7 @@ class NewsroomConfig(AppConfig):
     def ready(self) -> None:
         # Imported in ready(), not at the top: they load models, which need the app registry.
         from zhengwei.newsroom import listeners, policy  # noqa: F401  (actions, event listeners)
+        from zhengwei.newsroom.services.emergency import emergency_reason
+        from zhengwei.wechat.inbound.changes import emergency_source
+
+        emergency_source(emergency_reason)
