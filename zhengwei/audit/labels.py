@@ -24,6 +24,7 @@ ACTION_LABELS: dict[str, Any] = {
     "audit.export": pgettext_lazy("audit", "Exported the audit log"),
     "audit.prune": pgettext_lazy("audit", "Pruned old audit entries"),
     "audit.verify": pgettext_lazy("audit", "Verified the audit log's hash chain"),
+    "fieldcrypt.rotate": pgettext_lazy("audit", "Re-encrypted personal data under a new key"),
     "backup.create": pgettext_lazy("audit", "Made a backup"),
     "backup.restore": pgettext_lazy("audit", "Restored a backup"),
     "auth.locked_out": pgettext_lazy("audit", "Locked out after failed sign-ins"),
