@@ -17,12 +17,10 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from zhengwei.interactions import aggregates as conversations
 from zhengwei.lib import indicators
 from zhengwei.orgs.models import OperationModel, WeChatAccount
-from zhengwei.performance import measures
+from zhengwei.performance import measures, monthly
 from zhengwei.performance.models import Publication, Scorecard, ScorecardState
-from zhengwei.reports import aggregates as reports
 from zhengwei.wechat.outbound import aggregates as stats
 
 
@@ -69,18 +67,9 @@ def account_months(account: WeChatAccount, start: date, end: date, *, now=None) 
             originals=Sum("original_count"),
         )
     }
-    conv = {
-        _key(k): v
-        for k, v in conversations.conversation_figures(
-            account_ids=[account.pk], start=t0, end=t1, now=now, by_month=True
-        ).items()
-    }
-    rep = {
-        _key(k): v
-        for k, v in reports.report_figures(
-            account_ids=[account.pk], start=t0, end=t1, now=now, by_month=True
-        ).items()
-    }
+    per_month = monthly.figures_by_month(account.pk, start, end, now)
+    conv = {m: f["messages"] for m, f in per_month.items() if f["messages"]}
+    rep = {m: f["reports"] for m, f in per_month.items() if f["reports"]}
     fol = {
         _key(k): v
         for k, v in stats.follower_read_figures(

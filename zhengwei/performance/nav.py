@@ -44,4 +44,13 @@ ITEMS = (
         "⚠",
         302,
     ),
+    NavItem(
+        group,
+        _("Filing and reprints"),
+        "performance:records",
+        P.INCIDENT_RECORD,
+        _("The account's registry filing; articles a superior designated for reprinting"),
+        "☰",
+        303,
+    ),
 )

@@ -20,5 +20,6 @@ urlpatterns = [
     path("performance/dashboard.json", views.dashboard_data, name="dashboard_data"),
     path("performance/compare.json", views.compare_data, name="compare_data"),
     path("performance/incidents/", views.incidents, name="incidents"),
+    path("performance/records/", views.records, name="records"),
     path("performance/annual.xlsx", views.annual_report, name="annual_report"),
 ]
