@@ -137,8 +137,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
+    # Redis down = cache misses, not errors (zhengwei/lib/cache.py); short timeouts so a dead
+    # Redis costs a request milliseconds, not seconds.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "zhengwei.lib.cache.ForgivingRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     }
 else:
     # The database cache is shared by every process, unlike the local-memory default.
@@ -253,7 +259,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 *
 
 # --- Audit -------------------------------------------------------------------------------
 # 网络安全法 第二十一条: network logs are kept for no less than six months.
-AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 180, minimum=180)
+# Six calendar months can be 184 days, so 184 is the floor (and the PostgreSQL trigger's).
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 184, minimum=184)
+# Keys the audit log's hash chain (lib/hashchain.py); outside the database, so a database owner
+# cannot recompute the links after changing a row. Keep it with the backups of the key files.
+AUDIT_CHAIN_KEY = env_secret("AUDIT_CHAIN_KEY") or persistent_secret(VAR_DIR / "audit_chain_key")
 
 # --- Procurement (zhengwei.procurement; guide in docs/guide/procurement.md) ----------------
 # OCDS ocid prefix: "ocds-" and the 6 characters the OCDS registry assigns the publisher. The
@@ -475,6 +485,7 @@ SCHEDULED_COMMANDS: dict[str, int] = {
     # Replays the callback spool and takes over abandoned inbound processing (reliability).
     "wechat_sweep": 30,
     "prune_audit": 86400,
+    "audit_verify": 86400,
     "newsroom_tick": 60,
     "procurement_reminders": 3600,
     "hydro_tick": 300,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,11 +25,15 @@ class AuditEntryQuerySet(models.QuerySet):
 class AuditEntry(models.Model):
     """One append-only record of a state change, a sign-in or a sensitive read.
 
-    On PostgreSQL a trigger (migration 0002) also refuses UPDATE, and refuses DELETE of anything
-    younger than the retention period, so even a raw SQL session cannot rewrite history.
+    On PostgreSQL a trigger (migrations 0003, 0004) also refuses UPDATE, and refuses DELETE of
+    anything younger than the retention period, so even a raw SQL session cannot rewrite history;
+    and every entry is a link of a keyed hash chain, so what a database owner changes anyway is
+    found by ``manage.py audit_verify``.
     """
 
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # Set by audit_record before the entry is sealed into the hash chain (so not auto_now_add,
+    # which would change it after the link was computed).
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -50,6 +55,10 @@ class AuditEntry(models.Model):
     note = models.CharField(_("note"), max_length=500, blank=True)
     ip = models.GenericIPAddressField(_("source IP"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=16, default="ok")
+    # The hash chain (audit/chain.py): the previous entry's link and this entry's own, an HMAC
+    # over both and the content above; ``manage.py audit_verify`` finds the first broken link.
+    prev_hash = models.CharField(_("previous link"), max_length=64, blank=True, editable=False)
+    entry_hash = models.CharField(_("link"), max_length=64, blank=True, editable=False)
 
     objects = AuditEntryQuerySet.as_manager()
 

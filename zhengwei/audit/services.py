@@ -8,7 +8,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from zhengwei.access.policy import Action, require, roles_summary
-from zhengwei.audit import exports
+from zhengwei.audit import chain, exports
 from zhengwei.audit.middleware import current
 from zhengwei.audit.models import AuditEntry
 from zhengwei.lib.events import publish_on_commit
@@ -64,7 +64,8 @@ def audit_record(
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
+        at=timezone.now(),
         actor=actor if is_user else None,
         actor_name=(actor_name or (actor.get_username() if is_user else ""))[:150],
         actor_org=(str(actor.organisation) if is_user and actor.organisation_id else "")[:120],
@@ -79,25 +80,47 @@ def audit_record(
         outcome=outcome,
         ip=ip or (ctx.ip if ctx else None),
     )
+    # The chain lock is held to the end of the caller's transaction (chain.py says why).
+    with transaction.atomic():
+        chain.seal(entry)
+        entry.save(force_insert=True)
+    return entry
 
 
-# 网络安全法 第二十一条: network logs are kept for no less than six months.
-MIN_RETENTION_DAYS = 180
+# 网络安全法 第二十一条: network logs are kept for no less than six months, which can be 184 days.
+MIN_RETENTION_DAYS = 184
 
 
 def audit_prune(*, now=None) -> int:
-    """Remove entries older than AUDIT_RETENTION_DAYS (never less than 180 days); return how many."""
+    """Remove entries older than AUDIT_RETENTION_DAYS (never less than 184 days); return how many.
+
+    Removes a prefix of the chain: every entry before the first one inside retention, so no
+    entry younger than the cutoff goes even if ids and times disagree by a moment. The prune's
+    own entry records the last removed link (``anchor``), where the verifier lets the chain start.
+    """
     days = max(settings.AUDIT_RETENTION_DAYS, MIN_RETENTION_DAYS)
     cutoff = (now or timezone.now()) - timedelta(days=days)
     with transaction.atomic():
-        count, _ = AuditEntry.objects.filter(at__lt=cutoff)._prune()
+        first_kept = (
+            AuditEntry.objects.filter(at__gte=cutoff).order_by("id").values_list("id", flat=True)
+        ).first()
+        doomed = AuditEntry.objects.all()
+        if first_kept is not None:
+            doomed = doomed.filter(id__lt=first_kept)
+        anchor = doomed.order_by("-id").values_list("entry_hash", flat=True).first() or ""
+        count, _ = doomed._prune()
         # The removal itself is on the record.
         audit_record(
             action="audit.prune",
             actor_name="system",
             object_type="audit.auditentry",
             object_repr=f"{count} entries",
-            after={"removed": count, "retention_days": days, "cutoff": cutoff.isoformat()},
+            after={
+                "removed": count,
+                "retention_days": days,
+                "cutoff": cutoff.isoformat(),
+                "anchor": anchor,
+            },
         )
     return count
 

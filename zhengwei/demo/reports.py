@@ -61,6 +61,15 @@ def seed(out=print) -> None:
     now = timezone.now()
     ago = lambda **kw: now - timedelta(**kw)  # noqa: E731
 
+    # A past emergency (for the emergency-mode history): a typhoon night last week.
+    services.emergency_start(
+        actor=dutylead,
+        account=account,
+        reason="台风“海棠”登陆，省防指启动防台风Ⅳ级应急响应",
+        now=ago(days=6, hours=20),
+    )
+    services.emergency_end(actor=dutylead, account=account, now=ago(days=6, hours=2))
+
     # 1. Resolved three days ago, closed and rated by the citizen (WeChat chat).
     citizen = Citizen(openid="oDEMOcitizen0000000000003", proof="wechat")
     r = services.report_receive(

@@ -36,4 +36,13 @@ ITEMS = (
         "↗",
         12,
     ),
+    NavItem(
+        group,
+        _("Emergency mode history"),
+        "duty:emergency_history",
+        R.REPORTS_EMERGENCY_VIEW,
+        _("When emergency mode was on, who switched it and why, with the deadlines that applied"),
+        "‼",
+        13,
+    ),
 )

@@ -180,6 +180,26 @@ def emergency(request):
 
 @login_required
 @require_GET
+def emergency_history(request):
+    """When emergency mode was on, who switched it, why, and which deadlines applied."""
+    account = account_for(request.user, R.REPORTS_EMERGENCY_VIEW, request.GET.get("account"))
+    rows = reports.emergency_history(user=request.user, account=account)
+    for row in rows:
+        row["duration_text"] = selectors.fmt_age(int(row["duration"].total_seconds()))
+    return render(
+        request,
+        "duty/emergency_history.html",
+        {
+            "account": account,
+            "rows": rows,
+            "current": report_services.emergency_current(account),
+            "can_switch_emergency": may(request.user, R.REPORTS_EMERGENCY, account),
+        },
+    )
+
+
+@login_required
+@require_GET
 def changes(request):
     """What changed since ``cursor``: 204 when nothing did; ``full=1`` sends every row again."""
     account = account_for(request.user, P.DUTY_CONSOLE, request.GET.get("account"))
@@ -270,6 +290,8 @@ def _reply_outcome(report) -> str:
         ) % {"n": reports.waiting_by_report([report.pk]).get(report.pk, 0)}
     if state == "failed":
         return _("Sending to the citizen failed; see the message log.")
+    if state == "retrying":
+        return _("WeChat did not take the reply; it is sent again automatically.")
     if state == "sent":
         return _("Reply sent to the citizen.")
     return _("Reply handed to WeChat for sending.")

@@ -12,11 +12,13 @@ Passive replies (instant, one indexed read of the current snapshot, no writes):
 The account's own keyword replies (wechat.inbound.replies) are asked before these, so an office
 can override an answer; the app is listed before zhengwei.interactions so a shared location gets
 the data answer rather than only the report intake's receipt (the intake still opens its draft).
+An answered keyword query is *settled* (``dispatch.settles``): the 互动 inbox leaves it out.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 
 from django.conf import settings
 from django.urls import reverse
@@ -24,7 +26,7 @@ from django.urls import reverse
 from zhengwei.hydro import answers
 from zhengwei.hydro.services import snapshot
 from zhengwei.reports import geo
-from zhengwei.wechat.inbound.dispatch import passive
+from zhengwei.wechat.inbound.dispatch import passive, settles
 
 log = logging.getLogger("zhengwei.hydro.chat")
 
@@ -85,6 +87,30 @@ def topic_of(text: str) -> str | None:
 def keyword_answer(parsed) -> str | None:
     topic = topic_of(parsed.content or "")
     return answer(topic) if topic else None
+
+
+# What may stand around a keyword in a bare query ("今天雨情怎么样？"); anything else ("地下车库进水了，
+# 水位还在涨") is a message for a person even though it was answered with the data too.
+QUERY_FILLER = re.compile(
+    r"[\s\d,.!?;:，。！？；：、~～]|查询|查看|请问|今天|今日|现在|目前|最新|实时|的|情况|怎么样|如何|多少|呢|吗"
+)
+
+
+def is_bare_query(text: str) -> bool:
+    said = (text or "").strip()
+    if topic_of(said) is None:
+        return False
+    for words, _topic in KEYWORDS:
+        for word in words:
+            said = said.replace(word, "")
+    return QUERY_FILLER.sub("", said) == ""
+
+
+@settles("text")
+def keyword_answered(message) -> bool:
+    """A bare keyword query answered in the passive reply (ours, or the office's own keyword
+    reply for the same word) needs no person: it stays out of the 互动 inbox."""
+    return is_bare_query(message.field("Content"))
 
 
 @passive("click")

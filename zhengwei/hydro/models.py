@@ -426,6 +426,8 @@ class ImportKind(models.TextChoices):
     RAIN = "ST_PPTN_R", _("Rain (ST_PPTN_R)")
     RIVER = "ST_RIVER_R", _("River levels (ST_RIVER_R)")
     RESERVOIR = "ST_RSVR_R", _("Reservoirs (ST_RSVR_R)")
+    RIVER_LIMITS = "ST_RVFCCH_B", _("River flood-control levels (ST_RVFCCH_B)")
+    RESERVOIR_LIMITS = "ST_RSVRFSR_B", _("Reservoir flood-season limits (ST_RSVRFSR_B)")
     CMA_BST = "cma_bst", _("CMA best track")
     IBTRACS = "ibtracs", _("IBTrACS CSV")
     ZJWATER = "zjwater", _("Typhoon JSON (温州台风网 style)")

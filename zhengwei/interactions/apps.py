@@ -13,6 +13,11 @@ class InteractionsConfig(AppConfig):
             chat,
             listeners,
             policy,  # noqa: F401  (registers its actions)
+            services,
         )
+        from zhengwei.reports import notices as report_notices
 
         listeners.connect()
+        # The reporter's told text is composed once, when reports writes the step (see
+        # zhengwei/reports/notices.py): the status page, the timeline and the message are one text.
+        report_notices.register_composer(services.compose_told)

@@ -38,3 +38,9 @@ def send_text(
         personal=True,
         reference=reference[:64],
     )
+
+
+def sent_text(message: OutboundMessage) -> str:
+    """The text a message carries: what the records of it keep (never a copy from before it was
+    trimmed to fit)."""
+    return message.body.get("content", "")

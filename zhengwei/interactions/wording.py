@@ -207,15 +207,6 @@ def rejection_received(ticket: str) -> str:
     ) % {"ticket": ticket}
 
 
-def merged_progress(report, parent, text: str) -> str:
-    """A step of the surviving report, told to the reporter of a report merged into it."""
-    return _("[Your report %(ticket)s, handled together with %(parent)s] %(text)s") % {
-        "ticket": report.ticket,
-        "parent": parent.ticket,
-        "text": text,
-    }
-
-
 def merged_notice(report, parent) -> str:
     return _(
         "Your report %(ticket)s concerns the same event as %(parent)s; they are handled together "

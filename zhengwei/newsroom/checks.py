@@ -382,6 +382,16 @@ def link_hits(body_html: str, allowed_hosts: Iterable[str]) -> list[Hit]:
     return hits
 
 
+def image_hits(sources: Iterable[str], on_wechat: set[str]) -> list[Hit]:
+    """Images whose src is not a WeChat URL this account uploaded: WeChat would not show them
+    (pasted from the web, or offered images still on their way)."""
+    return [
+        Hit("limit", 0, 0, src[:200], True, "", "图片尚未上传到微信，发布后不会显示")
+        for src in sources
+        if src not in on_wechat
+    ]
+
+
 def limit_hits(
     *, title: str, author: str, digest: str, body_html: str, has_cover: bool, limits: dict
 ) -> list[Hit]:

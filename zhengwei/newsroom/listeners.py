@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from zhengwei.lib.events import subscribe
-from zhengwei.newsroom import services
+from zhengwei.newsroom import services, tasks
 
 
 def on_publish_finished(
@@ -32,5 +32,12 @@ def on_masssend_finished(
         )
 
 
+def on_article_offered(*, event: str, article_id: int, images: int = 0, **_) -> None:
+    """Offered images go to WeChat at once, outside the offer's transaction."""
+    if images:
+        tasks.offered_images_upload.enqueue(article_id)
+
+
 subscribe("wechat.publish_finished", on_publish_finished)
+subscribe("article.offered", on_article_offered)
 subscribe("wechat.masssend_finished", on_masssend_finished)

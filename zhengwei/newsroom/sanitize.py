@@ -126,3 +126,23 @@ def text_of(html: str) -> str:
     text = _BLOCK_END.sub("\n", html or "")
     text = _TAG.sub("", text)
     return htmlmod.unescape(text).replace("\xa0", " ").strip()
+
+
+_IMG_SRC = re.compile(r"""(<img\b[^>]*?\ssrc=)(["'])([^"']*)\2""", re.I)
+
+
+def image_sources(html: str) -> list[str]:
+    """The ``src`` of every image in a cleaned body, unescaped, in order."""
+    return [htmlmod.unescape(m.group(3)) for m in _IMG_SRC.finditer(html or "")]
+
+
+def replace_image_sources(html: str, urls: dict[str, str]) -> str:
+    """``html`` with each image whose (unescaped) src is a key of ``urls`` pointing at its value."""
+
+    def swap(match: re.Match) -> str:
+        new = urls.get(htmlmod.unescape(match.group(3)))
+        if new is None:
+            return match.group(0)
+        return f"{match.group(1)}{match.group(2)}{htmlmod.escape(new)}{match.group(2)}"
+
+    return _IMG_SRC.sub(swap, html or "")

@@ -448,6 +448,12 @@ class EmergencyPeriod(models.Model):
         related_name="+",
         verbose_name=_("ended by"),
     )
+    # The acknowledgement deadlines (minutes per priority) in force while it was on, and the
+    # ordinary ones it replaced: settings change, the history must say what applied then.
+    ack_minutes = models.JSONField(_("acknowledgement deadlines"), default=dict, blank=True)
+    normal_ack_minutes = models.JSONField(
+        _("ordinary acknowledgement deadlines"), default=dict, blank=True
+    )
 
     class Meta:
         ordering = ["-started_at", "-id"]

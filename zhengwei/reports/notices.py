@@ -1,11 +1,17 @@
-"""Default notes to the reporter, one per step (officers may write their own instead).
+"""What a reporter is told of each step: default notes (officers may write their own instead),
+and the one place the told text is decided.
 
-Each note is what the citizen reads in WeChat or on the status page, so it names the ticket and the
-next thing that will happen. The messaging layer listens to ``report.step_added`` and sends the
-step's ``public_note``.
+A step's ``public_note`` is exactly what the reporter is told: the status page and the console's
+timeline show it, and the messaging layer (``report.step_added``) sends it unchanged. The record is
+evidence (of what the office said, and for the contractor's evaluation), so it is composed once,
+when the step is written, never again at sending time. The app that messages reporters composes it
+from the office's templates (``register_composer``, from its ``AppConfig.ready()``: it sits above
+this app, which cannot import it); without one the note is told as written.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
@@ -73,3 +79,29 @@ DEFAULTS = {
 def default(kind: str, report) -> str:
     make = DEFAULTS.get(kind)
     return make(report) if make else ""
+
+
+# (report, step kind, from state, to state, note) → the text the reporter is told ("" for nothing).
+Composer = Callable[[object, str, str, str, str], str]
+_composer: list[Composer] = []
+
+
+def register_composer(composer: Composer) -> None:
+    _composer[:] = [composer]
+
+
+def told(report, *, kind: str, from_state: str, to_state: str, note: str) -> str:
+    note = (note or "").strip()
+    if not _composer:
+        return note
+    return (_composer[0](report, str(kind), str(from_state), str(to_state), note) or "").strip()
+
+
+def merged_progress(report, parent, text: str) -> str:
+    """A step of the surviving report as the reporter of a report merged into it reads it (in
+    WeChat and on their status page)."""
+    return _("[Your report %(ticket)s, handled together with %(parent)s] %(text)s") % {
+        "ticket": report.ticket,
+        "parent": parent.ticket,
+        "text": text,
+    }

@@ -125,3 +125,7 @@ def may_on_report(user, action: str, report) -> bool:
 # Emergency mode (typhoon, rainstorm): the duty leader or the office leader switches it.
 REPORTS_EMERGENCY = "reports.emergency.manage"
 register(REPORTS_EMERGENCY, {Role.DUTY_LEADER, Role.OFFICE_LEADER})
+# Its history (who switched it, when, why, which deadlines applied) names staff, not citizens:
+# the duty desk, the leaders and the auditor read it.
+REPORTS_EMERGENCY_VIEW = "reports.emergency.view"
+register(REPORTS_EMERGENCY_VIEW, OFFICE_WIDE)

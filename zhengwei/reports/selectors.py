@@ -27,12 +27,15 @@ from zhengwei.reports import geo, workflow
 from zhengwei.reports import policy as P
 from zhengwei.reports.models import (
     CITIZEN_CHANNELS,
+    EmergencyPeriod,
     Hazard,
+    Priority,
     Report,
     ReportPhoto,
     ReportStep,
     RoutingRule,
     State,
+    StepKind,
 )
 from zhengwei.wechat.outbound.models import OutboundMessage, OutboundState
 
@@ -653,3 +656,53 @@ def last_message_state(report: Report) -> str | None:
         .values_list("state", flat=True)
         .first()
     )
+
+
+# --- emergency mode ---------------------------------------------------------------------------
+
+
+def emergency_history(*, user, account: WeChatAccount, now: datetime | None = None) -> list[dict]:
+    """Every period of emergency mode on the account, newest first: who switched it on and off,
+    why, for how long, the acknowledgement deadlines that applied (against the ordinary ones),
+    and what happened meanwhile (reports received, escalated for want of acknowledgement)."""
+    require(user, P.REPORTS_EMERGENCY_VIEW, account)
+    now = now or timezone.now()
+    periods = list(
+        EmergencyPeriod.objects.filter(account=account).select_related("started_by", "ended_by")
+    )
+    out = []
+    for period in periods:
+        end = period.ended_at or now
+        window = {"account": account, "created_at__gte": period.started_at}
+        received = Report.objects.filter(**window, created_at__lt=end).count()
+        escalated = (
+            ReportStep.objects.filter(
+                report__account=account,
+                kind=StepKind.SUPERVISE,
+                at__gte=period.started_at,
+                at__lt=end,
+                data__deadline="ack",
+            )
+            .values("report_id")
+            .distinct()
+            .count()
+        )
+        out.append(
+            {
+                "period": period,
+                "duration": end - period.started_at,
+                "deadlines": [
+                    (
+                        priority.label,
+                        period.ack_minutes.get(priority.value),
+                        period.normal_ack_minutes.get(priority.value),
+                    )
+                    for priority in Priority
+                ]
+                if period.ack_minutes
+                else [],
+                "received": received,
+                "escalated": escalated,
+            }
+        )
+    return out

@@ -24,7 +24,7 @@ from zhengwei.audit.services import audit_record
 from zhengwei.lib.errors import error_messages
 from zhengwei.lib.text import parse_instant
 from zhengwei.orgs.models import Organisation, OrgKind, WeChatAccount
-from zhengwei.reports import exports, links, phones, selectors, services
+from zhengwei.reports import exports, links, notices, phones, selectors, services
 from zhengwei.reports import policy as P
 from zhengwei.reports.actors import Citizen
 from zhengwei.reports.forms import FilterForm, PeriodForm, PhoneInForm, RoutingRuleForm
@@ -621,11 +621,12 @@ def status_page(request, ticket: str, token: str):
         except PermissionDenied:
             messages.error(request, _("This report cannot be changed from here."))
         return redirect(request.path)
-    public_steps = [s for s in own.steps.all() if s.public_note]
+    # Each text exactly as the reporter was told it in WeChat (notices.py decides it once).
+    public_steps = [(s, s.public_note) for s in own.steps.all() if s.public_note]
     if report.pk != own.pk:
         merged_at = own.closed_at or own.updated_at
         public_steps += [
-            s
+            (s, notices.merged_progress(own, report, s.public_note))
             for s in report.steps.all()
             if s.public_note and s.at >= merged_at and s.kind not in ("merge", "receive")
         ]

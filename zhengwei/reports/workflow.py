@@ -177,13 +177,16 @@ DEFAULT_ACK_MINUTES = {"P0": 2, "P1": 10, "P2": 30, "P3": 60}
 DEFAULT_ACK_EMERGENCY_MINUTES = {"P0": 1, "P1": 3, "P2": 10, "P3": 20}
 
 
+def ack_minutes(*, emergency: bool = False) -> dict[str, int]:
+    """Minutes per priority a report may wait for a duty officer (shorter in emergency mode)."""
+    if emergency:
+        return {**DEFAULT_ACK_EMERGENCY_MINUTES, **settings.REPORT_ACK_EMERGENCY_DEADLINES}
+    return {**DEFAULT_ACK_MINUTES, **settings.REPORT_ACK_DEADLINES}
+
+
 def ack_deadline(priority: str, *, emergency: bool = False) -> timedelta:
     """How long a report may wait for a duty officer to take it up (shorter in emergency mode)."""
-    if emergency:
-        minutes = {**DEFAULT_ACK_EMERGENCY_MINUTES, **settings.REPORT_ACK_EMERGENCY_DEADLINES}
-    else:
-        minutes = {**DEFAULT_ACK_MINUTES, **settings.REPORT_ACK_DEADLINES}
-    return timedelta(minutes=minutes[priority])
+    return timedelta(minutes=ack_minutes(emergency=emergency)[priority])
 
 
 def ack_level_due(

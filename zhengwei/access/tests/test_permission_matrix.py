@@ -70,6 +70,7 @@ EXPECTED = {
     "reports.routing.manage":       ".  .  x  .  .  .  x  .  .  .  .  .",
     "reports.api_keys.manage":      ".  .  .  .  .  .  x  .  .  .  .  .",
     "reports.emergency.manage":     "x  .  x  .  .  .  .  .  .  .  .  .",
+    "reports.emergency.view":       "x  .  x  x  .  x  .  .  .  .  .  .",
     # WeChat inbound and outbound (issue 3)
     "wechat.messages.view":         "x  x  x  x  x  x  x  .  x  .  x  .",
     "wechat.replies.view":          "x  x  x  x  x  x  x  x  x  .  x  .",

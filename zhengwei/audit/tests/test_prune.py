@@ -1,4 +1,4 @@
-"""Pruning removes entries past the retention period (at least 180 days) and nothing newer."""
+"""Pruning removes entries past the retention period (at least 184 days) and nothing newer."""
 
 from datetime import timedelta
 from io import StringIO
@@ -18,8 +18,8 @@ def aged(record):
     now = timezone.now()
     return {
         "old": record(at=now - timedelta(days=400), action="test.old"),
-        "just_past": record(at=now - timedelta(days=181), action="test.just_past"),
-        "just_inside": record(at=now - timedelta(days=179), action="test.just_inside"),
+        "just_past": record(at=now - timedelta(days=185), action="test.just_past"),
+        "just_inside": record(at=now - timedelta(days=183), action="test.just_inside"),
         "new": record(action="test.new"),
     }
 
@@ -36,7 +36,7 @@ def test_prune_records_that_it_ran(aged):
     audit_prune()
     entry = AuditEntry.objects.get(action="audit.prune")
     assert entry.after["removed"] == 2
-    assert entry.after["retention_days"] == 180
+    assert entry.after["retention_days"] == 184
 
 
 def test_a_longer_retention_keeps_more(aged, settings):
@@ -45,7 +45,7 @@ def test_a_longer_retention_keeps_more(aged, settings):
     assert AuditEntry.objects.filter(action="test.just_past").exists()
 
 
-def test_a_retention_below_180_days_is_never_applied(aged, settings):
+def test_a_retention_below_184_days_is_never_applied(aged, settings):
     settings.AUDIT_RETENTION_DAYS = 30
     audit_prune()
     assert AuditEntry.objects.filter(action="test.just_inside").exists()

@@ -1,13 +1,21 @@
 """SL 323 real-time rain and water tables, as CSV exports or rows pulled from a database.
 
 Tables: ST_STBPRP_B (stations), ST_PPTN_R (rain), ST_RIVER_R (river levels), ST_RSVR_R
-(reservoirs). Column names are SL 323's identifiers in any letter case; extra columns (MPCD, LMT and
+(reservoirs), ST_RVFCCH_B (河道站防洪指标: warning and guaranteed levels) and ST_RSVRFSR_B
+(库(湖)站汛限水位: flood-season limit per MMDD season). Column names are SL 323's identifiers in any letter case; extra columns (MPCD, LMT and
 the like in provincial variants) are ignored. Times are Beijing time, as SL 323 databases hold them.
 
 Checks, each a rejected row with its line: a missing or unreadable value, an impossible one
 (negative rain, more rain in an hour than ever recorded, a water level tens of metres away from the
 station's own thresholds, coordinates outside China), a station code not in the station table, a
 time in the future, the same station and time twice in one file.
+
+The two index tables have no validity dates of their own; a row's MODITIME (when the index was last
+changed) is taken as the day it is valid from, and the one it replaces is closed on that day
+(``store.upsert_thresholds``), so past levels are still judged against the index of their time.
+A row without MODITIME is valid from the start. Their checks: a station of the wrong type, a
+guaranteed level below the warning level, a level tens of metres from the station's current one, a
+season that is not MMDD.
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 
 from zhengwei.hydro.importers.common import FileRefused, Parsed, Reject, csv_rows, parse_time
-from zhengwei.hydro.models import ImportKind, StationType
+from zhengwei.hydro.models import ImportKind, StationType, ThresholdKind
 
 # The columns that identify each table (a header must carry them all).
 SIGNATURES = {
@@ -27,7 +35,10 @@ SIGNATURES = {
     ImportKind.RAIN: ("STCD", "TM", "DRP"),
     ImportKind.RIVER: ("STCD", "TM", "Z"),
     ImportKind.RESERVOIR: ("STCD", "TM", "RZ"),
+    ImportKind.RIVER_LIMITS: ("STCD", "WRZ"),
+    ImportKind.RESERVOIR_LIMITS: ("STCD", "BGMD", "FSLTDZ"),
 }
+THRESHOLD_KINDS = (ImportKind.RIVER_LIMITS, ImportKind.RESERVOIR_LIMITS)
 OBSERVATION_KINDS = (ImportKind.RAIN, ImportKind.RIVER, ImportKind.RESERVOIR)
 # Rain in one hour beyond this is taken for a keying or unit error (the world record is ~305 mm).
 MAX_HOURLY_RAIN = Decimal("400")
@@ -48,7 +59,7 @@ RIVER_TYPES = (
 def detect(header: list[str]) -> str | None:
     names = {h.strip().upper() for h in header}
     # Observations first: a station table has no TM.
-    for kind in (*OBSERVATION_KINDS, ImportKind.STATIONS):
+    for kind in (*OBSERVATION_KINDS, ImportKind.STATIONS, *THRESHOLD_KINDS):
         if all(col in names for col in SIGNATURES[kind]):
             return kind
     return None
@@ -190,12 +201,79 @@ def _station(cell: dict, ctx: Context) -> tuple:
     }
 
 
+def _valid_from(cell: dict, ctx: Context):
+    text = (cell.get("MODITIME") or "").strip()
+    if not text:
+        return None
+    try:  # a day alone is common in hand-kept index tables
+        day = datetime.strptime(text.replace("/", "-"), "%Y-%m-%d").date()
+    except ValueError:
+        return timezone.localtime(_time(text, ctx.now)).date()
+    if day > timezone.localtime(ctx.now).date():
+        raise ValueError(f"MODITIME {text} is in the future")
+    return day
+
+
+def _river_limits(cell: dict, ctx: Context) -> dict:
+    stcd = ctx.station(cell.get("STCD", ""), *RIVER_TYPES)
+    wrz = _decimal(cell.get("WRZ"), "warning level WRZ", required=False)
+    grz = _decimal(cell.get("GRZ"), "guaranteed level GRZ", required=False)
+    if wrz is None and grz is None:
+        raise ValueError("neither a warning level WRZ nor a guaranteed level GRZ")
+    if wrz is not None and grz is not None and grz < wrz:
+        raise ValueError(f"guaranteed level GRZ {grz} m is below the warning level WRZ {wrz} m")
+    for what, level in (("warning level", wrz), ("guaranteed level", grz)):
+        if level is not None:
+            ctx.check_level(stcd, level, what)
+    levels = {ThresholdKind.WARNING: wrz, ThresholdKind.GUARANTEE: grz}
+    return {
+        "stcd": stcd,
+        "valid_from": _valid_from(cell, ctx),
+        "levels": {kind: float(v) for kind, v in levels.items() if v is not None},
+        "season": ("", ""),
+    }
+
+
+def _mmdd(text: str | None, what: str) -> str:
+    value = (text or "").strip().zfill(4) if (text or "").strip() else ""
+    try:
+        datetime.strptime(f"2000{value}", "%Y%m%d")  # a leap year, so 0229 is a day
+    except ValueError:
+        raise ValueError(f"{what} must be a month and day MMDD, got {text!r}") from None
+    return value
+
+
+def _reservoir_limits(cell: dict, ctx: Context) -> dict:
+    stcd = ctx.station(cell.get("STCD", ""), StationType.RESERVOIR)
+    begin = _mmdd(cell.get("BGMD"), "season begin BGMD")
+    end = _mmdd(cell.get("EDMD"), "season end EDMD")
+    level = _decimal(cell.get("FSLTDZ"), "flood-season limit FSLTDZ")
+    ctx.check_level(stcd, level, "flood-season limit")
+    return {
+        "stcd": stcd,
+        "valid_from": _valid_from(cell, ctx),
+        "levels": {ThresholdKind.FLOOD_LIMIT: float(level)},
+        "season": (begin, end),
+    }
+
+
 ROW_PARSERS = {
     ImportKind.STATIONS: _station,
     ImportKind.RAIN: _rain,
     ImportKind.RIVER: _river,
     ImportKind.RESERVOIR: _reservoir,
+    ImportKind.RIVER_LIMITS: _river_limits,
+    ImportKind.RESERVOIR_LIMITS: _reservoir_limits,
 }
+
+
+def _key(kind: str, row) -> tuple:
+    """What may appear only once in a file: SL 323's primary key of the table."""
+    if kind == ImportKind.STATIONS:
+        return (row["stcd"],)
+    if kind in THRESHOLD_KINDS:
+        return (row["stcd"], row["season"][0])
+    return (row[0], row[1])
 
 
 def parse_records(
@@ -211,7 +289,7 @@ def parse_records(
         except ValueError as exc:
             parsed.rejects.append(Reject(line, str(exc), raw))
             continue
-        key = row["stcd"] if kind == ImportKind.STATIONS else (row[0], row[1])
+        key = _key(kind, row)
         if key in seen:
             parsed.rejects.append(Reject(line, f"duplicate of line {seen[key]}", raw))
             continue
@@ -230,7 +308,7 @@ def parse_csv(text: str, ctx: Context, *, kind: str | None = None) -> Parsed:
     if found is None:
         raise FileRefused(
             "not an SL 323 table: the header must name STCD and TM with DRP, Z or RZ, "
-            "or STCD, STNM and STTP",
+            "STCD, STNM and STTP, STCD and WRZ, or STCD, BGMD and FSLTDZ",
             header_line,
         )
     if kind and found != kind:

@@ -21,6 +21,9 @@ from zhengwei.hydro.models import ImportKind
 
 PULLED = (
     ("ST_STBPRP_B", ImportKind.STATIONS),
+    # Optional: many real-time databases keep the flood-control indexes elsewhere.
+    ("ST_RVFCCH_B", ImportKind.RIVER_LIMITS),
+    ("ST_RSVRFSR_B", ImportKind.RESERVOIR_LIMITS),
     ("ST_PPTN_R", ImportKind.RAIN),
     ("ST_RIVER_R", ImportKind.RIVER),
     ("ST_RSVR_R", ImportKind.RESERVOIR),
@@ -78,9 +81,20 @@ def watermark(kind: str):
     return None if newest is None else newest - OVERLAP
 
 
+def has_table(connection, table: str) -> bool:
+    cursor = connection.cursor()
+    try:
+        cursor.execute(f"SELECT * FROM {table} WHERE 1 = 0")
+    except Exception:  # noqa: BLE001  (each driver raises its own "no such table")
+        connection.rollback()  # PostgreSQL refuses further statements in a failed transaction
+        return False
+    return True
+
+
 def queries(kind: str, table: str, mark: str, since: str | None) -> tuple[str, list]:
-    """The SELECT that pulls one table: stations whole, observations from the watermark on."""
-    if kind == ImportKind.STATIONS:
+    """The SELECT that pulls one table: the base tables whole, observations from the watermark
+    on."""
+    if kind not in TABLES:
         return f"SELECT * FROM {table}", []
     start = parse_time(since) if since else watermark(kind)
     if start is None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from django.db import connection
+from django.db.models import F
 
 from zhengwei.hydro.models import (
     ImportKind,
@@ -20,6 +21,7 @@ from zhengwei.hydro.models import (
     ReservoirObservation,
     RiverObservation,
     Station,
+    Threshold,
 )
 
 TABLES = {
@@ -109,3 +111,61 @@ def upsert_stations(rows: Sequence[dict], regions: dict[str, object]) -> int:
         batch_size=1000,
     )
     return len(objs)
+
+
+def upsert_thresholds(rows: Sequence[dict], source: str) -> int:
+    """Store flood-control levels from ST_RVFCCH_B / ST_RSVRFSR_B rows, keeping their history.
+
+    Per station, kind and season the levels form a chain of validity periods. A row valid from a
+    day already in the chain replaces that level; a new day starts a new period and closes the
+    one before it on that day (and ends where a later one starts). A level equal to the one
+    already in force that day is not a change, so re-importing a table stores nothing new.
+    Returns the number of thresholds added or changed."""
+    changed = 0
+    for row in rows:
+        for kind, value in row["levels"].items():
+            changed += _threshold_put(
+                row["stcd"], kind, value, row["valid_from"], *row["season"], source
+            )
+    return changed
+
+
+def _threshold_put(stcd, kind, value, valid_from, season_begin, season_end, source) -> int:
+    chain = list(
+        Threshold.objects.select_for_update()
+        .filter(station_id=stcd, kind=kind, season_begin=season_begin)
+        .order_by(F("valid_from").asc(nulls_first=True))
+    )
+    same = next((t for t in chain if t.valid_from == valid_from), None)
+    if same is not None:
+        if (same.value, same.season_end) == (value, season_end):
+            return 0
+        same.value, same.season_end, same.source = value, season_end, source[:300]
+        same.save(update_fields=["value", "season_end", "source"])
+        return 1
+
+    def starts_before(t: Threshold) -> bool:
+        return valid_from is not None and (t.valid_from is None or t.valid_from < valid_from)
+
+    earlier = [t for t in chain if starts_before(t)]
+    later = [t for t in chain if not starts_before(t)]
+    previous = earlier[-1] if earlier else None
+    in_force = previous is not None and (
+        previous.valid_to is None or previous.valid_to > valid_from
+    )
+    if in_force and (previous.value, previous.season_end) == (value, season_end):
+        return 0
+    if in_force:
+        previous.valid_to = valid_from
+        previous.save(update_fields=["valid_to"])
+    Threshold.objects.create(
+        station_id=stcd,
+        kind=kind,
+        value=value,
+        valid_from=valid_from,
+        valid_to=later[0].valid_from if later else None,
+        season_begin=season_begin,
+        season_end=season_end,
+        source=source[:300],
+    )
+    return 1

@@ -200,6 +200,11 @@ def briefing_offer(*, actor, briefing: Briefing) -> Briefing:
         briefing = lock(briefing)
         if briefing.status == BriefingStatus.OFFERED:
             raise ValidationError(_("This briefing is already with the newsroom."))
+        # The charts go with it: the newsroom uploads them to WeChat in place of these URLs.
+        images = {
+            _absolute(reverse("hydro:briefing_chart", args=[briefing.pk, c.kind])): bytes(c.png)
+            for c in briefing.charts.all()
+        }
         article = article_offer(
             account=briefing.account,
             title=briefing.title,
@@ -207,6 +212,7 @@ def briefing_offer(*, actor, briefing: Briefing) -> Briefing:
             digest=briefing.digest,
             source="hydro",
             actor=actor,
+            images=images,
         )
         briefing.status = BriefingStatus.OFFERED
         briefing.offered_at = timezone.now()

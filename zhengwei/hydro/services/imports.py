@@ -95,7 +95,7 @@ def parse(kind: str | None, name: str, text: str) -> Parsed:
     return sl323.parse_csv(text, station_context(), kind=found)
 
 
-def _store(parsed: Parsed, progress: Progress | None) -> int:
+def _store(parsed: Parsed, progress: Progress | None, source: str) -> int:
     kind = parsed.kind
     if kind in sl323.OBSERVATION_KINDS:
         total, done = len(parsed.rows), 0
@@ -110,6 +110,8 @@ def _store(parsed: Parsed, progress: Progress | None) -> int:
     if kind == ImportKind.STATIONS:
         regions = regions_ensure() if parsed.rows else {}
         return store.upsert_stations(parsed.rows, regions)
+    if kind in sl323.THRESHOLD_KINDS:
+        return store.upsert_thresholds(parsed.rows, source)
     return sum(_store_storm(storm) for storm in parsed.rows)
 
 
@@ -204,7 +206,7 @@ def _run(*, actor, name, source, sha256, kind, read, progress) -> ImportRun:
         parsed = read()
         run.kind = parsed.kind
         with transaction.atomic():
-            run.rows_stored = _store(parsed, progress)
+            run.rows_stored = _store(parsed, progress, f"{parsed.kind} {run.source}")
             _finish(run, parsed, clock)
             run.save()
             _audit(actor, run)
@@ -294,13 +296,15 @@ def _move(path: Path, where: str) -> None:
 
 
 def source_db_pull(*, url: str, since: str | None = None) -> list[ImportRun]:
-    """Pull the SL 323 tables from a database connection (stations, then rain, river and
-    reservoir rows from the newest time held less a day, or from ``since``): one import record
-    per table."""
+    """Pull the SL 323 tables from a database connection (stations and their flood-control
+    levels when the database has those tables, then rain, river and reservoir rows from the newest
+    time held less a day, or from ``since``): one import record per table."""
     connection, mark = sourcedb.connect(url)
     runs = []
     try:
         for table, kind in sourcedb.PULLED:
+            if kind in sl323.THRESHOLD_KINDS and not sourcedb.has_table(connection, table):
+                continue
             sql, params = sourcedb.queries(kind, table, mark, since)
             cursor = connection.cursor()
             cursor.execute(sql, params)

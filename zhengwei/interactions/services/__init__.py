@@ -65,6 +65,7 @@ from zhengwei.interactions.services.notices import (
     citizen_notify_step,
     citizen_rate_from_chat,
     citizen_reject_from_chat,
+    compose_told,
     template_for,
 )
 from zhengwei.interactions.services.replies import (
@@ -98,6 +99,7 @@ __all__ = [
     "chat_drafts_expire",
     "citizen_chat_reply",
     "citizen_notify_merged",
+    "compose_told",
     "citizen_notify_step",
     "citizen_rate_from_chat",
     "citizen_reject_from_chat",

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengwei.audit.services import audit_record
 from zhengwei.interactions import conf
 from zhengwei.interactions.models import (
+    Category,
     Conversation,
     ConversationState,
     StepKind,
@@ -18,7 +20,12 @@ from zhengwei.interactions.models import (
 from zhengwei.interactions.services.common import SYSTEM
 from zhengwei.interactions.services.conversations import _conv_step, _publish
 from zhengwei.lib.db import lock
+from zhengwei.notify.services import notification_send
 from zhengwei.orgs.selectors import escalation_targets
+
+# A citizen who reports danger or complains waits on the phone, not on the console: these go out
+# by SMS / 政务微信 / e-mail too, as does anything that reaches the office leader.
+URGENT_CATEGORIES = {Category.DISASTER, Category.COMPLAINT}
 
 
 def _target_level(conversation: Conversation, now: datetime) -> tuple[int, str]:
@@ -68,5 +75,39 @@ def conversations_escalate_overdue(*, now=None) -> list[tuple[int, int]]:
                 after={"level": level, "deadline": which},
             )
             _publish("conversation.escalated", conversation, level=level, notify_user_ids=targets)
+            _notify(conversation, targets, level=level, which=which, now=now)
             done.append((conversation.pk, level))
     return done
+
+
+def _notify(
+    conversation: Conversation, targets: list[int], *, level: int, which: str, now: datetime
+) -> None:
+    """Tell the people the conversation now rests with. No citizen's words or openid: the title
+    and body leave the platform (SMS, 政务微信), so they name the case, its class and the deadline."""
+    category = conversation.effective_category
+    notification_send(
+        recipients=targets,
+        kind="conversation.escalated",
+        title=_("%(level)s: message #%(number)s (%(category)s)")
+        % {
+            "level": _("Escalated to the duty leader")
+            if level <= 1
+            else _("Escalated to the office leader"),
+            "number": conversation.pk,
+            "category": Category(category).label,
+        },
+        body=_("The %(which)s deadline passed at %(due)s with no answer from the office.")
+        % {
+            "which": _("first-response") if which == "first_response" else _("resolution"),
+            "due": timezone.localtime(
+                conversation.first_response_due
+                if which == "first_response"
+                else conversation.resolution_due
+            ).strftime("%m-%d %H:%M"),
+        },
+        url=reverse("interactions:conversation", args=[conversation.pk]),
+        urgent=level >= 2 or category in URGENT_CATEGORIES,
+        account=conversation.account,
+        now=now,
+    )

@@ -19,6 +19,7 @@ from zhengwei.interactions.models import (
 from zhengwei.interactions.services.common import log
 from zhengwei.lib.events import publish_on_commit
 from zhengwei.orgs.models import WeChatAccount
+from zhengwei.reports import notices as report_notices
 from zhengwei.reports import selectors as report_selectors
 from zhengwei.reports import services as reports
 from zhengwei.reports.actors import Citizen
@@ -36,18 +37,28 @@ def template_for(account: WeChatAccount, state: str) -> tuple[str, bool]:
     return str(text), active
 
 
-def _compose(step: ReportStep) -> tuple[str, str, bool]:
-    """(text, state, asks_rating) for one step of a report; text "" when nothing is sent."""
-    report = step.report
-    note = step.public_note or ""
-    custom = note if note and note != wording.default_note(step.kind, report) else ""
-    if step.to_state and step.from_state != step.to_state:
-        text, active = template_for(report.account, step.to_state)
-        if active:
-            rendered = wording.render(text, wording.values_for(report, note=custom))
-            return rendered, step.to_state, step.to_state == ReportState.RESOLVED
-        return custom, step.to_state, False
-    return note, "", False
+def compose_told(report: Report, kind: str, from_state: str, to_state: str, note: str) -> str:
+    """What the reporter is told of a step (registered with reports, which stores it as the
+    step's ``public_note``): a change of state in the office's template for the new state, with
+    the officer's own words as {note}, or only their words when that template is switched off; a
+    step without a change of state, its note. "" when nothing is told."""
+    custom = note if note and note != wording.default_note(kind, report) else ""
+    if to_state and from_state != to_state:
+        text, active = template_for(report.account, to_state)
+        note = wording.render(text, wording.values_for(report, note=custom)) if active else custom
+    return note[: sending.MAX_CHARS]
+
+
+def _state_and_rating(step: ReportStep) -> tuple[str, bool]:
+    """The state a step's notice announces ("" for none) and whether it asks for a rating (the
+    resolution told in the office's template, which asks for one)."""
+    if not step.to_state or step.from_state == step.to_state:
+        return "", False
+    asks = (
+        step.to_state == ReportState.RESOLVED
+        and template_for(step.report.account, step.to_state)[1]
+    )
+    return step.to_state, asks
 
 
 def citizen_notify_step(*, step_id: int) -> CitizenNotice | None:
@@ -61,9 +72,11 @@ def citizen_notify_step(*, step_id: int) -> CitizenNotice | None:
     )
     if step is None:
         return None
-    text, state, asks = _compose(step)
+    # Sent exactly as the step stored it: the status page and the timeline show the same text.
+    text = step.public_note
     if not text.strip():
         return None
+    state, asks = _state_and_rating(step)
     report = step.report
     notice = None
     if report.reporter_openid:
@@ -78,7 +91,7 @@ def citizen_notify_step(*, step_id: int) -> CitizenNotice | None:
                 step,
                 report,
                 merged.reporter_openid,
-                wording.merged_progress(merged, report, text),
+                report_notices.merged_progress(merged, report, text),
                 state,
                 asks,
             )
@@ -111,7 +124,7 @@ def _notify_one(
                 openid=openid,
                 kind=NoticeKind.STEP,
                 state=state,
-                text=text,
+                text=sending.sent_text(message),
                 outbound=message,
                 asks_rating=asks,
             )
@@ -152,7 +165,7 @@ def citizen_notify_merged(*, report_ids: list[int], parent_id: int) -> int:
                     openid=report.reporter_openid,
                     kind=NoticeKind.MERGE,
                     state=report.state,
-                    text=text,
+                    text=sending.sent_text(message),
                     outbound=message,
                 )
             sent += 1
@@ -193,7 +206,7 @@ def _chat_reply(account: WeChatAccount, openid: str, text: str, reference: str, 
         openid=openid,
         kind=NoticeKind.RATING_THANKS if report is not None else NoticeKind.CHAT,
         state=report.state if report is not None else "",
-        text=text,
+        text=sending.sent_text(message),
         outbound=message,
     )
     return message

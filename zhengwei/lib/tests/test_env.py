@@ -205,7 +205,7 @@ def _import_settings(tmp_path, **overrides) -> subprocess.CompletedProcess:
     [
         ("DEBUG", "sometimes", "DEBUG must be true or false"),
         ("SESSION_IDLE_SECONDS", "half an hour", "SESSION_IDLE_SECONDS must be an integer"),
-        ("AUDIT_RETENTION_DAYS", "30", "AUDIT_RETENTION_DAYS must be at least 180"),
+        ("AUDIT_RETENTION_DAYS", "30", "AUDIT_RETENTION_DAYS must be at least 184"),
         ("DATABASE_URL", "not-a-database", "DATABASE_URL is not a database URL"),
     ],
 )

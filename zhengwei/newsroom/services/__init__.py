@@ -16,8 +16,10 @@ Events (payloads carry ids):
 
 from zhengwei.newsroom.services.articles import (
     article_create,
+    article_images_upload,
     article_offer,
     article_save,
+    articles_images_upload_pending,
     comment_add,
     comment_resolve,
 )
@@ -44,6 +46,12 @@ from zhengwei.newsroom.services.planning import (
     topic_propose,
     topic_update,
 )
+from zhengwei.newsroom.services.preview import (
+    article_preview,
+    preview_bind,
+    preview_code_issue,
+    preview_unbind,
+)
 from zhengwei.newsroom.services.publishing import (
     GateRefused,
     gate,
@@ -67,6 +75,10 @@ from zhengwei.newsroom.services.review import (
 from zhengwei.newsroom.services.words import term_delete, terms_add
 
 __all__ = [
+    "article_preview",
+    "preview_bind",
+    "preview_code_issue",
+    "preview_unbind",
     "chain_save",
     "emergency_declare",
     "emergency_end",
@@ -89,6 +101,8 @@ __all__ = [
     "pushes_poll",
     "pushes_publish_due",
     "article_create",
+    "article_images_upload",
+    "articles_images_upload_pending",
     "article_offer",
     "article_save",
     "article_submit",

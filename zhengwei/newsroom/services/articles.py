@@ -6,6 +6,9 @@ re-approval (and leaves any scheduled push, which returns to planned).
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
+
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -25,11 +28,16 @@ from zhengwei.newsroom.models import (
     PushState,
     Revision,
 )
-from zhengwei.newsroom.sanitize import clean
+from zhengwei.newsroom.sanitize import clean, image_sources, replace_image_sources
 from zhengwei.newsroom.services.common import audit, refuse, require, run_checks, user_of
+from zhengwei.newsroom.services.media import image_keep, image_to_wechat
 from zhengwei.orgs.models import User, WeChatAccount
+from zhengwei.wechat.outbound.errors import WeChatError
+
+log = logging.getLogger("zhengwei.newsroom")
 
 FIELDS = ["title", "author", "digest", "body_html", "is_original", "source_url", "cover"]
+SYSTEM = "system"
 AUDIT_FIELDS = ["state", "title", "column", "push", "revision", "approved_revision"]
 
 
@@ -133,13 +141,23 @@ def article_offer(
     digest: str,
     source: str,
     actor: User | None = None,
+    images: Mapping[str, bytes] | None = None,
 ) -> Article:
     """Another app offers the newsroom a draft (e.g. hydro's daily briefing): it arrives as a
     draft for the editors, sanitised and checked like any other, and goes through the whole
-    review chain before anything reaches WeChat. ``actor`` None means the system."""
+    review chain before anything reaches WeChat. ``actor`` None means the system.
+
+    ``images`` maps the ``src`` of images in the body to their bytes (charts, QR codes): they
+    are cleaned and kept at once, then uploaded to WeChat (media/uploadimg) and replaced by
+    their WeChat URLs right after the offer commits (``article_images_upload``), as an
+    editor's uploads are; until then the checks hold the article back."""
     if actor is not None:
         require(actor, P.ARTICLE_WRITE, account)
     with transaction.atomic():
+        kept = {
+            src: image_keep(account=account, data=data, actor=actor).pk
+            for src, data in (images or {}).items()
+        }
         article = _new(
             actor or f"{source}",
             account=account,
@@ -150,11 +168,67 @@ def article_offer(
             is_original=True,
             note=_("Offered by %(source)s") % {"source": source},
         )
+        in_body = set(image_sources(article.body_html))
+        pending = {src: pk for src, pk in kept.items() if src in in_body}
+        if pending:
+            article.pending_images = pending
+            article.save(update_fields=["pending_images"])
         audit(actor or source, "newsroom.article.offer", article, fields=AUDIT_FIELDS)
         publish_on_commit(
-            "article.offered", article_id=article.pk, account_id=account.pk, source=source
+            "article.offered",
+            article_id=article.pk,
+            account_id=account.pk,
+            source=source,
+            images=len(pending),
         )
     return article
+
+
+def article_images_upload(*, article: Article) -> int:
+    """The offered images of ``article`` go to WeChat and the body points at their WeChat
+    URLs: a new revision by the system, checked again. Run by a task right after the offer and
+    by ``newsroom_tick`` until nothing is pending; an article in review waits (it is locked).
+    Returns how many images were replaced."""
+    pending = dict(article.pending_images or {})
+    if not pending or article.state not in (ArticleState.DRAFT, ArticleState.RETURNED):
+        return 0
+    images = NewsImage.objects.in_bulk(list(pending.values()))
+    urls = {}
+    for src, pk in pending.items():
+        image = images.get(pk)
+        if image is None:
+            continue
+        try:
+            urls[src] = image_to_wechat(image)  # outside the transaction: WeChat cannot roll back
+        except WeChatError as exc:
+            log.warning("offered image %s of article %s not uploaded: %s", pk, article.pk, exc)
+    with transaction.atomic():
+        lock(article)
+        if article.state not in (ArticleState.DRAFT, ArticleState.RETURNED):
+            return 0
+        pending = {s: p for s, p in (article.pending_images or {}).items() if s not in urls}
+        gone = {s for s in pending if s not in image_sources(article.body_html)}
+        body = replace_image_sources(article.body_html, urls)
+        article.pending_images = {s: p for s, p in pending.items() if s not in gone}
+        changed = body != article.body_html
+        article.body_html = body
+        article.save(update_fields=["body_html", "pending_images"])
+        if changed:
+            _revise(article, SYSTEM, note=_("Images uploaded to WeChat"))
+            audit(SYSTEM, "newsroom.article.images", article, note=f"{len(urls)} images")
+            publish_on_commit("article.saved", article_id=article.pk, account_id=article.account_id)
+    return len(urls) if changed else 0
+
+
+def articles_images_upload_pending(*, limit: int = 50) -> int:
+    """Every article still waiting for offered images to reach WeChat (newsroom_tick)."""
+    waiting = (
+        Article.objects.exclude(pending_images={})
+        .filter(state__in=[ArticleState.DRAFT, ArticleState.RETURNED])
+        .select_related("account")
+        .order_by("pk")[:limit]
+    )
+    return sum(article_images_upload(article=article) for article in waiting)
 
 
 def article_save(*, actor: User, article: Article, note: str = "", **changes) -> Article:

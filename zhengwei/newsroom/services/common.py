@@ -13,11 +13,12 @@ from zhengwei.newsroom.models import (
     Article,
     Finding,
     FindingState,
+    NewsImage,
     Revision,
     Term,
     TermKind,
 )
-from zhengwei.newsroom.sanitize import text_of
+from zhengwei.newsroom.sanitize import image_sources, text_of
 from zhengwei.orgs.models import User
 from zhengwei.wechat.outbound import limits as wechat_limits
 
@@ -81,6 +82,13 @@ def run_checks(article: Article, revision: Revision) -> list[Finding]:
     hits = checks.segmented_hits(doc, checks.word_hits(doc, lists_for(article.account)))
     hits += checks.personal_hits(doc)
     hits += checks.link_hits(revision.body_html, settings.NEWSROOM_LINK_HOSTS)
+    sources = image_sources(revision.body_html)
+    on_wechat = set(
+        NewsImage.objects.filter(account=article.account, wechat_url__in=sources)
+        .exclude(wechat_url="")
+        .values_list("wechat_url", flat=True)
+    )
+    hits += checks.image_hits(sources, on_wechat)
     hits += checks.limit_hits(
         title=revision.title,
         author=revision.author,

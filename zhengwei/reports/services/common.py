@@ -106,6 +106,9 @@ def _step(
     data: dict | None = None,
     at: datetime | None = None,
 ) -> ReportStep:
+    told = notices.told(
+        report, kind=kind, from_state=from_state, to_state=report.state, note=public_note
+    )
     step = ReportStep.objects.create(
         report=report,
         kind=kind,
@@ -114,7 +117,7 @@ def _step(
         actor=_user(actor),
         actor_label=_label(actor),
         at=at or timezone.now(),
-        public_note=(public_note or "").strip()[:1000],
+        public_note=told[:1000],
         internal_note=(internal_note or "").strip()[:2000],
         data=data or {},
     )

@@ -23,6 +23,7 @@ from zhengwei.lib.events import publish_on_commit
 from zhengwei.notify.services import notification_send
 from zhengwei.orgs.models import Role, RoleGrant, User, WeChatAccount
 from zhengwei.reports import policy as P
+from zhengwei.reports import workflow
 from zhengwei.reports.models import EmergencyPeriod
 
 DESK_ROLES = {Role.DUTY_OFFICER, Role.DUTY_LEADER, Role.OFFICE_LEADER}
@@ -59,7 +60,12 @@ def emergency_start(
         if emergency_current(account) is not None:
             raise ValidationError(_("Emergency mode is already on."))
         period = EmergencyPeriod.objects.create(
-            account=account, reason=reason[:200], started_at=now, started_by=actor
+            account=account,
+            reason=reason[:200],
+            started_at=now,
+            started_by=actor,
+            ack_minutes=workflow.ack_minutes(emergency=True),
+            normal_ack_minutes=workflow.ack_minutes(),
         )
         audit_record(actor=actor, action="reports.emergency_start", obj=account, note=reason[:200])
         notification_send(

@@ -66,8 +66,9 @@ def test_merging_notifies_every_reporter(world, events):
         dup.refresh_from_db()
         assert dup.state == State.DUPLICATE
         assert dup.duplicate_of == parent
+        # What the reporter is told (the office's template for a duplicate names their ticket).
         note = dup.steps.get(kind=StepKind.DUPLICATE).public_note
-        assert parent.ticket in note
+        assert dup.ticket in note
     assert parent.steps.get(kind=StepKind.MERGE).public_note
     # Every public note is a step the messaging layer sends: one per reporter.
     noted = {e["report_id"] for e in events.named("report.step_added") if e["has_public_note"]}

@@ -111,6 +111,7 @@ def test_every_report_action_that_shows_a_report_is_marked_personal_data():
             P.REPORTS_ROUTING,
             P.REPORTS_API_KEYS,
             P.REPORTS_EMERGENCY,
+            P.REPORTS_EMERGENCY_VIEW,  # periods and staff names, no report
         }:
             assert action in PERSONAL_DATA_ACTIONS, action
 

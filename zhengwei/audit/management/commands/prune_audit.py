@@ -1,4 +1,4 @@
-"""Remove audit entries older than the retention period (AUDIT_RETENTION_DAYS, at least 180 days).
+"""Remove audit entries older than the retention period (AUDIT_RETENTION_DAYS, at least 184 days).
 
 Run it daily from cron or a systemd timer: ``python manage.py prune_audit``.
 """
@@ -16,7 +16,7 @@ from zhengwei.audit.services import MIN_RETENTION_DAYS, audit_prune
 
 
 class Command(BaseCommand):
-    help = "Remove audit entries older than AUDIT_RETENTION_DAYS (at least 180 days)."
+    help = "Remove audit entries older than AUDIT_RETENTION_DAYS (at least 184 days)."
 
     def add_arguments(self, parser):
         parser.add_argument(
