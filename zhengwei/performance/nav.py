@@ -28,6 +28,15 @@ ITEMS = (
     ),
     NavItem(
         group,
+        _("Before and after a model change"),
+        "performance:model_change",
+        P.PERFORMANCE_VIEW,
+        _("An account's indicators before and after its operation model changed"),
+        "⇄",
+        300,
+    ),
+    NavItem(
+        group,
         _("Scorecards"),
         "performance:scorecards",
         P.PERFORMANCE_VIEW,

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengwei.access.policy import accounts_for, require
+from zhengwei.audit.selectors import field_history
 from zhengwei.interactions.models import Conversation
 from zhengwei.lib import indicators
 from zhengwei.newsroom.selectors import reprints_published
-from zhengwei.orgs.models import WeChatAccount
+from zhengwei.orgs.models import OperationModel, WeChatAccount
 from zhengwei.performance import measures
 from zhengwei.performance import policy as P
 from zhengwei.performance.models import (
@@ -424,6 +425,29 @@ def _reprint_evidence(account, t0, t1, now, fmt, limit) -> Evidence:
         rows,
         _("A reprint still missing counts the hours it has waited so far."),
     )
+
+
+@dataclass
+class ModelChange:
+    at: datetime
+    day: date
+    old: str  # the models' labels
+    new: str
+
+
+def model_changes(*, user, account: WeChatAccount) -> list[ModelChange]:
+    """The account's changes of operation model, oldest first, from its history (the audit
+    trail of ``account_update``)."""
+    require(user, P.PERFORMANCE_VIEW, account)
+
+    def label(code) -> str:
+        return str(OperationModel(code).label) if code in OperationModel.values else "—"
+
+    return [
+        ModelChange(at, timezone.localtime(at).date(), label(old), label(new))
+        for at, old, new in field_history(obj=account, field="operation_model")
+        if old != new
+    ]
 
 
 def indicator_label(code: str) -> str:

@@ -369,6 +369,32 @@ def dashboard_data(request):
 
 
 @login_required
+def model_change(request):
+    """One account's indicators before and after a change of its operation model (the change
+    from the account's history; ``?on=`` compares around any other day)."""
+    account = account_for(request.user, P.PERFORMANCE_VIEW, request.GET.get("account"))
+    changes = selectors.model_changes(user=request.user, account=account)
+    raw_months = request.GET.get("months", "3")
+    months = int(raw_months) if raw_months in ("1", "3", "6") else 3
+    on = parse_date(request.GET.get("on") or "")
+    if on is None and changes:
+        on = changes[-1].day
+    data = charts.before_after(account, on, months=months) if on else None
+    return render(
+        request,
+        "performance/model_change.html",
+        {
+            "account": account,
+            "accounts": selectors.accounts_for(request.user, P.PERFORMANCE_VIEW),
+            "changes": changes,
+            "on": on,
+            "months": months,
+            "data": data,
+        },
+    )
+
+
+@login_required
 def compare_data(request):
     """This month's indicators across every account the person supervises (drawn after the
     account's own charts: with hundreds of accounts it is the slower half)."""
@@ -383,17 +409,31 @@ def compare_data(request):
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
-@login_required
-def annual_report(request):
-    """The yearly 移动新媒体 figures of every account the person supervises (Excel)."""
+def _annual(request) -> tuple[list, int]:
     accounts = selectors.accounts_for(request.user, P.PERFORMANCE_VIEW)
     if not accounts:
         raise PermissionDenied
     raw = request.GET.get("year", "")
     year = int(raw) if raw.isdigit() and 2000 < int(raw) < 2100 else timezone.localdate().year - 1
+    return accounts, year
+
+
+@login_required
+def annual_report(request):
+    """The yearly 移动新媒体 figures of every account the person supervises (Excel)."""
+    accounts, year = _annual(request)
     response = HttpResponse(
         annual.annual_workbook(accounts, year),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="annual-{year}.xlsx"'
+    return response
+
+
+@login_required
+def annual_report_pdf(request):
+    """The same figures as a PDF in the form's layout, to sign and file."""
+    accounts, year = _annual(request)
+    response = HttpResponse(annual.annual_pdf(accounts, year), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="annual-{year}.pdf"'
     return response
