@@ -17,6 +17,7 @@ def test_the_change_comes_from_the_accounts_history_and_is_compared(world, clien
         actor=world["system_admin"],
         account=world.account,
         operation_model=OperationModel.COLLABORATIVE,
+        confirm_model=OperationModel.COLLABORATIVE,
     )
     client = client_for(world["office_leader"])
     page = client.get(f"{URL}?account={world.account.pk}")
