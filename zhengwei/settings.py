@@ -480,6 +480,11 @@ REPORT_REOPEN_WINDOW_HOURS = env_int("REPORT_REOPEN_WINDOW_HOURS", 7 * 24, minim
 # First-response and resolution deadlines per inbox class, minutes, as JSON merged over the
 # defaults in zhengwei/interactions/conf.py, e.g. '{"complaint": {"first_response": 60}}'.
 INTERACTION_DEADLINES = env_str("INTERACTION_DEADLINES", "")
+# Who approves what a contractor drafts for the account to say by itself (keyword and menu-click
+# replies, the custom menu): the office roles, level by level, per operation model, as JSON merged
+# over {"delegated": ["office_reviewer", "office_leader"], "collaborative": ["office_reviewer"],
+# "independent": []}; an empty list lets the drafter change them directly.
+CONTENT_APPROVAL_CHAIN = env_str("CONTENT_APPROVAL_CHAIN", "")
 # How often an open duty console asks for changes (milliseconds).
 DUTY_POLL_MS = env_int("DUTY_POLL_MS", 1000, minimum=250)
 

@@ -12,10 +12,14 @@ class ReportsConfig(AppConfig):
         # Imported in ready(), not at the top: they load models, which need the app registry.
         from zhengwei.lib import retention
         from zhengwei.reports import policy  # noqa: F401  (registers its actions)
+        from zhengwei.reports.services.emergency import emergency_reason
         from zhengwei.reports.services.retention import (
             reports_coarsen_locations,
             reports_forget_openids,
         )
+        from zhengwei.wechat.inbound.changes import emergency_source
+
+        emergency_source(emergency_reason)
 
         retention.register(
             "exact_locations", _("Exact locations of closed reports"), reports_coarsen_locations
