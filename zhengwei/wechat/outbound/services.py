@@ -385,7 +385,10 @@ def comment_thread_watch(
     with transaction.atomic():
         thread = _thread_watch(account, msg_data_id, index, title)
         audit_record(
-            actor=actor, action="comment_thread.watch", obj=thread, actor_name="" if actor else SYSTEM
+            actor=actor,
+            action="comment_thread.watch",
+            obj=thread,
+            actor_name="" if actor else SYSTEM,
         )
     return thread
 
