@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from zhengwei.lib.db import lock
 from zhengwei.lib.events import publish_on_commit
 from zhengwei.newsroom import policy as P
-from zhengwei.newsroom.live_cache import live_changed
 from zhengwei.newsroom.images import clean_image
+from zhengwei.newsroom.live_cache import live_changed
 from zhengwei.newsroom.models import (
     Emergency,
     LiveEntry,
