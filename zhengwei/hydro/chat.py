@@ -4,6 +4,8 @@ Passive replies (instant, one indexed read of the current snapshot, no writes):
 
 * text with a keyword — 雨情/雨量 (rain), 水情/水位/水库 (water), 台风 (typhoon), 预警/响应
   (warnings and emergency responses), 汛情 (all of it, briefly);
+* text naming a county or city and nothing else but such words ("永泰", "连江县雨情"): that
+  area's wettest gauges, its level stations and the warnings and responses in force there;
 * a CLICK on the 「汛情实况」 menu's keys (FLOOD_TODAY, RAIN_WATER, TYPHOON), unless the account
   has its own click reply for that key (those are asked first);
 * a location message: the nearest stations' rain and levels, and the warnings and response
@@ -17,8 +19,10 @@ An answered keyword query is *settled* (``dispatch.settles``): the 互动 inbox 
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import reverse
@@ -85,6 +89,9 @@ def topic_of(text: str) -> str | None:
 
 @passive("text")
 def keyword_answer(parsed) -> str | None:
+    place = place_of(parsed.content or "")
+    if place is not None:
+        return answers.area(snapshot.current(), place.code, place.name, _link("hydro:live"))
     topic = topic_of(parsed.content or "")
     return answer(topic) if topic else None
 
@@ -96,14 +103,49 @@ QUERY_FILLER = re.compile(
 )
 
 
-def is_bare_query(text: str) -> bool:
-    said = (text or "").strip()
-    if topic_of(said) is None:
-        return False
+def _without_keywords(text: str) -> str:
     for words, _topic in KEYWORDS:
         for word in words:
-            said = said.replace(word, "")
-    return QUERY_FILLER.sub("", said) == ""
+            text = text.replace(word, "")
+    return QUERY_FILLER.sub("", text)
+
+
+@dataclass(frozen=True)
+class Place:
+    code: str  # a county's 行政区划码, or a city's (ends in 00)
+    name: str
+
+
+@functools.lru_cache(maxsize=1)
+def _place_names() -> dict[str, Place]:
+    """Every county and city by its name and its short name (永泰县 and 永泰, 福州市 and 福州)."""
+    names: dict[str, Place] = {}
+    for county in geo.counties():
+        city_code = county.code[:4] + "00"
+        for area_code, area_name in ((county.code, county.name), (city_code, county.city)):
+            if not area_name:
+                continue
+            place = Place(area_code, area_name)
+            names.setdefault(area_name, place)
+            if area_name[-1] in "县区市" and len(area_name) > 2:
+                names.setdefault(area_name[:-1], place)
+    return names
+
+
+def place_of(text: str) -> Place | None:
+    """The county or city a short message names and nothing else ("永泰", "连江县雨情",
+    "福州水位怎么样")."""
+    said = (text or "").strip()
+    if not said or len(said) > MAX_QUERY_CHARS:
+        return None
+    return _place_names().get(_without_keywords(said))
+
+
+def is_bare_query(text: str) -> bool:
+    said = (text or "").strip()
+    if topic_of(said) is None and place_of(said) is None:
+        return False
+    return _without_keywords(said) == "" or place_of(said) is not None
 
 
 @settles("text")

@@ -26,6 +26,7 @@ from zhengwei.orgs.models import (
     User,
     WeChatAccount,
 )
+from zhengwei.orgs.roles import SEPARATED_ADMIN_ROLES
 
 ORG_FIELDS = [
     "name",
@@ -142,11 +143,28 @@ def _grant_creator(actor: User, account: WeChatAccount) -> None:
 
 @transaction.atomic
 def account_update(
-    *, actor: User, account: WeChatAccount, app_secret: str = "", **data: Any
+    *,
+    actor: User,
+    account: WeChatAccount,
+    app_secret: str = "",
+    confirm_model: str = "",
+    **data: Any,
 ) -> WeChatAccount:
+    """Save the account. A change of operation model changes who may do what (role rules): it
+    happens only when ``confirm_model`` names the new model, i.e. after its preview was shown
+    (``selectors.operation_model_preview``)."""
     require(actor, Action.ACCOUNT_MANAGE, account)
     before = snapshot(account)
     old_model = account.operation_model
+    new_model = data.get("operation_model", old_model)
+    if new_model != old_model and confirm_model != new_model:
+        raise ValidationError(
+            {
+                "operation_model": [
+                    _("Review what the change of operation model does, then confirm it.")
+                ]
+            }
+        )
     _apply(account, data, ACCOUNT_FIELDS)
     if app_secret:
         account.set_app_secret(app_secret)
@@ -277,6 +295,27 @@ def role_grant(*, actor: User, user: User, account: WeChatAccount, role: str) ->
                 "role": Role(role).label if role in Role.values else role,
             }
         )
+    if role in SEPARATED_ADMIN_ROLES:
+        held = sorted(
+            set(
+                RoleGrant.objects.filter(user=user, role__in=SEPARATED_ADMIN_ROLES)
+                .exclude(role=role)
+                .values_list("role", flat=True)
+            )
+        )
+        if held:
+            raise ValidationError(
+                _(
+                    "Separation of duties: %(person)s already holds %(held)s and cannot also be "
+                    "%(role)s. The system, security and audit administrators must be three "
+                    "different people."
+                )
+                % {
+                    "person": user,
+                    "held": "、".join(str(Role(r).label) for r in held),
+                    "role": Role(role).label,
+                }
+            )
     grant, created = RoleGrant.objects.get_or_create(
         user=user, account=account, role=role, defaults={"granted_by": actor}
     )

@@ -10,3 +10,7 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         # Imported in ready(), not at the top: they load models, which need the app registry.
         from zhengwei.reports import policy  # noqa: F401  (registers its actions)
+        from zhengwei.reports.services.emergency import emergency_reason
+        from zhengwei.wechat.inbound.changes import emergency_source
+
+        emergency_source(emergency_reason)

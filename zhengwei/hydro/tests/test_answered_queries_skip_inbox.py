@@ -46,7 +46,9 @@ def test_a_query_and_then_a_question_open_one_conversation_with_only_the_questio
     ]
 
 
-@pytest.mark.parametrize("text", ["雨情", "今天雨情怎么样？", "查询水位", "台风最新情况"])
+@pytest.mark.parametrize(
+    "text", ["雨情", "今天雨情怎么样？", "查询水位", "台风最新情况", "永泰", "连江县雨情"]
+)
 def test_bare_keyword_queries_are_settled(text):
     assert chat.is_bare_query(text)
 

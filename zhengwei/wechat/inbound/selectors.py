@@ -13,11 +13,18 @@ from zhengwei.lib.privacy import mask_text, pseudonym
 from zhengwei.orgs.models import WeChatAccount
 from zhengwei.wechat.inbound.models import (
     CallbackRejection,
+    ChangeState,
+    ContentChange,
     InboundMessage,
     KeywordReply,
     MenuClickReply,
 )
-from zhengwei.wechat.inbound.policy import MESSAGES_VIEW, REJECTIONS_VIEW, REPLIES_VIEW
+from zhengwei.wechat.inbound.policy import (
+    CHANGES_VIEW,
+    MESSAGES_VIEW,
+    REJECTIONS_VIEW,
+    REPLIES_VIEW,
+)
 
 PAGE = 50
 
@@ -176,3 +183,24 @@ def reply_get(*, user, model, pk: int):
     obj = get_object_or_404(model.objects.select_related("account"), pk=pk)
     require(user, REPLIES_VIEW, obj.account)
     return obj
+
+
+# --- changes awaiting the office's approval ---------------------------------------------------
+
+
+def content_changes(*, user, account: WeChatAccount, pending: bool = False):
+    require(user, CHANGES_VIEW, account)
+    qs = ContentChange.objects.filter(account=account).select_related("drafted_by")
+    if pending:
+        qs = qs.filter(state=ChangeState.PENDING)
+    return qs.prefetch_related("reviews__reviewer")
+
+
+def content_change_get(*, user, pk: int) -> ContentChange:
+    change = get_object_or_404(ContentChange.objects.select_related("account", "drafted_by"), pk=pk)
+    require(user, CHANGES_VIEW, change.account)
+    return change
+
+
+def pending_changes_count(*, account: WeChatAccount) -> int:
+    return ContentChange.objects.filter(account=account, state=ChangeState.PENDING).count()
