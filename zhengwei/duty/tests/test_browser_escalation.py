@@ -66,6 +66,7 @@ def _p0_report():
 def test_an_unacknowledged_p0_report_reaches_the_duty_leaders_open_console_and_phone(
     stage, page, settings
 ):
+    from zhengwei.notify.services import deliveries_send_due
     from zhengwei.reports import services, workflow
 
     leader = User.objects.get(username="dutylead")
@@ -102,7 +103,10 @@ def test_an_unacknowledged_p0_report_reaches_the_duty_leaders_open_console_and_p
     assert page.evaluate("window.__sameDocument") is True
     screenshot(page, "duty-escalation-banner")
 
-    # The stand-in gateway got the SMS, the 政务微信 message and the e-mail for the duty leader.
+    # The stand-in gateway got the SMS, the 政务微信 message and the e-mail for the duty leader
+    # (sent by the notify queue; the test's clock is ahead of the wall clock, so the tick at that
+    # moment sends them).
+    deliveries_send_due(now=report.created_at + deadline + timedelta(seconds=2))
     sent = [m for m in _outbox(settings) if report.ticket in m.get("title", "")]
     reached = {(m["channel"], m["to"]) for m in sent}
     assert ("sms", leader.phone) in reached and ("wecom", leader.username) in reached
@@ -117,5 +121,6 @@ def test_an_unacknowledged_p0_report_reaches_the_duty_leaders_open_console_and_p
     assert services.reports_escalate_overdue(
         now=report.created_at + 2 * deadline + timedelta(seconds=1)
     ) == [(report.ticket, 2)]
+    deliveries_send_due(now=report.created_at + 2 * deadline + timedelta(seconds=2))
     sent = [m for m in _outbox(settings) if report.ticket in m.get("title", "")]
     assert ("sms", office_leader.phone) in {(m["channel"], m["to"]) for m in sent}
