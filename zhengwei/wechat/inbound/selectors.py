@@ -18,6 +18,7 @@ from zhengwei.wechat.inbound.models import (
     MenuClickReply,
 )
 from zhengwei.wechat.inbound.policy import MESSAGES_VIEW, REJECTIONS_VIEW, REPLIES_VIEW
+from zhengwei.wechat.outbound.selectors import menu_button_names
 
 PAGE = 50
 
@@ -50,6 +51,7 @@ class Row:
     type_label: str
     preview: str
     sender: str = ""  # the citizen's pseudonym on this account, never the openid
+    code: str = ""  # a menu key no button of the current menu has (shown as a code)
 
 
 _TYPES = {
@@ -85,7 +87,9 @@ def _cut(text: str, n: int = 80, *, revealed: bool = False) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def preview(m: InboundMessage, *, personal: bool, revealed: bool = False) -> str:
+def preview(
+    m: InboundMessage, *, personal: bool, revealed: bool = False, buttons: dict | None = None
+) -> str:
     """A one-line summary. Without ``personal``: no coordinates, place names, photo URLs or media
     ids (they locate or show the citizen). Phone and ID numbers, names and the like in what the
     citizen wrote are masked for everyone (``_cut``)."""
@@ -116,7 +120,14 @@ def preview(m: InboundMessage, *, personal: bool, revealed: bool = False) -> str
         return _cut(f"{place} ({info.get('Location_X', '')}, {info.get('Location_Y', '')})")
     if key == "link":
         return _cut(f("Title"))
-    if key in ("click", "view", "scan"):
+    if key == "click":
+        # The button's name, as the citizen saw it; a key the current menu no longer has is
+        # shown apart, as a code (message_rows).
+        name = (buttons or {}).get(m.event_key)
+        if name:
+            return _("“%(name)s”") % {"name": name}
+        return _("a button not in the current menu")
+    if key in ("view", "scan"):
         return _cut(m.event_key)
     if key == "subscribe":
         scene = m.event_key.removeprefix("qrscene_") if m.event_key.startswith("qrscene_") else ""
@@ -148,6 +159,7 @@ def message_rows(*, user, account: WeChatAccount, messages, revealed: bool = Fal
     personal = may(user, Action.PERSONAL_DATA_VIEW, account)
     revealed = revealed and personal
     rows = []
+    buttons = menu_button_names(account)
     for m in messages:
         key = m.event.lower() if m.kind == "event" else m.msg_type
         label = _TYPES.get(key)
@@ -155,8 +167,9 @@ def message_rows(*, user, account: WeChatAccount, messages, revealed: bool = Fal
             Row(
                 message=m,
                 type_label=label() if label else (m.event or m.msg_type),
-                preview=preview(m, personal=personal, revealed=revealed),
+                preview=preview(m, personal=personal, revealed=revealed, buttons=buttons),
                 sender=m.from_user if revealed else pseudonym(m.from_user, account_id=account.pk),
+                code=m.event_key if key == "click" and m.event_key not in buttons else "",
             )
         )
     return rows
