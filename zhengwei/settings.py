@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64 as _b64
+import json as _json_keys
 import os
 import re
 from pathlib import Path
@@ -17,6 +19,7 @@ from zhengwei.lib.env import (
     env_str,
     persistent_secret,
 )
+from zhengwei.lib.fieldcrypt import FieldCryptError, KeyRing, derive_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("ZHENGWEI_VAR_DIR", str(BASE_DIR / "var")))
@@ -28,6 +31,24 @@ SECRET_KEY = env_secret("SECRET_KEY") or persistent_secret(VAR_DIR / "secret_key
 FIELD_ENCRYPTION_KEY = env_secret("FIELD_ENCRYPTION_KEY") or persistent_secret(
     VAR_DIR / "field_key"
 )
+# Field-level encryption of citizens' personal data (lib/fieldcrypt.py): the cipher for new
+# values, the key ring (JSON {"id": "base64 key of 32 bytes"}, outside the database) and the key
+# new values use. Without FIELD_KEYS one key ("0") is derived from FIELD_ENCRYPTION_KEY.
+FIELD_CIPHER = env_str("FIELD_CIPHER", "aes-gcm")
+_field_keys = env_secret("FIELD_KEYS")
+try:
+    FIELD_KEYS = (
+        {str(k): _b64.b64decode(v) for k, v in _json_keys.loads(_field_keys).items()}
+        if _field_keys
+        else {"0": derive_key(FIELD_ENCRYPTION_KEY, "field-key-0")}
+    )
+except (ValueError, AttributeError, TypeError) as _exc:
+    raise ConfigError(f"FIELD_KEYS must be JSON {{id: base64 key}} ({_exc})") from None
+FIELD_KEY_ACTIVE = env_str("FIELD_KEY_ACTIVE", max(FIELD_KEYS, key=lambda k: (len(k), k)))
+try:
+    KeyRing(FIELD_KEYS, FIELD_KEY_ACTIVE, FIELD_CIPHER)
+except FieldCryptError as _exc:
+    raise ConfigError(f"field encryption: {_exc}") from None
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -80,6 +101,8 @@ MIDDLEWARE = [
     # profile once signed in, the language switch before) overrides it. After authentication.
     "zhengwei.lib.locale.OfficeLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Level 3: the roles of SECURITY_OTP_ROLES reach the console only with a second factor.
+    "zhengwei.access.middleware.RequireSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "zhengwei.audit.middleware.RequestContextMiddleware",
@@ -138,8 +161,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
+    # Redis down = cache misses, not errors (zhengwei/lib/cache.py); short timeouts so a dead
+    # Redis costs a request milliseconds, not seconds.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "zhengwei.lib.cache.ForgivingRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     }
 else:
     # The database cache is shared by every process, unlike the local-memory default.
@@ -251,6 +280,19 @@ STORAGES = {
     },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
+
+# --- Security level (等保 2.0 grading of this installation; docs/guide/security.md) ----------
+# 3 (三级) turns on the level-3 controls below by default; a level-2 office sets 2 and keeps
+# whichever controls it wants by their own settings.
+SECURITY_LEVEL = env_int("SECURITY_LEVEL", 3, minimum=2)
+if SECURITY_LEVEL not in (2, 3):
+    raise ConfigError("SECURITY_LEVEL must be 2 or 3")
+# Roles that must sign in with two factors (GB/T 22239 8.1.4.1 d): at level 3 the office's
+# administrators and auditors by default, at level 2 nobody is forced.
+SECURITY_OTP_ROLES = env_list(
+    "SECURITY_OTP_ROLES",
+    ["system_admin", "security_admin", "auditor"] if SECURITY_LEVEL >= 3 else [],
+)
 
 # --- Audit -------------------------------------------------------------------------------
 # 网络安全法 第二十一条: network logs are kept for no less than six months.

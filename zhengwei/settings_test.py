@@ -20,6 +20,9 @@ TASKS = {
 # No test may reach the internet: an unconfigured WeChat call fails fast on a closed port.
 WECHAT_API_BASE = "http://127.0.0.1:9/unreachable"
 LANGUAGE_CODE = "zh-hans"
+# The personas have no authenticator: tests that check level 3 turn it on themselves.
+SECURITY_LEVEL = 2
+SECURITY_OTP_ROLES = []
 PROCUREMENT_OCID_PREFIX = "ocds-zw0tst"
 
 # One SQLite test database per test process, so concurrent runs (xdist workers, two checkouts)

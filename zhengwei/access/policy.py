@@ -53,7 +53,13 @@ ACTION_ROLES: dict[str, set[str]] = {
     Action.ORG_MANAGE: {Role.SYSTEM_ADMIN},
     Action.ACCOUNT_VIEW: EVERY_ROLE - {Role.UNIT_OFFICER},
     Action.ACCOUNT_MANAGE: {Role.SYSTEM_ADMIN},
-    Action.PEOPLE_VIEW: {Role.SYSTEM_ADMIN, Role.AUDITOR, Role.OFFICE_LEADER, Role.PROJECT_MANAGER},
+    Action.PEOPLE_VIEW: {
+        Role.SYSTEM_ADMIN,
+        Role.SECURITY_ADMIN,
+        Role.AUDITOR,
+        Role.OFFICE_LEADER,
+        Role.PROJECT_MANAGER,
+    },
     Action.PEOPLE_MANAGE: {Role.SYSTEM_ADMIN},
     Action.ROSTER_VIEW: {
         Role.SYSTEM_ADMIN,

@@ -135,6 +135,8 @@ def security(request):
             return redirect("access:security")
         if "confirm_otp" in request.POST and otp_form.is_valid():
             if services.otp_device_confirm(user=user, token=otp_form.cleaned_data["token"]):
+                # The code just given verifies this session too (level 3 lets it continue).
+                otp_login(request, TOTPDevice.objects.get(user=user, confirmed=True))
                 messages.success(request, _("Two-factor sign-in is on."))
                 return redirect("access:security")
             otp_form.add_error("token", _("The code is wrong or has expired."))

@@ -29,6 +29,7 @@ PEOPLE = [
     ("duty", "王值班", "office", "duty_officer", "值班员"),
     ("buyer", "吴采购", "office", "procurement_officer", "财务科 采购专员"),
     ("auditor", "刘审计", "office", "auditor", "纪检审计"),
+    ("security", "许安全", "office", "security_admin", "信息科 安全管理员"),
     ("pm", "张经理", "contractor", "project_manager", "项目经理"),
     ("editor", "李编辑", "contractor", "editor", "编辑"),
     ("writer", "赵记者", "contractor", "writer", "记者"),

@@ -290,6 +290,8 @@ def _reply_outcome(report) -> str:
         ) % {"n": reports.waiting_by_report([report.pk]).get(report.pk, 0)}
     if state == "failed":
         return _("Sending to the citizen failed; see the message log.")
+    if state == "retrying":
+        return _("WeChat did not take the reply; it is sent again automatically.")
     if state == "sent":
         return _("Reply sent to the citizen.")
     return _("Reply handed to WeChat for sending.")

@@ -187,3 +187,43 @@ def location(
     lines.append(warnings(data, link, county=county_code).replace("【", "").replace("】", "："))
     lines.append(_("(Reporting a disaster? Go on: send photos and describe what happened.)"))
     return "\n".join(lines)
+
+
+def area(data: dict, code: str, name: str, link: str) -> str:
+    """A county's (or a city's) wettest gauges, its level stations and the warnings and
+    responses in force there — the answer to a place name typed in chat."""
+    if not data.get("at"):
+        return _no_data()
+    prefix = code[:4] if code.endswith("00") else code
+    inside = [
+        (s, e) for s, e in data.get("stations", {}).items() if e.get("r", "").startswith(prefix)
+    ]
+    gauges = sorted((e for _s, e in inside if "p24" in e), key=lambda e: -e["p24"])[:3]
+    levels = sorted(
+        (e for _s, e in inside if "z" in e),
+        key=lambda e: (-hydrostd.STATUS_RANK.get(e.get("s", "normal"), 0), e["n"]),
+    )[:3]
+    lines = [_("%(place)s, as of %(at)s:") % {"place": name, "at": _when(data)}]
+    for e in gauges:
+        lines.append(
+            _("rain at %(name)s: %(p24)s mm in 24 h (%(grade)s), %(p1)s mm in the last hour")
+            % {
+                "name": e["n"],
+                "p24": e["p24"],
+                "grade": hydrostd.rain_grade(e["p24"]).name,
+                "p1": e.get("p1", 0),
+            }
+        )
+    for e in levels:
+        lines.append(
+            _("level at %(name)s: %(z)s m, %(status)s")
+            % {
+                "name": e["n"],
+                "z": e["z"],
+                "status": hydrostd.STATUS_NAMES.get(e.get("s", "normal"), ""),
+            }
+        )
+    if not gauges and not levels:
+        lines.append(_("no station reports from here."))
+    lines.append(warnings(data, link, county=code).replace("【", "").replace("】", "："))
+    return "\n".join(lines)

@@ -4,6 +4,8 @@ Passive replies (instant, one indexed read of the current snapshot, no writes):
 
 * text with a keyword — 雨情/雨量 (rain), 水情/水位/水库 (water), 台风 (typhoon), 预警/响应
   (warnings and emergency responses), 汛情 (all of it, briefly);
+* text naming a county or city and nothing else but such words ("永泰", "连江县雨情"): that
+  area's wettest gauges, its level stations and the warnings and responses in force there;
 * a CLICK on the 「汛情实况」 menu's keys (FLOOD_TODAY, RAIN_WATER, TYPHOON), unless the account
   has its own click reply for that key (those are asked first);
 * a location message: the nearest stations' rain and levels, and the warnings and response
@@ -12,11 +14,15 @@ Passive replies (instant, one indexed read of the current snapshot, no writes):
 The account's own keyword replies (wechat.inbound.replies) are asked before these, so an office
 can override an answer; the app is listed before zhengwei.interactions so a shared location gets
 the data answer rather than only the report intake's receipt (the intake still opens its draft).
+An answered keyword query is *settled* (``dispatch.settles``): the 互动 inbox leaves it out.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import reverse
@@ -24,7 +30,7 @@ from django.urls import reverse
 from zhengwei.hydro import answers
 from zhengwei.hydro.services import snapshot
 from zhengwei.reports import geo
-from zhengwei.wechat.inbound.dispatch import passive
+from zhengwei.wechat.inbound.dispatch import passive, settles
 
 log = logging.getLogger("zhengwei.hydro.chat")
 
@@ -83,8 +89,70 @@ def topic_of(text: str) -> str | None:
 
 @passive("text")
 def keyword_answer(parsed) -> str | None:
+    place = place_of(parsed.content or "")
+    if place is not None:
+        return answers.area(snapshot.current(), place.code, place.name, _link("hydro:live"))
     topic = topic_of(parsed.content or "")
     return answer(topic) if topic else None
+
+
+# What may stand around a keyword in a bare query ("今天雨情怎么样？"); anything else ("地下车库进水了，
+# 水位还在涨") is a message for a person even though it was answered with the data too.
+QUERY_FILLER = re.compile(
+    r"[\s\d,.!?;:，。！？；：、~～]|查询|查看|请问|今天|今日|现在|目前|最新|实时|的|情况|怎么样|如何|多少|呢|吗"
+)
+
+
+def _without_keywords(text: str) -> str:
+    for words, _topic in KEYWORDS:
+        for word in words:
+            text = text.replace(word, "")
+    return QUERY_FILLER.sub("", text)
+
+
+@dataclass(frozen=True)
+class Place:
+    code: str  # a county's 行政区划码, or a city's (ends in 00)
+    name: str
+
+
+@functools.lru_cache(maxsize=1)
+def _place_names() -> dict[str, Place]:
+    """Every county and city by its name and its short name (永泰县 and 永泰, 福州市 and 福州)."""
+    names: dict[str, Place] = {}
+    for county in geo.counties():
+        city_code = county.code[:4] + "00"
+        for area_code, area_name in ((county.code, county.name), (city_code, county.city)):
+            if not area_name:
+                continue
+            place = Place(area_code, area_name)
+            names.setdefault(area_name, place)
+            if area_name[-1] in "县区市" and len(area_name) > 2:
+                names.setdefault(area_name[:-1], place)
+    return names
+
+
+def place_of(text: str) -> Place | None:
+    """The county or city a short message names and nothing else ("永泰", "连江县雨情",
+    "福州水位怎么样")."""
+    said = (text or "").strip()
+    if not said or len(said) > MAX_QUERY_CHARS:
+        return None
+    return _place_names().get(_without_keywords(said))
+
+
+def is_bare_query(text: str) -> bool:
+    said = (text or "").strip()
+    if topic_of(said) is None and place_of(said) is None:
+        return False
+    return _without_keywords(said) == "" or place_of(said) is not None
+
+
+@settles("text")
+def keyword_answered(message) -> bool:
+    """A bare keyword query answered in the passive reply (ours, or the office's own keyword
+    reply for the same word) needs no person: it stays out of the 互动 inbox."""
+    return is_bare_query(message.field("Content"))
 
 
 @passive("click")

@@ -29,9 +29,10 @@ from django.utils import timezone
 from zhengwei.interactions import classify, conf, services, wording
 from zhengwei.interactions.errors import IllegalMove
 from zhengwei.interactions.models import DraftStart
+from zhengwei.newsroom.binding import bind_code_in
 from zhengwei.reports import links
 from zhengwei.reports.actors import Citizen
-from zhengwei.wechat.inbound.dispatch import on_event, on_message, passive
+from zhengwei.wechat.inbound.dispatch import on_event, on_message, passive, settled
 from zhengwei.wechat.inbound.keys import account_keys
 
 log = logging.getLogger("zhengwei.interactions.chat")
@@ -138,6 +139,8 @@ def link_sent(message) -> None:
 
 
 def _words(message, text: str, kind: str) -> None:
+    if kind == "text" and bind_code_in(text):  # staff binding their WeChat for previews
+        return
     account, now = message.account, _when(message)
     citizen = _citizen(message)
     # What answers an earlier message goes where it belongs even while a draft is open:
@@ -170,6 +173,9 @@ def _words(message, text: str, kind: str) -> None:
         services.citizen_chat_reply(
             account=account, openid=citizen.openid, text=wording.draft_empty()
         )
+        return
+    # Answered in the passive reply (雨情 with the data): nothing waits for a person.
+    if settled(message):
         return
     services.conversation_receive_message(
         message=message, text=text or ("[语音]" if kind == "voice" else ""), kind=kind

@@ -333,6 +333,7 @@ def delivery_label(outbound_state: str) -> str:
             "sending": _("Being sent"),
             "sent": _("Sent"),
             "failed": _("Sending failed"),
+            "retrying": _("Retrying: WeChat did not take it; it is sent again automatically"),
             "waiting_window": _("Queued: goes out automatically when the citizen writes again"),
         }.get(outbound_state, outbound_state)
     )

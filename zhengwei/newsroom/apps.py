@@ -9,4 +9,8 @@ class NewsroomConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported in ready(), not at the top: they load models, which need the app registry.
-        from zhengwei.newsroom import listeners, policy  # noqa: F401  (actions, event listeners)
+        from zhengwei.newsroom import (  # noqa: F401  (actions, event listeners, dispatch handlers)
+            chat,
+            listeners,
+            policy,
+        )

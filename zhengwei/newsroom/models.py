@@ -36,6 +36,7 @@ __all__ = [
     "LiveEntryState",
     "LiveEvent",
     "NewsImage",
+    "PreviewBinding",
     "Push",
     "PushMode",
     "PushState",
@@ -256,6 +257,8 @@ class Article(models.Model):
     # {src in the body: NewsImage id}. Uploaded and replaced by their WeChat URLs as soon as
     # WeChat answers (article_images_upload); until then the checks hold the article back.
     pending_images = models.JSONField(default=dict, blank=True)
+    # The draft the last phone preview was made from (replaced by the next preview).
+    preview_media_id = models.CharField(max_length=128, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -488,6 +491,28 @@ class NewsImage(models.Model):
 
     def __str__(self) -> str:
         return self.file.name
+
+
+class PreviewBinding(models.Model):
+    """A person's own WeChat on one account (openids are per account), where the phone preview
+    (预览) of a draft goes. Bound by sending "绑定 <code>" to the account from that WeChat."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="preview_bindings")
+    account = models.ForeignKey(WeChatAccount, on_delete=models.CASCADE, related_name="+")
+    openid = models.CharField(max_length=64, blank=True)
+    bound_at = models.DateTimeField(null=True, blank=True)
+    code = models.CharField(max_length=6, blank=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "account"], name="newsroom_preview_once"),
+        ]
+        indexes = [models.Index(fields=["account", "code"])]
+        verbose_name = _("preview WeChat")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.account}"
 
 
 class EmergencyKind(models.TextChoices):

@@ -98,6 +98,10 @@ register_actions(
         "newsroom.topic.update": _("Changed a topic"),
         "newsroom.words.add": _("Added to a word list"),
         "newsroom.words.delete": _("Removed from a word list"),
+        "newsroom.article.preview": _("Sent an article to one's own WeChat as a preview"),
+        "newsroom.preview.code": _("Asked for a code to bind one's WeChat for previews"),
+        "newsroom.preview.bind": _("Bound a WeChat for previews"),
+        "newsroom.preview.unbind": _("Unbound a WeChat for previews"),
     }
 )
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("newsroom/articles/<int:pk>/diff/", views.article_diff, name="diff"),
     path("newsroom/articles/<int:pk>/<str:verb>/", views.article_act, name="article_act"),
     path("newsroom/images/", views.image_upload, name="image_upload"),
+    path("newsroom/preview/", views.preview_wechat, name="preview_wechat"),
     path("newsroom/topics/", views.topics, name="topics"),
     path("newsroom/topics/<int:pk>/<str:verb>/", views.topic_act, name="topic_act"),
     path("newsroom/words/", views.words, name="words"),

@@ -35,6 +35,7 @@ from zhengwei.newsroom.models import (
     LiveEntryState,
     LiveEvent,
     NewsImage,
+    PreviewBinding,
     Push,
     PushMode,
     ResponseLevel,
@@ -224,6 +225,10 @@ def article(request, pk: int):
         "blocking": Finding.objects.filter(revision_id=article.revision_id, serious=True)
         .exclude(state="dismissed")
         .count(),
+        "may_preview": may(user, P.PREVIEW, article),
+        "preview_bound": PreviewBinding.objects.filter(user=user, account=article.account)
+        .exclude(openid="")
+        .exists(),
     }
     return render(request, "newsroom/article.html", context)
 
@@ -257,11 +262,38 @@ def _act(request, article: Article, verb: str):
         elif verb in ("confirm", "dismiss"):
             finding = get_object_or_404(Finding, pk=post.get("finding"), article=article)
             services.finding_decide(actor=user, finding=finding, confirmed=verb == "confirm")
+        elif verb == "preview":
+            services.article_preview(actor=user, article=article)
+            messages.success(request, _("Sent to your WeChat: open it on your phone."))
         else:
             raise Http404
     except ValidationError as exc:
         _fail(request, exc)
+    except WeChatError as exc:
+        messages.error(request, str(exc))
     return redirect(reverse("newsroom:article", args=[article.pk]) + "#review")
+
+
+@login_required
+def preview_wechat(request):
+    """My preview WeChat: bind one's own WeChat on an account (a code sent from it)."""
+    account = _account(request, P.PREVIEW)
+    if request.method == "POST":
+        try:
+            if request.POST.get("verb") == "unbind":
+                services.preview_unbind(actor=request.user, account=account)
+            else:
+                services.preview_code_issue(actor=request.user, account=account)
+        except ValidationError as exc:
+            _fail(request, exc)
+        return redirect(reverse("newsroom:preview_wechat") + f"?account={account.pk}")
+    context = {
+        "account": account,
+        "accounts": accounts_for(request.user, P.PREVIEW),
+        "binding": PreviewBinding.objects.filter(user=request.user, account=account).first(),
+        "now": timezone.now(),
+    }
+    return render(request, "newsroom/preview_wechat.html", context)
 
 
 @login_required

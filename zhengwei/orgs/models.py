@@ -37,6 +37,9 @@ class Role(models.TextChoices):
     WRITER = "writer", _("Writer/reporter")
     OPERATOR = "operator", _("Operator")
     UNIT_OFFICER = "unit_officer", _("Unit duty officer")
+    # 三员分立 (GB/T 22239 §8.1.5): the third administrator beside the system administrator and
+    # the auditor (审计管理员); last, so the permission matrix gained one column at its end.
+    SECURITY_ADMIN = "security_admin", _("Security administrator")
 
 
 class Organisation(models.Model):

@@ -15,8 +15,12 @@ OFFICE_ROLES = frozenset(
         Role.PROCUREMENT_OFFICER,
         Role.AUDITOR,
         Role.SYSTEM_ADMIN,
+        Role.SECURITY_ADMIN,
     }
 )
+# 三员分立: the system, security and audit administrators. No person holds two of them, on any
+# account (orgs.services.role_grant refuses; GB/T 22239-2019 §8.1.5, "专职安全管理员，不可兼任").
+SEPARATED_ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR})
 # The people on the duty desk (值班员 and 带班领导).
 DUTY_ROLES = frozenset({Role.DUTY_OFFICER, Role.DUTY_LEADER})
 

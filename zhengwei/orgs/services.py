@@ -27,6 +27,7 @@ from zhengwei.orgs.models import (
     User,
     WeChatAccount,
 )
+from zhengwei.orgs.roles import SEPARATED_ADMIN_ROLES
 
 ORG_FIELDS = [
     "name",
@@ -301,6 +302,27 @@ def role_grant(*, actor: User, user: User, account: WeChatAccount, role: str) ->
                 "role": Role(role).label if role in Role.values else role,
             }
         )
+    if role in SEPARATED_ADMIN_ROLES:
+        held = sorted(
+            set(
+                RoleGrant.objects.filter(user=user, role__in=SEPARATED_ADMIN_ROLES)
+                .exclude(role=role)
+                .values_list("role", flat=True)
+            )
+        )
+        if held:
+            raise ValidationError(
+                _(
+                    "Separation of duties: %(person)s already holds %(held)s and cannot also be "
+                    "%(role)s. The system, security and audit administrators must be three "
+                    "different people."
+                )
+                % {
+                    "person": user,
+                    "held": "、".join(str(Role(r).label) for r in held),
+                    "role": Role(role).label,
+                }
+            )
     grant, created = RoleGrant.objects.get_or_create(
         user=user, account=account, role=role, defaults={"granted_by": actor}
     )

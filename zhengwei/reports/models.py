@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from zhengwei.lib import secretbox
+from zhengwei.lib import fieldcrypt
 from zhengwei.orgs.models import Organisation, OrgKind, User, WeChatAccount
 from zhengwei.reports.geo import Datum, LocationFlag
 
@@ -252,11 +252,11 @@ class Report(models.Model):
     # --- personal data (sealed) -------------------------------------------------------------
     @property
     def reporter_phone(self) -> str:
-        return secretbox.unseal(self.reporter_phone_sealed, key=settings.FIELD_ENCRYPTION_KEY)
+        return fieldcrypt.reveal(self.reporter_phone_sealed, "reports.report.reporter_phone")
 
     @property
     def reporter_name(self) -> str:
-        return secretbox.unseal(self.reporter_name_sealed, key=settings.FIELD_ENCRYPTION_KEY)
+        return fieldcrypt.reveal(self.reporter_name_sealed, "reports.report.reporter_name")
 
     @property
     def has_location(self) -> bool:
@@ -269,6 +269,11 @@ class Report(models.Model):
     def escalation_label(self) -> str:
         """The level in words: 已督办至带班领导 / 已督办至办公室领导."""
         return escalation_label(self.escalation_level)
+
+
+# The reporter's phone and name are field-encrypted; rotate_field_keys re-encrypts them.
+fieldcrypt.register("reports.Report", "reporter_phone_sealed", "reports.report.reporter_phone")
+fieldcrypt.register("reports.Report", "reporter_name_sealed", "reports.report.reporter_name")
 
 
 class ReportStep(models.Model):

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from zhengwei.lib import secretbox
+from zhengwei.lib import fieldcrypt
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
@@ -55,8 +55,9 @@ def digest(phone: str) -> str:
     return hmac.new(key, b"report-phone:" + phone.encode(), hashlib.sha256).hexdigest()
 
 
-def seal(value: str) -> str:
-    return secretbox.seal(value, key=settings.FIELD_ENCRYPTION_KEY) if value else ""
+def seal(value: str, column: str) -> str:
+    """Encrypt ``value`` for the report's ``column`` (lib/fieldcrypt: AES-GCM or SM4-GCM)."""
+    return fieldcrypt.seal(value, f"reports.report.{column}") if value else ""
 
 
 _TEXT_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")

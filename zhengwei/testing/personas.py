@@ -20,6 +20,7 @@ ROLE_SIDE = {
     Role.WRITER: "contractor",
     Role.OPERATOR: "contractor",
     Role.UNIT_OFFICER: "unit",
+    Role.SECURITY_ADMIN: "office",
 }
 
 

@@ -9,6 +9,7 @@ cannot overwrite the newer picture. The TTL bounds what an evicted or failed wri
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
@@ -19,6 +20,7 @@ from zhengwei.hydro import selectors as S
 from zhengwei.hydro.models import Snapshot, StationType
 from zhengwei.lib import hydrostd
 
+log = logging.getLogger("zhengwei.hydro.snapshot")
 TOP = 10
 CACHE_KEY = "hydro:snapshot"
 CACHE_SECONDS = 60
@@ -103,17 +105,29 @@ def snapshot_rebuild(at: datetime | None = None) -> Snapshot:
                 "built_at": timezone.now(),
             },
         )
-        transaction.on_commit(lambda: cache.set(CACHE_KEY, data, CACHE_SECONDS))
+        # robust: the row is committed; a cache that is down only costs readers the row read.
+        transaction.on_commit(lambda: cache.set(CACHE_KEY, data, CACHE_SECONDS), robust=True)
     return snap
 
 
 def current() -> dict:
-    data = cache.get(CACHE_KEY)
+    try:
+        data = cache.get(CACHE_KEY)
+    except Exception:  # noqa: BLE001  (a cache that is down must not cost a citizen the answer)
+        log.warning("cache unavailable; reading the snapshot row", exc_info=True)
+        return _row()
     if data is None:
-        snap = Snapshot.objects.filter(key="current").only("data").first()
-        data = snap.data if snap else {}
-        cache.add(CACHE_KEY, data, CACHE_SECONDS)
+        data = _row()
+        try:
+            cache.add(CACHE_KEY, data, CACHE_SECONDS)
+        except Exception:  # noqa: BLE001
+            log.warning("cache unavailable; snapshot not cached", exc_info=True)
     return data
+
+
+def _row() -> dict:
+    snap = Snapshot.objects.filter(key="current").only("data").first()
+    return snap.data if snap else {}
 
 
 def on_imported(*, event: str, **payload) -> None:

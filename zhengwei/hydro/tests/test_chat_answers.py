@@ -62,3 +62,21 @@ def test_without_flood_data_a_location_gets_the_report_receipt(phone, db):
     from zhengwei.interactions import wording
 
     assert reply_text(phone.location()) == wording.location_received()
+
+
+def test_a_county_name_answers_with_that_countys_rain_levels_and_responses(phone, flood):
+    text = reply_text(phone.text("连江"))
+    assert text.startswith("连江县，截至08-01 06:00：")
+    assert "连江下宫" in text and "507.7" in text and "特大暴雨" in text
+    assert "永泰" not in text  # only the county's own stations
+    assert "防暴雨" in text
+
+
+def test_a_city_name_with_a_keyword_answers_for_the_city(phone, flood):
+    text = reply_text(phone.text("福州雨情怎么样"))
+    assert text.startswith("福州市，截至08-01 06:00：")
+    assert "连江下宫" in text
+
+
+def test_a_sentence_that_mentions_a_county_is_not_taken_for_a_place_query(phone, flood):
+    assert reply_text(phone.text("连江下宫乡的桥被冲垮了，请派人来")) == ""

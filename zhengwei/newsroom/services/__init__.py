@@ -46,6 +46,12 @@ from zhengwei.newsroom.services.planning import (
     topic_propose,
     topic_update,
 )
+from zhengwei.newsroom.services.preview import (
+    article_preview,
+    preview_bind,
+    preview_code_issue,
+    preview_unbind,
+)
 from zhengwei.newsroom.services.publishing import (
     GateRefused,
     gate,
@@ -69,6 +75,10 @@ from zhengwei.newsroom.services.review import (
 from zhengwei.newsroom.services.words import term_delete, terms_add
 
 __all__ = [
+    "article_preview",
+    "preview_bind",
+    "preview_code_issue",
+    "preview_unbind",
     "chain_save",
     "emergency_declare",
     "emergency_end",

@@ -121,25 +121,24 @@ def gate(push: Push) -> list[Article]:
     return articles
 
 
+def wechat_article(revision, thumb_media_id: str) -> dict:
+    """One article as draft/add receives it, built from a revision (never the live fields)."""
+    return {
+        "article_type": "news",
+        "title": revision.title,
+        "author": revision.author,
+        "digest": revision.digest,
+        "content": revision.body_html,
+        "content_source_url": "" if revision.is_original else revision.source_url,
+        "thumb_media_id": thumb_media_id,
+        "need_open_comment": 1,
+        "only_fans_can_comment": 0,
+    }
+
+
 def wechat_articles(articles: list[Article]) -> list[dict]:
     """What draft/add receives: built from each approved revision, not the live fields."""
-    out = []
-    for article in articles:
-        r = article.approved_revision
-        out.append(
-            {
-                "article_type": "news",
-                "title": r.title,
-                "author": r.author,
-                "digest": r.digest,
-                "content": r.body_html,
-                "content_source_url": "" if r.is_original else r.source_url,
-                "thumb_media_id": article.cover.media_id,
-                "need_open_comment": 1,
-                "only_fans_can_comment": 0,
-            }
-        )
-    return out
+    return [wechat_article(a.approved_revision, a.cover.media_id) for a in articles]
 
 
 def mass_sends_on(account, day) -> int:

@@ -16,6 +16,12 @@ Two kinds of hooks, keyed case-insensitively by MsgType (``text``, ``image``, �
   in-memory or one indexed lookup, no network. They must not change anything either (a retry
   calls them again; the first answer is what gets re-sent). The first non-None answer wins.
   The key ``location`` matches both the location message and the LOCATION event.
+
+* Settlers — ``@settles("text")`` — ``fn(message: models.InboundMessage) -> bool``: the app whose
+  passive reply fully answered a stored message says so (a data query such as 雨情 answered with
+  the data), and ``settled(message)`` tells the apps that collect messages for a person to read
+  (the 互动 inbox) to leave it out. They run in the processing step; the stored ``reply_xml`` is
+  the record that the message was answered.
 """
 
 from __future__ import annotations
@@ -29,11 +35,13 @@ log = logging.getLogger("zhengwei.wechat.dispatch")
 
 Handler = Callable[[Any], None]
 Provider = Callable[[Any], "str | bytes | None"]
+Settler = Callable[[Any], bool]
 
 _ANY = "*"
 _message_handlers: dict[str, list[Handler]] = defaultdict(list)
 _event_handlers: dict[str, list[Handler]] = defaultdict(list)
 _providers: dict[str, list[Provider]] = defaultdict(list)
+_settlers: dict[str, list[Settler]] = defaultdict(list)
 
 
 def _add(table: dict[str, list], key: str, fn: Callable) -> Callable:
@@ -59,9 +67,13 @@ def passive(key: str) -> Callable[[Provider], Provider]:
     return lambda fn: _add(_providers, key, fn)
 
 
+def settles(key: str) -> Callable[[Settler], Settler]:
+    return lambda fn: _add(_settlers, key, fn)
+
+
 def unregister(fn: Callable) -> None:
-    """Remove a handler or provider everywhere (tests)."""
-    for table in (_message_handlers, _event_handlers, _providers):
+    """Remove a handler, provider or settler everywhere (tests)."""
+    for table in (_message_handlers, _event_handlers, _providers, _settlers):
         for bucket in table.values():
             if fn in bucket:
                 bucket.remove(fn)
@@ -88,3 +100,12 @@ def passive_reply(parsed) -> str | bytes | None:
         if answer:
             return answer
     return None
+
+
+def settled(message) -> bool:
+    """Whether a stored message was fully answered by its passive reply (an app says so), so no
+    person needs to read it."""
+    if not message.reply_xml:
+        return False
+    key = (message.event if message.kind == "event" else message.msg_type) or ""
+    return any(settler(message) for settler in _settlers.get(key.lower(), ()))

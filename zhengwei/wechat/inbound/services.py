@@ -165,7 +165,6 @@ def inbound_process_pending(*, limit: int = 50, max_rounds: int = 100) -> int:
 # ----------------------------------------------------------------- built-in event handlers
 
 
-@on_event("publishjobfinish")
 def callback_rejections_prune(*, now=None) -> int:
     """Keep the refused-callback log bounded (system, housekeeping like the API-call log): rows
     older than WECHAT_REJECTION_RETENTION_DAYS go, and beyond WECHAT_REJECTION_MAX_ROWS the
@@ -184,6 +183,7 @@ def callback_rejections_prune(*, now=None) -> int:
     return deleted
 
 
+@on_event("publishjobfinish")
 def _publish_finished(message: InboundMessage) -> None:
     info = message.fields.get("PublishEventInfo")
     info = info if isinstance(info, dict) else {}

@@ -154,6 +154,13 @@ class PrivilegeError(WeChatError):
         return self.message
 
 
+class CircuitOpen(WeChatError):
+    """Refused locally: calls to WeChat for this account are paused after repeated failures
+    (zhengwei/wechat/outbound/circuit.py); nothing was sent."""
+
+    explanation = _("Calls to WeChat are paused after repeated failures (circuit open).")
+
+
 class TokenLockTimeout(WeChatError):
     explanation = _("Timed out waiting for another process to refresh the access token.")
 

@@ -25,6 +25,9 @@ DEFAULTS: dict[str, Any] = {
         "force_refresh_min_interval_seconds": 30,
     },
     "http": {"attempts": 3, "backoff_seconds": 0.5, "backoff_max_seconds": 8},
+    # Circuit breaker per account (circuit.py): open after this many failed calls in a row, for
+    # open_seconds, doubling after each failed probe up to open_max_seconds.
+    "circuit": {"failures": 5, "open_seconds": 30, "open_max_seconds": 600, "probe_seconds": 30},
     "menu": {
         "top_level_max": 3,
         "sub_button_max": 5,
@@ -89,7 +92,15 @@ DEFAULTS: dict[str, Any] = {
         "ready_hour": 8,  # yesterday's figures are complete after 08:00
         "daily": ["getusersummary", "getusercumulate", "getarticleread", "getbizsummary"],
     },
-    "outbound": {"requeue_after_seconds": 300, "wait_window_days": 7},
+    "outbound": {
+        "requeue_after_seconds": 300,
+        "wait_window_days": 7,
+        # A message WeChat certainly did not take is retried after retry_seconds, doubling
+        # (jittered) up to retry_max_seconds, then failed after max_attempts in all.
+        "retry_seconds": 30,
+        "retry_max_seconds": 900,
+        "max_attempts": 8,
+    },
     "api_call_retention_days": 90,
 }
 

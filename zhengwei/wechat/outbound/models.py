@@ -114,6 +114,9 @@ class OutboundState(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     WAITING_WINDOW = "waiting_window", _("Waiting for the citizen to write")
+    # WeChat certainly did not take it (busy, -1, quota, circuit open): tried again after a
+    # growing, jittered delay (next_attempt_at), at most outbound.max_attempts times.
+    RETRYING = "retrying", _("Retrying")
 
 
 class IllegalTransition(RuntimeError):
@@ -131,7 +134,9 @@ class OutboundMessage(models.Model):
             OutboundState.FAILED,
             OutboundState.WAITING_WINDOW,
             OutboundState.QUEUED,
+            OutboundState.RETRYING,
         },
+        OutboundState.RETRYING: {OutboundState.SENDING, OutboundState.FAILED},
         OutboundState.WAITING_WINDOW: {OutboundState.QUEUED, OutboundState.FAILED},
         OutboundState.SENT: set(),
         OutboundState.FAILED: set(),
@@ -158,6 +163,7 @@ class OutboundMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     errcode = models.IntegerField(null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -172,6 +178,35 @@ class OutboundMessage(models.Model):
         if state not in self.TRANSITIONS[self.state]:
             raise IllegalTransition(f"{self.state} → {state}")
         self.state = state
+
+
+class CircuitState(models.TextChoices):
+    CLOSED = "closed", _("Normal")
+    OPEN = "open", _("Circuit open")
+    HALF_OPEN = "half_open", _("Probing")
+
+
+class ApiCircuit(models.Model):
+    """The circuit breaker for one account's calls to WeChat, shared by every process (see
+    zhengwei/wechat/outbound/circuit.py): after repeated failures calls stop for a while instead
+    of each worker waiting out its own timeouts and retries."""
+
+    account = models.OneToOneField(WeChatAccount, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(
+        _("state"), max_length=10, choices=CircuitState.choices, default=CircuitState.CLOSED
+    )
+    failures = models.PositiveIntegerField(_("consecutive failures"), default=0)
+    open_until = models.DateTimeField(_("paused until"), null=True, blank=True)
+    open_seconds = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("WeChat API circuit")
+        verbose_name_plural = _("WeChat API circuits")
+
+    def __str__(self) -> str:
+        return f"{self.account_id}: {self.state}"
 
 
 class CommentThread(models.Model):

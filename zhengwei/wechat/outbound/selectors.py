@@ -16,9 +16,12 @@ from zhengwei.orgs.models import User, WeChatAccount
 from zhengwei.wechat.outbound import policy
 from zhengwei.wechat.outbound.models import (
     ApiCall,
+    ApiCircuit,
+    CircuitState,
     Comment,
     DatacubeRow,
     OutboundMessage,
+    OutboundState,
     PublishedMenu,
 )
 
@@ -50,6 +53,40 @@ def datacube_rows(*, user: User, account: WeChatAccount, endpoint: str) -> Query
 def api_call_list(*, user: User, account: WeChatAccount) -> QuerySet[ApiCall]:
     _require(user, policy.API_LOG_VIEW, account)
     return ApiCall.objects.filter(account=account)
+
+
+@dataclass(frozen=True)
+class DeliveryStatus:
+    """What an operator needs to know about sending to WeChat right now."""
+
+    circuit: str  # a CircuitState value
+    circuit_label: str
+    open_until: datetime | None
+    failures: int
+    last_error: str
+    retrying: int  # messages waiting for their next attempt
+    next_attempt_at: datetime | None
+    failed_today: int
+
+
+def delivery_status(*, user: User, account: WeChatAccount) -> DeliveryStatus:
+    _require(user, policy.API_LOG_VIEW, account)
+    row = ApiCircuit.objects.filter(account=account).first()
+    state = row.state if row else CircuitState.CLOSED
+    messages = OutboundMessage.objects.filter(account=account)
+    retrying = messages.filter(state=OutboundState.RETRYING)
+    first = retrying.order_by("next_attempt_at").values_list("next_attempt_at", flat=True).first()
+    since = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return DeliveryStatus(
+        circuit=state,
+        circuit_label=str(CircuitState(state).label),
+        open_until=row.open_until if row and state != CircuitState.CLOSED else None,
+        failures=row.failures if row else 0,
+        last_error=row.last_error if row and row.failures else "",
+        retrying=retrying.count(),
+        next_attempt_at=first,
+        failed_today=messages.filter(state=OutboundState.FAILED, updated_at__gte=since).count(),
+    )
 
 
 # --- menu ----------------------------------------------------------------------------------

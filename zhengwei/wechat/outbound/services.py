@@ -12,6 +12,7 @@ Refusals by WeChat are audited too (outcome "error"), then re-raised.
 from __future__ import annotations
 
 import logging
+import random
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -29,7 +30,9 @@ from zhengwei.orgs.models import User, WeChatAccount
 from zhengwei.wechat.outbound import limits, policy, windows
 from zhengwei.wechat.outbound.client import WeChatClient, might_have_arrived
 from zhengwei.wechat.outbound.errors import (
+    CircuitOpen,
     OutsideServiceWindow,
+    QuotaExceeded,
     RateLimited,
     ServiceQuotaExhausted,
     SystemBusy,
@@ -215,20 +218,34 @@ def customer_message_send(
     return message
 
 
-def _enqueue_delivery(message_ids: list[int]) -> None:
+def _enqueue_delivery(message_ids: list[int], *, delay: float = 0) -> None:
     # The tasks module imports this one; it enqueues the delivery on this event (apps.ready).
-    publish_on_commit("outbound_message.queued", message_ids=list(message_ids))
+    publish_on_commit("outbound_message.queued", message_ids=list(message_ids), delay=delay)
 
 
 # Failures after which the message certainly did not go out and may be tried again later.
-_RETRY_LATER = (SystemBusy, RateLimited, TokenLockTimeout)
+_RETRY_LATER = (SystemBusy, RateLimited, TokenLockTimeout, CircuitOpen, QuotaExceeded)
+
+
+def _due(now: datetime) -> Q:
+    return Q(state=OutboundState.QUEUED) | Q(state=OutboundState.RETRYING, next_attempt_at__lte=now)
+
+
+def retry_delay(attempts: int) -> float:
+    """Seconds before attempt ``attempts + 1``: doubling from outbound.retry_seconds, capped,
+    with jitter so that messages held by one outage do not all return in the same second."""
+    conf = limits.get("outbound")
+    base = min(conf["retry_max_seconds"], conf["retry_seconds"] * 2 ** max(0, attempts - 1))
+    return base * (0.5 + random.random() / 2)
 
 
 def outbound_message_deliver(*, message_id: int) -> OutboundMessage | None:
-    """Send one queued message (system). Claimed by a conditional UPDATE, so two workers never
-    send the same message."""
-    claimed = OutboundMessage.objects.filter(pk=message_id, state=OutboundState.QUEUED).update(
-        state=OutboundState.SENDING, attempts=F("attempts") + 1, updated_at=timezone.now()
+    """Send one queued message (system). Claimed by a conditional UPDATE that marks it
+    ``sending`` before the call, so two workers never send the same message, and a message that
+    may have reached WeChat is never sent again by a retry (a person decides)."""
+    now = timezone.now()
+    claimed = OutboundMessage.objects.filter(_due(now), pk=message_id).update(
+        state=OutboundState.SENDING, attempts=F("attempts") + 1, updated_at=now
     )
     if not claimed:
         return None
@@ -244,13 +261,20 @@ def outbound_message_deliver(*, message_id: int) -> OutboundMessage | None:
         error = exc
         outcome = OutboundState.FAILED if might_have_arrived(exc) else OutboundState.QUEUED
     except _RETRY_LATER as exc:
-        error, outcome = exc, OutboundState.QUEUED
+        error, outcome = exc, OutboundState.RETRYING
     except (WeChatError, ValidationError) as exc:
         error, outcome = exc, OutboundState.FAILED
+    delay = None
+    if outcome in (OutboundState.RETRYING, OutboundState.QUEUED):
+        if message.attempts >= limits.get("outbound")["max_attempts"]:
+            outcome = OutboundState.FAILED  # certainly never sent: a person may send it anew
+        else:
+            outcome, delay = OutboundState.RETRYING, retry_delay(message.attempts)
     with transaction.atomic():
         message.move_to(outcome)
         message.errcode = getattr(error, "errcode", None)
         message.last_error = str(error)[:300] if error else ""
+        message.next_attempt_at = now + timedelta(seconds=delay) if delay is not None else None
         if outcome == OutboundState.SENT:
             message.sent_at = timezone.now()
         message.save()
@@ -262,6 +286,8 @@ def outbound_message_deliver(*, message_id: int) -> OutboundMessage | None:
             note=message.last_error,
         )
         publish_on_commit(f"outbound_message.{outcome}", message_id=message.pk)
+        if delay is not None:
+            _enqueue_delivery([message.pk], delay=delay)
     return message
 
 
@@ -298,7 +324,11 @@ def outbound_messages_sweep(*, now: datetime | None = None) -> dict[str, int]:
     conf = limits.get("outbound")
     stale = now - timedelta(seconds=conf["requeue_after_seconds"])
     queued = list(
-        OutboundMessage.objects.filter(state=OutboundState.QUEUED, updated_at__lt=stale)
+        OutboundMessage.objects.filter(
+            Q(state=OutboundState.QUEUED, updated_at__lt=stale)
+            # A retry whose delayed task was lost (a worker restarted with an empty queue).
+            | Q(state=OutboundState.RETRYING, next_attempt_at__lt=stale)
+        )
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)
     )

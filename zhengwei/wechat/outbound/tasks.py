@@ -26,9 +26,15 @@ def outbound_deliver(message_ids: list[int]) -> list[str]:
     return states
 
 
-def on_messages_queued(*, event: str, message_ids: list[int], **payload) -> None:
-    """Queued messages (the services' ``outbound_message.queued``) go out in one task, in order."""
-    outbound_deliver.enqueue(message_ids)
+def on_messages_queued(*, event: str, message_ids: list[int], delay: float = 0, **payload) -> None:
+    """Queued messages (the services' ``outbound_message.queued``) go out in one task, in order;
+    a retry waits ``delay`` seconds."""
+    if not delay:
+        outbound_deliver.enqueue(message_ids)
+    elif outbound_deliver.get_backend().supports_defer:
+        task = outbound_deliver.using(run_after=timezone.now() + timedelta(seconds=delay))
+        task.enqueue(message_ids)
+    # else: a backend that cannot wait (the immediate one in tests) leaves it to the sweep.
 
 
 @task(queue_name="wechat")

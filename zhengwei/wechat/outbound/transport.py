@@ -18,7 +18,7 @@ import requests
 from django.conf import settings
 from urllib3.exceptions import NewConnectionError
 
-from zhengwei.wechat.outbound import limits
+from zhengwei.wechat.outbound import circuit, limits
 from zhengwei.wechat.outbound.errors import SystemBusy, WeChatNetworkError, error_for
 from zhengwei.wechat.outbound.models import ApiCall
 
@@ -118,7 +118,10 @@ def request(
     Retries errcode -1 and network failures with backoff, up to ``http.attempts`` in all. A
     request that may already have reached WeChat (read timeout, dropped connection) is retried
     only when ``idempotent``: sending a citizen the same message twice is worse than failing.
+    While the account's circuit is open nothing is sent (``CircuitOpen``); the outcome of each
+    call feeds the circuit (circuit.py).
     """
+    circuit.before_call(account, endpoint)
     conf = limits.get("http")
     url = settings.WECHAT_API_BASE + endpoint
     headers = {}
@@ -148,6 +151,7 @@ def request(
                 continue
             error = WeChatNetworkError(None, _redact(str(exc))[:200], endpoint=endpoint)
             error.maybe_delivered = not _never_sent(exc)
+            circuit.record_failure(account, f"{endpoint}: {type(exc).__name__}")
             raise error from exc
         errcode = result.get("errcode", 0) if isinstance(result, dict) else 0
         errcode = int(errcode or 0)
@@ -159,6 +163,10 @@ def request(
             error = error_for(errcode, str(result.get("errmsg", "")), endpoint=endpoint)
             if isinstance(error, SystemBusy):
                 log.warning("wechat %s still busy after %d attempts", endpoint, attempts)
+                circuit.record_failure(account, f"{endpoint}: errcode -1")
+            else:
+                circuit.record_success(account)  # WeChat answered: the service is up
             raise error
+        circuit.record_success(account)
         return result
     raise AssertionError("unreachable")

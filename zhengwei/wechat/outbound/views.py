@@ -96,6 +96,7 @@ def api_log(request):
             "form": form,
             "page": page,
             "chart": selectors.api_calls_per_hour(user=user, account=account, hours=48),
+            "status": selectors.delivery_status(user=user, account=account),
         },
     )
 

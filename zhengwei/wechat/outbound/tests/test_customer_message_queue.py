@@ -150,11 +150,12 @@ def test_a_lost_answer_fails_the_message_rather_than_risk_sending_it_twice(
     assert ServiceWindow.objects.get(openid=CITIZEN).sent_count == 1  # it may have arrived
 
 
-def test_a_send_that_never_left_is_queued_again_and_not_counted(world, acct, writes, settings):
+def test_a_send_that_never_left_is_retried_later_and_not_counted(world, acct, writes, settings):
     writes()
     settings.WECHAT_API_BASE = "http://127.0.0.1:9"  # nothing listens: connection refused
     message = services.outbound_message_deliver(message_id=_reply(world).pk)
-    assert message.state == OutboundState.QUEUED and message.attempts == 1
+    assert message.state == OutboundState.RETRYING and message.attempts == 1
+    assert message.next_attempt_at > timezone.now()
     assert ServiceWindow.objects.get(openid=CITIZEN).sent_count == 0
 
 

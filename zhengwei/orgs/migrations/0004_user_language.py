@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orgs', '0002_seed_role_rules'),
+        ('orgs', '0003_security_admin_role'),
     ]
 
     operations = [
