@@ -602,25 +602,6 @@ class _Visible(HTMLParser):
             self.parts.append(data)
 
 
-_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
-# Two Chinese characters (or a Chinese character and Chinese punctuation) with spaces between
-# them, within one run of text: "已 提交", "已转 闽侯县 处理" (a template's space around a
-# Chinese value). Chinese sets no spaces between its words.
-_STRAY_SPACE = re.compile(rf"[{_CJK}][ \u00a0]+[{_CJK}]")
-
-
-def stray_spaces(html: str) -> list[str]:
-    """Each place on a page where a space splits a Chinese sentence, with a little context."""
-    parser = _Visible()
-    parser.feed(html)
-    parser.close()
-    found = []
-    for part in parser.parts:
-        for m in _STRAY_SPACE.finditer(part):
-            found.append(part[max(0, m.start() - 6) : m.end() + 6].strip())
-    return found
-
-
 def visible_text(html: str) -> str:
     parser = _Visible()
     parser.feed(html)
@@ -639,6 +620,6 @@ def raw_codes(html: str, *, codes: Iterable[str] = (), terms: Iterable[str] = ()
     found = [m for m in _SNAKE.findall(text)]
     found += [m for m in _DOTTED.findall(text) if not _NOT_CODE_SUFFIX.search(m)]
     for code in codes:
-        if re.search(rf"(?<![\w./@:-]){re.escape(code)}(?![\w/@-])", text):
+        if re.search(rf"(?<![\w./@:{{-]){re.escape(code)}(?![\w/@}}-])", text):
             found.append(code)
     return sorted(set(found) - set(terms))
