@@ -17,6 +17,7 @@ Results: printed, and bench/results/scorecards-<date>.md.
 
 from __future__ import annotations
 
+import math
 import os
 import statistics
 import subprocess
@@ -58,13 +59,18 @@ def fresh_database() -> bool:
             text=True,
         )
         if out.returncode == 0 and out.stdout.strip() not in ("", "0"):
+            migrate()  # the data stays; the tables follow the code
             return False
     psql(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
     psql(f"CREATE DATABASE {PG_DB}")
+    migrate()
+    return True
+
+
+def migrate() -> None:
     subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"], check=True, cwd=ROOT
     )
-    return True
 
 
 # --- data ------------------------------------------------------------------------------------
@@ -113,6 +119,7 @@ T0 = f"'{YEAR}-01-01 00:00:00+08'::timestamptz"
 
 def fill_busy(account) -> None:
     from zhengwei.interactions.models import Conversation
+    from zhengwei.performance import seeding
     from zhengwei.performance.models import Publication
     from zhengwei.reports.models import Report
     from zhengwei.wechat.outbound.models import DatacubeRow
@@ -166,22 +173,18 @@ def fill_busy(account) -> None:
             "resolved_at": f"CASE WHEN g % 7 IN (0, 1, 2, 6) THEN {rcreated} + ((g * 31) % 48) * interval '1 hour' END",
         },
     )
-    pushes = []
-    for n in range(600):
-        at = datetime(YEAR, 1, 1, 18, tzinfo=_tz()) + timedelta(hours=n * 14.6)
-        pushes.append(
-            Publication(
-                account=account,
-                published_at=at,
-                kind="push",
-                title=f"推送 {n}",
-                article_count=3 if n % 3 else 4,
-                original_count=2,
-                source="manual",
-                ref=f"bench:{n}",
-            )
+    at0 = datetime(YEAR, 1, 1, 18, tzinfo=_tz())
+    Publication.objects.bulk_create(
+        seeding.push(
+            account,
+            at0 + timedelta(hours=n * 14.6),
+            articles=3 if n % 3 else 4,
+            originals=2,
+            ref=f"bench:{n}",
+            title=f"推送 {n}",
         )
-    Publication.objects.bulk_create(pushes)
+        for n in range(600)
+    )
     rows = []
     followers = 150000
     for d in range(365):
@@ -189,61 +192,23 @@ def fill_busy(account) -> None:
         if d % 61 == 7:  # WeChat kept nothing for these days
             continue
         followers += 40
-        iso = day.isoformat()
-        rows += [
-            DatacubeRow(
-                account=account,
-                endpoint="getusersummary",
-                ref_date=day,
-                key="user_source=0",
-                data={
-                    "ref_date": iso,
-                    "user_source": 0,
-                    "new_user": 30 + d % 17,
-                    "cancel_user": 10,
-                },
-            ),
-            DatacubeRow(
-                account=account,
-                endpoint="getusersummary",
-                ref_date=day,
-                key="user_source=1",
-                data={"ref_date": iso, "user_source": 1, "new_user": 20, "cancel_user": 0 + d % 17},
-            ),
-            DatacubeRow(
-                account=account,
-                endpoint="getusercumulate",
-                ref_date=day,
-                key="",
-                data={"ref_date": iso, "cumulate_user": followers},
-            ),
-            DatacubeRow(
-                account=account,
-                endpoint="getbizsummary",
-                ref_date=day,
-                key="",
-                data={
-                    "ref_date": iso,
-                    "detail": {"read_user": 3000 + d * 7 % 900, "share_user": 90},
-                },
-            ),
-        ]
-        # Each of the ~2,000 articles has daily figures for the week after it was published.
-        for k in range(5 + d % 2 * 2):
-            rows.append(
-                DatacubeRow(
-                    account=account,
-                    endpoint="getarticleread",
-                    ref_date=day,
-                    key=f"msgid={d}_{k}",
-                    data={"ref_date": iso, "msgid": f"{d}_{k}", "detail": {"read_user": 300 + k}},
-                )
-            )
+        rows += seeding.stats_day(
+            account,
+            day,
+            new=(30 + d % 17, 20),
+            cancel=(10, d % 17),
+            followers=followers,
+            reads=3000 + d * 7 % 900,
+            shares=90,
+            # Each of the ~2,000 articles has daily figures for the week after it was published.
+            articles=[(f"{d}_{k}", {"read_user": 300 + k}) for k in range(5 + d % 2 * 2)],
+        )
     DatacubeRow.objects.bulk_create(rows, batch_size=5000)
 
 
 def fill_many(accounts) -> None:
     from zhengwei.interactions.models import Conversation
+    from zhengwei.performance import seeding
     from zhengwei.performance.models import Publication
     from zhengwei.reports.models import Report
     from zhengwei.wechat.outbound.models import DatacubeRow
@@ -294,46 +259,28 @@ def fill_many(accounts) -> None:
     pubs, rows = [], []
     for i, account in enumerate(accounts):
         every = 2 + i % 4  # every 2–5 days: some accounts fall behind their plan
-        for d in range(0, 30, every):
-            pubs.append(
-                Publication(
-                    account=account,
-                    published_at=datetime(YEAR, 11, 1 + d, 18, tzinfo=_tz()),
-                    kind="push",
-                    article_count=3,
-                    original_count=1 + i % 3,
-                    source="manual",
-                    ref=f"many:{d}",
-                )
+        pubs += [
+            seeding.push(
+                account,
+                datetime(YEAR, 11, 1 + d, 18, tzinfo=_tz()),
+                articles=3,
+                originals=1 + i % 3,
+                ref=f"many:{d}",
             )
+            for d in range(0, 30, every)
+        ]
         for d in range(30):
             if (i + d) % 29 == 0:
                 continue
-            day = date(YEAR, 11, 1 + d)
-            iso = day.isoformat()
-            rows += [
-                DatacubeRow(
-                    account=account,
-                    endpoint="getusersummary",
-                    ref_date=day,
-                    key="user_source=0",
-                    data={"ref_date": iso, "new_user": 10 + i % 7, "cancel_user": 3},
-                ),
-                DatacubeRow(
-                    account=account,
-                    endpoint="getusercumulate",
-                    ref_date=day,
-                    key="",
-                    data={"ref_date": iso, "cumulate_user": 5000 + d * 10},
-                ),
-                DatacubeRow(
-                    account=account,
-                    endpoint="getbizsummary",
-                    ref_date=day,
-                    key="",
-                    data={"ref_date": iso, "detail": {"read_user": 200 + i, "share_user": 5}},
-                ),
-            ]
+            rows += seeding.stats_day(
+                account,
+                date(YEAR, 11, 1 + d),
+                new=(10 + i % 7,),
+                cancel=(3,),
+                followers=5000 + d * 10,
+                reads=200 + i,
+                shares=5,
+            )
     Publication.objects.bulk_create(pubs, batch_size=5000)
     DatacubeRow.objects.bulk_create(rows, batch_size=5000)
 
@@ -345,6 +292,11 @@ def _tz():
 
 
 # --- the naive computation -------------------------------------------------------------------
+def _secs(start, end) -> int:
+    """A duration in whole seconds, negatives as 0 (the definition the indicators use)."""
+    return max(0, math.floor((end - start).total_seconds()))
+
+
 def _q(value, places="0.01"):
     return (
         None
@@ -443,23 +395,17 @@ def naive(account_ids: list[int], start: date, end: date, now: datetime) -> dict
     for pk in account_ids:
         o = out[pk]
         cs = convs[pk]
-        firsts = [
-            max(0.0, (c.first_response_at - c.created_at).total_seconds())
-            for c in cs
-            if c.first_response_at
-        ]
+        firsts = [_secs(c.created_at, c.first_response_at) for c in cs if c.first_response_at]
         o["msg_first_response_time"] = _q(med(firsts) / 3600) if firsts else None
         in_time = sum(1 for c in cs if c.resolved_at and c.resolved_at <= c.resolution_due)
         due = sum(1 for c in cs if c.resolved_at or c.resolution_due <= now)
         o["msg_resolved_in_sla"] = _q(in_time / due * 100, "0.1") if due else None
-        esc = [
-            max(0.0, (c.escalated_at - c.created_at).total_seconds()) for c in cs if c.escalated_at
-        ]
+        esc = [_secs(c.created_at, c.escalated_at) for c in cs if c.escalated_at]
         o["office_escalation_latency"] = _q(med(esc) / 3600) if esc else None
         o["msg_overdue_90d"] = Decimal(over90[pk])
         rs = [r for r in reps[pk] if r.state not in ("duplicate", "referred", "rejected")]
         acks = [
-            max(0.0, (r.first_ack_at - r.submitted_at).total_seconds())
+            _secs(r.submitted_at, r.first_ack_at)
             for r in reps[pk]
             if r.channel in CITIZEN_CHANNELS and r.first_ack_at
         ]
@@ -517,7 +463,7 @@ def naive_months(account_id: int, start: date, end: date, now: datetime) -> dict
         m = timezone.localtime(c.created_at).strftime("%Y-%m")
         received[m] += 1
         if c.first_response_at:
-            firsts[m].append(max(0.0, (c.first_response_at - c.created_at).total_seconds()))
+            firsts[m].append(_secs(c.created_at, c.first_response_at))
     reads = defaultdict(int)
     for row in DatacubeRow.objects.filter(
         account_id=account_id, endpoint="getbizsummary", ref_date__gte=start, ref_date__lt=end
@@ -633,8 +579,20 @@ def main() -> None:
         print(line, flush=True)
         lines.append(f"- {line}")
 
+    # 0. The monthly job keeps the closed months' figures (performance_tick, once per month).
+    from zhengwei.performance.models import MonthFigures, Scorecard
+    from zhengwei.performance.services import month_figures_store
+
+    MonthFigures.objects.all().delete()
+    keep_t, kept = timed(lambda: month_figures_store(now=now), repeat=1)
+    line = (
+        f"monthly job: {kept} account-months kept in {keep_t:.2f} s "
+        f"(performance_tick, once a month is over; what the reads below save)"
+    )
+    print(line, flush=True)
+    lines.append(f"- {line}")
+
     # 1. The full-year scorecard.
-    from zhengwei.performance.models import Scorecard
 
     def compute():
         Scorecard.objects.filter(account=busy, period="year").delete()

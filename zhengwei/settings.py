@@ -294,6 +294,25 @@ SECURITY_OTP_ROLES = env_list(
     ["system_admin", "security_admin", "auditor"] if SECURITY_LEVEL >= 3 else [],
 )
 
+# --- Retention of personal data per class (lib/retention.py; docs/guide/security.md) ------
+# Days after which `purge_personal_data` (daily) deletes or anonymises each class; JSON in
+# RETENTION_DAYS overrides single classes, e.g. {"message_texts": 90}.
+RETENTION_DAYS: dict[str, int] = {
+    "message_texts": 180,  # the content of citizens' messages to the account
+    "exact_locations": 365,  # a closed report's exact position (coarsened to about 1 km)
+    "reporter_openids": 365,  # a closed report's link to the reporter's WeChat identity
+}
+if env_str("RETENTION_DAYS"):
+    try:
+        RETENTION_DAYS = {
+            **RETENTION_DAYS,
+            **{str(k): int(v) for k, v in _json_keys.loads(env_str("RETENTION_DAYS")).items()},
+        }
+    except (ValueError, AttributeError) as _exc:
+        raise ConfigError(f"RETENTION_DAYS must be a JSON object of class: days ({_exc})") from None
+    if any(days < 1 for days in RETENTION_DAYS.values()):
+        raise ConfigError("RETENTION_DAYS: every period is at least 1 day")
+
 # --- Audit -------------------------------------------------------------------------------
 # 网络安全法 第二十一条: network logs are kept for no less than six months.
 # Six calendar months can be 184 days, so 184 is the floor (and the PostgreSQL trigger's).
@@ -462,6 +481,11 @@ REPORT_REOPEN_WINDOW_HOURS = env_int("REPORT_REOPEN_WINDOW_HOURS", 7 * 24, minim
 # First-response and resolution deadlines per inbox class, minutes, as JSON merged over the
 # defaults in zhengwei/interactions/conf.py, e.g. '{"complaint": {"first_response": 60}}'.
 INTERACTION_DEADLINES = env_str("INTERACTION_DEADLINES", "")
+# Who approves what a contractor drafts for the account to say by itself (keyword and menu-click
+# replies, the custom menu): the office roles, level by level, per operation model, as JSON merged
+# over {"delegated": ["office_reviewer", "office_leader"], "collaborative": ["office_reviewer"],
+# "independent": []}; an empty list lets the drafter change them directly.
+CONTENT_APPROVAL_CHAIN = env_str("CONTENT_APPROVAL_CHAIN", "")
 # How often an open duty console asks for changes (milliseconds).
 DUTY_POLL_MS = env_int("DUTY_POLL_MS", 1000, minimum=250)
 
@@ -523,6 +547,7 @@ SCHEDULED_COMMANDS: dict[str, int] = {
     "wechat_sweep": 30,
     "prune_audit": 86400,
     "audit_verify": 86400,
+    "purge_personal_data": 86400,
     "newsroom_tick": 60,
     "procurement_reminders": 3600,
     "hydro_tick": 300,

@@ -25,6 +25,7 @@ ACTION_LABELS: dict[str, Any] = {
     "audit.prune": pgettext_lazy("audit", "Pruned old audit entries"),
     "audit.verify": pgettext_lazy("audit", "Verified the audit log's hash chain"),
     "fieldcrypt.rotate": pgettext_lazy("audit", "Re-encrypted personal data under a new key"),
+    "retention.purge": pgettext_lazy("audit", "Purged personal data past its retention period"),
     "backup.create": pgettext_lazy("audit", "Made a backup"),
     "backup.restore": pgettext_lazy("audit", "Restored a backup"),
     "auth.locked_out": pgettext_lazy("audit", "Locked out after failed sign-ins"),

@@ -91,3 +91,17 @@ def audit_vocabulary(*, user) -> dict[str, list[str]]:
         ),
         "outcomes": sorted(set(qs.values_list("outcome", flat=True).distinct())),
     }
+
+
+def field_history(*, obj, field: str) -> list[tuple[datetime, object, object]]:
+    """(when, from, to) of every recorded change of one field of ``obj``, oldest first — what the
+    services' before/after entries say (e.g. an account's changes of operation model). Reveals only
+    that field's values: the caller applies its own policy to the object."""
+    rows = (
+        AuditEntry.objects.filter(
+            object_type=obj._meta.label_lower, object_id=str(obj.pk), after__has_key=field
+        )
+        .order_by("at", "pk")
+        .values_list("at", "before", "after")
+    )
+    return [(at, (before or {}).get(field), after[field]) for at, before, after in rows]

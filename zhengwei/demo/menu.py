@@ -49,8 +49,10 @@ def seed(out=print) -> None:
     if PublishedMenu.objects.filter(account=account).exists():
         out("demo: custom menu already stored")
         return
-    operator = User.objects.get(username="operator")
-    services.menu_record(actor=operator, account=account, menu=MENU)
+    # Recorded by the office's administrator: the menu already on WeChat, not a contractor's
+    # draft (which would wait for the office's approval).
+    admin = User.objects.get(username="admin")
+    services.menu_record(actor=admin, account=account, menu=MENU)
     out("demo: custom menu stored locally (not published to WeChat)")
 
 

@@ -32,12 +32,11 @@ from zhengwei.orgs.models import (
     User,
     WeChatAccount,
 )
-from zhengwei.performance import services
+from zhengwei.performance import seeding, services
 from zhengwei.performance.models import (
     IncidentKind,
     MenuProbe,
     Publication,
-    PublicationKind,
     PublicationSource,
     Scorecard,
 )
@@ -208,17 +207,18 @@ def _history(
             articles = rng.choice((2, 2, 3, 4))
             originals = rng.randint(1, articles) if style != "city" else rng.randint(0, 1)
             pubs.append(
-                Publication(
-                    account=account,
-                    published_at=_aware(day, 18, rng.randint(0, 50)),
-                    kind=PublicationKind.PUSH,
-                    title=f"{account.name} {day:%m月%d日} 推送",
-                    article_count=articles,
-                    original_count=originals,
-                    source=PublicationSource.MANUAL,
+                seeding.push(
+                    account,
+                    _aware(day, 18, rng.randint(0, 50)),
+                    articles=articles,
+                    originals=originals,
                     ref=f"demo:{account.original_id}:{day.isoformat()}",
+                    title=f"{account.name} {day:%m月%d日} 推送",
                 )
             )
+            pushed = articles
+        else:
+            pushed = 0
         # WeChat keeps statistics for a limited span: a few days are gone for good.
         if not (style == "main" and day.month == 8 and day.day in (12, 13)) and not (
             style == "coast" and day.day == 3
@@ -227,30 +227,29 @@ def _history(
             cancel = rng.randint(5, 20) if style == "main" else rng.randint(1, 8)
             followers += new - cancel
             reads = rng.randint(1500, 6000) if style == "main" else rng.randint(200, 1200)
-            d = day.isoformat()
-            rows += [
-                DatacubeRow(
-                    account=account,
-                    endpoint="getusersummary",
-                    ref_date=day,
-                    key="user_source=0",
-                    data={"ref_date": d, "user_source": 0, "new_user": new, "cancel_user": cancel},
-                ),
-                DatacubeRow(
-                    account=account,
-                    endpoint="getusercumulate",
-                    ref_date=day,
-                    key="",
-                    data={"ref_date": d, "cumulate_user": followers},
-                ),
-                DatacubeRow(
-                    account=account,
-                    endpoint="getbizsummary",
-                    ref_date=day,
-                    key="",
-                    data={"ref_date": d, "detail": {"read_user": reads, "share_user": reads // 20}},
-                ),
+            # Each article of the day's push: read, 在看, liked and shared (the WCI's figures).
+            figures = [
+                (
+                    f"{day:%y%m%d}{account.pk:02d}_{k + 1}",
+                    {
+                        "read_user": (r := reads // (k + 2)),
+                        "zaikan_user": r // 90,
+                        "like_user": r // 40,
+                        "share_user": r // 25,
+                    },
+                )
+                for k in range(pushed)
             ]
+            rows += seeding.stats_day(
+                account,
+                day,
+                new=(new,),
+                cancel=(cancel,),
+                followers=followers,
+                reads=reads,
+                shares=reads // 20,
+                articles=figures,
+            )
         for n in range(rng.randint(0, 5)):
             created = _aware(day, rng.randint(7, 22), rng.randint(0, 59))
             unanswered = 0.004 if style == "main" else 0.03
@@ -350,6 +349,47 @@ def _scorecards(account: WeChatAccount, today: date) -> None:
                     services.scorecard_item_confirm(actor=reviewer, item=item)
 
 
+def _filings_and_reprints(reviewer: User, accounts: list[WeChatAccount], today: date) -> None:
+    """福建防汛 and 八闽水情 are filed with the national registry under the office (八闽水情 after
+    福建防汛: one account per owner and platform, so it is flagged); 福建山洪预警 is not filed.
+    福建防汛 reprinted two articles the 应急管理部 designated (3 h and 11 h later) and has one
+    waiting since two days ago."""
+    main, city, _coast = accounts
+    for account, number, filed in (
+        (main, "FJ-ZWXMT-2019-0007", 2019),
+        (city, "FJ-ZWXMT-2022-0031", 2022),
+    ):
+        services.registry_filing_record(
+            actor=reviewer,
+            account=account,
+            registry_number=number,
+            registered_name=account.name,
+            registered_owner=account.office.name,
+            filed_on=date(filed, 5, 20),
+        )
+    for n, (back, hours) in enumerate(((40, 3), (12, 11), (2, None))):
+        designated = _aware(today - timedelta(days=back), 9, 30)
+        request = services.reprint_request_record(
+            actor=reviewer,
+            account=main,
+            title=(
+                "应急管理部关于做好强降雨防范工作的通知",
+                "国家防总启动防汛四级应急响应",
+                "水利部发布山洪灾害防御提示",
+            )[n],
+            source_url=f"https://www.mem.gov.cn/xw/yjglbgzdt/demo-{n + 1}.shtml",
+            designated_by="应急管理部",
+            designated_at=designated,
+        )
+        if hours is not None:
+            services.reprint_mark_done(
+                actor=reviewer,
+                request=request,
+                reprinted_at=designated + timedelta(hours=hours),
+                reprint_url="https://mp.weixin.qq.com/s/fjfx-demo-reprint",
+            )
+
+
 def seed(out=print) -> None:
     main = WeChatAccount.objects.get(original_id=c.ORIGINAL_ID)
     if Publication.objects.filter(account=main, source=PublicationSource.MANUAL).exists():
@@ -382,8 +422,10 @@ def seed(out=print) -> None:
             occurred_at=_aware(today - timedelta(days=6), 10),
             description="“撤离”误作“撒离”。",
         )
+        _filings_and_reprints(reviewer, accounts, today)
     _scorecards(main, today)
     services.veto_watch()
+    services.month_figures_store()  # what performance_tick does once a month is over
     out(
         f"demo: performance history for {len(accounts)} accounts, "
         f"{Scorecard.objects.filter(account=main).count()} scorecards; inspector supervises all"

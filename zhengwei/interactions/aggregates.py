@@ -9,14 +9,14 @@ check the policy. Disaster chats that became reports are counted by the reports 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, F, Max, Q
 from django.db.models.functions import TruncMonth
 
 from zhengwei.interactions.models import Conversation, ConversationState, InboxItem
-from zhengwei.lib.sqlstats import summaries_by
+from zhengwei.lib.sqlstats import histograms_by, month_key, summaries_by
 
 OPEN = [ConversationState.NEW, ConversationState.OPEN]
 
@@ -38,32 +38,77 @@ def conversation_figures(
     if by_month:
         qs = qs.annotate(month=TruncMonth("created_at"))
         key = "month"
-    resolved_in_time = Q(resolved_at__isnull=False, resolved_at__lte=F("resolution_due"))
     # One pass over the rows: the counts and both durations together (each duration is a sort,
     # so only those the indicators use).
-    out = summaries_by(
-        qs,
-        {
-            "first_response": ("created_at", "first_response_at"),
-            "escalation": ("created_at", "escalated_at"),
-        },
-        group=key,
-        counts={
-            "received": Count("pk"),
-            "answered": Count("pk", filter=Q(first_response_at__isnull=False)),
-            "resolved": Count("pk", filter=Q(resolved_at__isnull=False)),
-            "resolved_in_time": Count("pk", filter=resolved_in_time),
-            "resolution_due": Count(
-                "pk", filter=Q(resolved_at__isnull=False) | Q(resolution_due__lte=now)
-            ),
-            "escalated": Count("pk", filter=Q(escalated_at__isnull=False)),
-        },
-    )
+    out = summaries_by(qs, DURATIONS, group=key, counts=_counts(now))
     out = {k: v for k, v in out.items() if v["received"]}
     for row in out.values():
-        due = row["resolution_due"]
-        row["in_sla_rate"] = round(row["resolved_in_time"] / due, 4) if due else None
+        add_rates(row)
     return out
+
+
+DURATIONS = {
+    "first_response": ("created_at", "first_response_at"),
+    "escalation": ("created_at", "escalated_at"),
+}
+
+
+def _counts(now: datetime) -> dict[str, Any]:
+    resolved_in_time = Q(resolved_at__isnull=False, resolved_at__lte=F("resolution_due"))
+    return {
+        "received": Count("pk"),
+        "answered": Count("pk", filter=Q(first_response_at__isnull=False)),
+        "resolved": Count("pk", filter=Q(resolved_at__isnull=False)),
+        "resolved_in_time": Count("pk", filter=resolved_in_time),
+        "resolution_due": Count(
+            "pk", filter=Q(resolved_at__isnull=False) | Q(resolution_due__lte=now)
+        ),
+        "escalated": Count("pk", filter=Q(escalated_at__isnull=False)),
+    }
+
+
+def add_rates(row: dict[str, Any]) -> dict[str, Any]:
+    due = row["resolution_due"]
+    row["in_sla_rate"] = round(row["resolved_in_time"] / due, 4) if due else None
+    return row
+
+
+def conversation_month_parts(
+    *, account_ids: Iterable[int], start: datetime, end: datetime, now: datetime
+) -> dict[tuple[int, date], dict[str, Any]]:
+    """{(account_id, first day of the month): parts} for conversations received in [start, end):
+    the counts of ``conversation_figures`` and whole-second histograms of its durations — parts
+    that add up exactly across months (``lib.sqlstats.histograms_by``) — and ``settles_at``,
+    the last resolution deadline still open: from then on the counts no longer move with
+    ``now``, only with changes to the records."""
+    qs = (
+        Conversation.objects.filter(
+            account_id__in=list(account_ids), created_at__gte=start, created_at__lt=end
+        )
+        .exclude(state=ConversationState.CONVERTED)
+        .annotate(month=TruncMonth("created_at"))
+    )
+    out: dict[tuple[int, date], dict[str, Any]] = {}
+    # (the count "resolution_due" hides the field of that name from later aggregates)
+    for row in (
+        qs.annotate(_due=F("resolution_due"))
+        .values("account_id", "month")
+        .annotate(**_counts(now), settles_at=Max("_due", filter=Q(resolved_at__isnull=True)))
+    ):
+        key = (row.pop("account_id"), month_key(row.pop("month")))
+        out[key] = {**row, **{name: {} for name in DURATIONS}}
+    for (account_id, month), hists in histograms_by(
+        qs, DURATIONS, group=["account_id", "month"]
+    ).items():
+        out[(account_id, month_key(month))].update(hists)
+    return out
+
+
+def received_at(conversation_id: int) -> datetime | None:
+    """When a conversation was received (which month its figures belong to)."""
+    return (
+        Conversation.objects.filter(pk=conversation_id).values_list("created_at", flat=True).first()
+    )
 
 
 def unanswered_over(*, account_ids: Iterable[int], now: datetime, days: int = 90) -> dict[int, int]:

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import math
 import statistics
+from datetime import date, datetime
 from typing import Any
 
 from django.db import connections, transaction
 from django.db.models import Aggregate, Case, Count, F, FloatField, Func, QuerySet, When
+from django.utils import timezone
 
 
 class _Epoch(Func):
@@ -172,3 +174,83 @@ def summaries_by(
         for key, entry in out.items():
             entry[name] = got.get(key, dict(empty))
     return out
+
+
+# --- whole-second histograms: parts that add up exactly across periods -------------------------
+# A median does not add up across months; a histogram of the durations does. With durations in
+# whole seconds (rounded down, negatives as 0) the histogram of a year is the sum of its months'
+# and the median and p90 drawn from it are exactly those of the year's rows.
+
+
+def month_key(value) -> date:
+    """The first day of a TruncMonth value (a local datetime on PostgreSQL, a date or a naive
+    datetime elsewhere): the one key grouped monthly figures are kept under."""
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.date().replace(day=1)
+    return value.replace(day=1)
+
+
+class _Floor(Func):
+    function = "FLOOR"
+    output_field = FloatField()
+
+
+def histograms_by(
+    qs: QuerySet, pairs: dict[str, tuple[str, str]], *, group: list[str]
+) -> dict[tuple, dict[str, dict[int, int]]]:
+    """{group values: {name: {whole seconds: rows}}} of end − start for each of ``pairs`` (rows
+    where both are set), one grouped query per pair on PostgreSQL, in Python elsewhere."""
+    out: dict[tuple, dict[str, dict[int, int]]] = {}
+    for name, (a, b) in pairs.items():
+        rows = qs.filter(**{f"{a}__isnull": False, f"{b}__isnull": False})
+        if _is_pg(qs):
+            secs = _Floor(Func(_seconds(a, b), 0.0, function="GREATEST"))
+            found = (
+                (tuple(row[g] for g in group), int(row["_s"]), row["_n"])
+                for row in rows.annotate(_s=secs).values(*group, "_s").annotate(_n=Count("pk"))
+            )
+        else:
+            counted: dict[tuple, int] = {}
+            for start, end, *key in rows.values_list(a, b, *group):
+                s = max(0, math.floor((end - start).total_seconds()))
+                counted[(tuple(key), s)] = counted.get((tuple(key), s), 0) + 1
+            found = ((key, s, n) for (key, s), n in counted.items())
+        for key, s, n in found:
+            hist = out.setdefault(key, {}).setdefault(name, {})
+            hist[s] = hist.get(s, 0) + n
+    return out
+
+
+def merge_histograms(hists) -> dict[int, int]:
+    total: dict[int, int] = {}
+    for hist in hists:
+        for s, n in (hist or {}).items():
+            total[int(s)] = total.get(int(s), 0) + n
+    return total
+
+
+def histogram_summary(hist: dict[int, int] | None) -> dict[str, Any]:
+    """n, median_s (the mean of the two middle values, as ``statistics.median``) and p90_s
+    (nearest rank) of a whole-second histogram, as ``durations`` gives them."""
+    hist = {int(s): n for s, n in (hist or {}).items() if n}
+    n = sum(hist.values())
+    if not n:
+        return {"n": 0, "median_s": None, "p90_s": None}
+    ordered = sorted(hist.items())
+
+    def nth(k: int) -> int:  # the k-th value (0-based) in ascending order
+        seen = 0
+        for s, count in ordered:
+            seen += count
+            if k < seen:
+                return s
+        raise IndexError(k)
+
+    median_ = nth(n // 2) if n % 2 else (nth(n // 2 - 1) + nth(n // 2)) / 2
+    return {
+        "n": n,
+        "median_s": round(float(median_), 1),
+        "p90_s": round(float(nth(max(0, math.ceil(0.9 * n) - 1))), 1),
+    }

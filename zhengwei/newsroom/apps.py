@@ -14,3 +14,7 @@ class NewsroomConfig(AppConfig):
             listeners,
             policy,
         )
+        from zhengwei.newsroom.services.emergency import emergency_reason
+        from zhengwei.wechat.inbound.changes import emergency_source
+
+        emergency_source(emergency_reason)

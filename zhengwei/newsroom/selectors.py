@@ -7,7 +7,7 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -112,6 +112,61 @@ def newsroom_accounts(account_ids: list[int]) -> set[int]:
             .distinct()
         )
     return found
+
+
+def published_text(*, account_ids: list[int], start: date, end: date) -> dict[int, dict]:
+    """{account_id: characters, typos, articles} of the articles published in [start, end): the
+    characters of their approved text (title, digest, body; spaces not counted) and the typos
+    confirmed on that text — the typo rate's parts (govrules (a) row 7: per 10,000 characters)."""
+    out: dict[int, dict] = {}
+    published = Article.objects.filter(
+        account_id__in=account_ids,
+        state__in=ARTICLE_PUBLISHED_STATES,
+        published_at__gte=_aware(start),
+        published_at__lt=_aware(end),
+        approved_revision__isnull=False,
+    )
+    for account_id, title, digest, body in published.values_list(
+        "account_id",
+        "approved_revision__title",
+        "approved_revision__digest",
+        "approved_revision__body_html",
+    ):
+        text = f"{title}{digest}{text_of(body)}"
+        row = out.setdefault(account_id, {"characters": 0, "typos": 0, "articles": 0})
+        row["characters"] += sum(1 for ch in text if not ch.isspace())
+        row["articles"] += 1
+    typos = (
+        Finding.objects.filter(
+            article__in=published,
+            kind=FindingKind.TYPO,
+            state=FindingState.CONFIRMED,
+            revision_id=F("article__approved_revision_id"),
+        )
+        .values("article__account_id", "article_id", "text")
+        .distinct()
+    )
+    for row in typos:
+        out[row["article__account_id"]]["typos"] += 1
+    return out
+
+
+def reprints_published(
+    *, account_ids: list[int], urls: list[str]
+) -> dict[tuple[int, str], datetime]:
+    """{(account_id, source link): when the first article naming it as its source was
+    published}: the reprints of articles a superior designated."""
+    rows = (
+        Article.objects.filter(
+            account_id__in=account_ids,
+            source_url__in=urls,
+            state__in=ARTICLE_PUBLISHED_STATES,
+            published_at__isnull=False,
+        )
+        .values("account_id", "source_url")
+        .annotate(first=Min("published_at"))
+    )
+    return {(r["account_id"], r["source_url"]): r["first"] for r in rows}
 
 
 def newsroom_metrics(*, account: WeChatAccount, start: date, end: date) -> dict:

@@ -9,10 +9,19 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from zhengwei.access.policy import Action, accounts_of, may, visible_organisation_ids
+from zhengwei.access.policy import (
+    ACTION_ROLES,
+    PERSONAL_DATA_ACTIONS,
+    Action,
+    accounts_of,
+    may,
+    visible_organisation_ids,
+)
 from zhengwei.orgs.models import (
     DutyShift,
+    OperationModel,
     Organisation,
+    OrgKind,
     Role,
     RoleGrant,
     RoleRule,
@@ -231,3 +240,49 @@ def shift_get(*, user: User, pk: int, action: str = Action.ROSTER_MANAGE) -> Dut
 def role_rule_set() -> set[tuple[str, str, str]]:
     """Every (operation model, role, organisation kind) that RoleRule allows."""
     return set(RoleRule.objects.values_list("operation_model", "role", "org_kind"))
+
+
+# --- before a change of operation model -------------------------------------------------------
+
+
+def operation_model_preview(*, user: User, account: WeChatAccount, new_model: str) -> dict:
+    """What switching ``account`` to ``new_model`` does to who may do what, before it is done:
+    the (role, side) pairs the role rules allow or forbid anew, with the actions and personal-data
+    actions each carries, and the account's grants that stop or start counting."""
+    if not may(user, Action.ACCOUNT_MANAGE, account):
+        raise PermissionDenied
+    old_model = account.operation_model
+
+    def rules(model: str) -> set[tuple[str, str]]:
+        return set(RoleRule.objects.filter(operation_model=model).values_list("role", "org_kind"))
+
+    before, after = rules(old_model), rules(new_model)
+    roles = []
+    for role, kind in sorted(before ^ after, key=lambda rk: (list(Role).index(rk[0]), rk[1])):
+        actions = sorted(a for a, holders in ACTION_ROLES.items() if role in holders)
+        # A contractor member never passes a personal-data action, whatever role they hold.
+        personal = (
+            [] if kind == OrgKind.CONTRACTOR else [a for a in actions if a in PERSONAL_DATA_ACTIONS]
+        )
+        roles.append(
+            {
+                "role": role,
+                "role_label": Role(role).label,
+                "side": OrgKind(kind).label,
+                "gained": (role, kind) in after,
+                "actions": actions,
+                "personal": personal,
+            }
+        )
+    grants = []
+    for g in RoleGrant.objects.filter(account=account).select_related("user", "user__organisation"):
+        pair = (g.role, g.user.org_kind)
+        if (pair in before) != (pair in after):
+            grants.append({"grant": g, "role_label": Role(g.role).label, "counts": pair in after})
+    grants.sort(key=lambda x: (x["counts"], x["grant"].user.username))
+    return {
+        "old_model": OperationModel(old_model).label,
+        "new_model": OperationModel(new_model).label,
+        "roles": roles,
+        "grants": grants,
+    }

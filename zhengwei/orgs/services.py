@@ -144,11 +144,28 @@ def _grant_creator(actor: User, account: WeChatAccount) -> None:
 
 @transaction.atomic
 def account_update(
-    *, actor: User, account: WeChatAccount, app_secret: str = "", **data: Any
+    *,
+    actor: User,
+    account: WeChatAccount,
+    app_secret: str = "",
+    confirm_model: str = "",
+    **data: Any,
 ) -> WeChatAccount:
+    """Save the account. A change of operation model changes who may do what (role rules): it
+    happens only when ``confirm_model`` names the new model, i.e. after its preview was shown
+    (``selectors.operation_model_preview``)."""
     require(actor, Action.ACCOUNT_MANAGE, account)
     before = snapshot(account)
     old_model = account.operation_model
+    new_model = data.get("operation_model", old_model)
+    if new_model != old_model and confirm_model != new_model:
+        raise ValidationError(
+            {
+                "operation_model": [
+                    _("Review what the change of operation model does, then confirm it.")
+                ]
+            }
+        )
     _apply(account, data, ACCOUNT_FIELDS)
     if app_secret:
         account.set_app_secret(app_secret)

@@ -1,5 +1,7 @@
 """The yearly 政务新媒体 figures the office reports (《政府网站与政务新媒体工作年度报表》, 移动新媒体
-block, and a per-account sheet as govrules.md §2.6 recommends), as an Excel workbook."""
+block, and a per-account sheet as govrules.md §2.6 recommends), as an Excel workbook and as a PDF
+in the form's layout (WeasyPrint, Chinese from the system's Noto CJK fonts, as procurement's
+documents)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import io
 from datetime import date
 
 from django.db.models import Count, Q
+from django.template.loader import render_to_string
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -133,3 +136,30 @@ def annual_workbook(accounts: list[WeChatAccount], year: int) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def annual_html(accounts: list[WeChatAccount], year: int) -> str:
+    return render_to_string(
+        "performance/annual.html",
+        {
+            "title": f"政府网站与政务新媒体工作年度报表（{year}年度）",
+            "year": year,
+            "headers": HEADERS,
+            "rows": [[_shown(v) for v in row] for row in annual_rows(accounts, year)],
+            "offices": sorted({a.office.name for a in accounts}),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _shown(value):
+    if isinstance(value, float):
+        return f"{value:g}"
+    return value
+
+
+def annual_pdf(accounts: list[WeChatAccount], year: int) -> bytes:
+    # Imported here: WeasyPrint loads Pango and fonts, which only this document needs.
+    from weasyprint import HTML
+
+    return HTML(string=annual_html(accounts, year)).write_pdf()

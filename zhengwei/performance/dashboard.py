@@ -17,12 +17,10 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from zhengwei.interactions import aggregates as conversations
 from zhengwei.lib import indicators
 from zhengwei.orgs.models import OperationModel, WeChatAccount
-from zhengwei.performance import measures
+from zhengwei.performance import measures, monthly
 from zhengwei.performance.models import Publication, Scorecard, ScorecardState
-from zhengwei.reports import aggregates as reports
 from zhengwei.wechat.outbound import aggregates as stats
 
 
@@ -69,18 +67,9 @@ def account_months(account: WeChatAccount, start: date, end: date, *, now=None) 
             originals=Sum("original_count"),
         )
     }
-    conv = {
-        _key(k): v
-        for k, v in conversations.conversation_figures(
-            account_ids=[account.pk], start=t0, end=t1, now=now, by_month=True
-        ).items()
-    }
-    rep = {
-        _key(k): v
-        for k, v in reports.report_figures(
-            account_ids=[account.pk], start=t0, end=t1, now=now, by_month=True
-        ).items()
-    }
+    per_month = monthly.figures_by_month(account.pk, start, end, now)
+    conv = {m: f["messages"] for m, f in per_month.items() if f["messages"]}
+    rep = {m: f["reports"] for m, f in per_month.items() if f["reports"]}
     fol = {
         _key(k): v
         for k, v in stats.follower_read_figures(
@@ -243,26 +232,56 @@ def comparison(
 def before_after(
     account: WeChatAccount, change: date, *, months: int = 3, now=None
 ) -> dict[str, Any]:
-    """The indicators for the ``months`` whole months before and after ``change`` (a change of
-    operation model, say): evidence the thesis could only argue for."""
+    """The indicators for the ``months`` whole months before the month of ``change`` (a change of
+    operation model, say) and from that month on (up to now): evidence the thesis could only
+    argue for. Each indicator says which way is better, so the page can say which side won."""
+    now = now or timezone.now()
     first = change.replace(day=1)
     y, m = divmod(first.month - 1 - months, 12)
     before_start = date(first.year + y, m + 1, 1)
     y2, m2 = divmod(first.month - 1 + months, 12)
-    after_end = date(first.year + y2, m2 + 1, 1)
+    after_end = min(date(first.year + y2, m2 + 1, 1), timezone.localtime(now).date())
     before = measures.measure_account(account, before_start, first, now=now)
-    after = measures.measure_account(account, first, after_end, now=now)
+    after = (
+        measures.measure_account(account, first, after_end, now=now) if after_end > first else {}
+    )
+    rows = []
+    for code in BEFORE_AFTER_CODES:
+        spec = indicators.get(code)
+        b = before[code].value if code in before else None
+        a = after[code].value if code in after else None
+        better = None
+        if a is not None and b is not None and a != b and spec.direction != "pass":
+            better = (a > b) == (spec.direction == "higher")
+        elif a is not None and b is not None and a != b:
+            better = a > b
+        rows.append(
+            {
+                "code": code,
+                "label": spec.label,
+                "unit": spec.unit,
+                "before": _f(b, 2),
+                "after": _f(a, 2),
+                "better": better,
+            }
+        )
     return {
         "before": [before_start.isoformat(), first.isoformat()],
         "after": [first.isoformat(), after_end.isoformat()],
-        "indicators": [
-            {
-                "code": code,
-                "label": indicators.get(code).label,
-                "unit": indicators.get(code).unit,
-                "before": _f(before[code].value, 2),
-                "after": _f(after[code].value, 2),
-            }
-            for code in COMPARE_CODES
-        ],
+        "indicators": rows,
     }
+
+
+# The indicators the before/after page compares: what the operation model changes most directly.
+BEFORE_AFTER_CODES = [
+    "days_since_last_post",
+    "volume_vs_plan",
+    "original_ratio",
+    "review_chain_complete",
+    "msg_first_response_time",
+    "msg_resolved_in_sla",
+    "msg_overdue_90d",
+    "office_escalation_latency",
+    "follower_net_growth",
+    "wci",
+]

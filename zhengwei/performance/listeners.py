@@ -1,5 +1,6 @@
 """What the performance app hears: WeChat's "publish finished" and "mass send finished" events
-become Publication rows (the source of "days since the last post")."""
+become Publication rows (the source of "days since the last post"); a change to a message or a
+report of a closed month marks that month's kept figures stale."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import logging
 
 from django.utils import timezone
 
+from zhengwei.interactions import aggregates as conversations
 from zhengwei.lib.events import subscribe
 from zhengwei.orgs.models import WeChatAccount
 from zhengwei.performance.models import PublicationKind, PublicationSource
-from zhengwei.performance.services import publication_record
+from zhengwei.performance.services import month_figures_mark_stale, publication_record
+from zhengwei.reports import aggregates as reports
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +58,34 @@ def on_masssend_finished(*, event, account_id, msg_id="", status="", payload=Non
     )
 
 
+def on_conversation_changed(*, event, conversation_id=None, account_id=None, **_):
+    """A message answered, resolved, reopened or fetched late: its month's kept figures (if the
+    month is closed and kept) no longer hold."""
+    at = conversations.received_at(conversation_id) if conversation_id else None
+    if at is not None and account_id:
+        month_figures_mark_stale(account_id=account_id, at=at)
+
+
+def on_report_step(*, event, report_id=None, account_id=None, **_):
+    at = reports.received_at(report_id) if report_id else None
+    if at is not None and account_id:
+        month_figures_mark_stale(account_id=account_id, at=at)
+
+
+CONVERSATION_EVENTS = (
+    "conversation.received",
+    "conversation.classified",
+    "conversation.replied",
+    "conversation.resolved",
+    "conversation.reopened",
+    "conversation.escalated",
+    "conversation.converted",
+)
+
+
 def connect() -> None:
     subscribe("wechat.publish_finished", on_publish_finished)
     subscribe("wechat.masssend_finished", on_masssend_finished)
+    for event in CONVERSATION_EVENTS:
+        subscribe(event, on_conversation_changed)
+    subscribe("report.step_added", on_report_step)

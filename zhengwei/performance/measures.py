@@ -12,10 +12,11 @@ A value is None when it cannot be measured (no data): it is shown as missing, ne
 
 from __future__ import annotations
 
+import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -23,15 +24,24 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from zhengwei.interactions import aggregates as conversations
-from zhengwei.newsroom.selectors import newsroom_accounts, newsroom_metrics
+from zhengwei.lib.wci import ArticleFigures, wci
+from zhengwei.newsroom.selectors import (
+    newsroom_accounts,
+    newsroom_metrics,
+    published_text,
+    reprints_published,
+)
 from zhengwei.orgs.models import WeChatAccount
+from zhengwei.performance import monthly
 from zhengwei.performance.models import (
     Incident,
     IncidentKind,
     MenuProbe,
     Publication,
+    RegistryFiling,
+    ReprintRequest,
 )
-from zhengwei.reports import aggregates as reports
+from zhengwei.performance.monthly import bounds
 from zhengwei.wechat.outbound import aggregates as stats
 
 # How many consecutive failed daily probes make a menu link "persistently" broken.
@@ -52,14 +62,6 @@ def _dec(value, places: str = "0.01") -> Decimal | None:
     if value is None:
         return None
     return Decimal(str(value)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
-
-
-def bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    tz = timezone.get_current_timezone()
-    return (
-        timezone.make_aware(datetime.combine(start, time.min), tz),
-        timezone.make_aware(datetime.combine(end, time.min), tz),
-    )
 
 
 def _longest_gap(times: list[datetime], start: datetime, end: datetime) -> Decimal:
@@ -165,6 +167,7 @@ def measure_accounts(
             serious=Count("pk", filter=Q(kind=IncidentKind.SERIOUS_ERROR)),
             leaks=Count("pk", filter=Q(kind=IncidentKind.LEAK)),
             prohibited=Count("pk", filter=Q(kind=IncidentKind.PROHIBITED)),
+            typos=Count("pk", filter=Q(kind=IncidentKind.TYPO)),
         )
     }
     for pk in ids:
@@ -195,7 +198,9 @@ def measure_accounts(
         )
 
     # --- messages -------------------------------------------------------------------------------
-    conv = conversations.conversation_figures(account_ids=ids, start=t0, end=t1, now=now)
+    # Messages and reports: the kept months where valid, the records for the rest (monthly.py).
+    fig_mr = monthly.figures(ids, start, end, now)
+    conv = {pk: f["messages"] for pk, f in fig_mr.items() if f["messages"]}
     overdue = conversations.unanswered_over(account_ids=ids, now=t_end)
     for pk in ids:
         row = conv.get(pk)
@@ -237,7 +242,7 @@ def measure_accounts(
         put(pk, "msg_overdue_90d", Decimal(overdue.get(pk, 0)))
 
     # --- disaster reports (not catalogue indicators: the dashboard's report handling) ------------
-    rep = reports.report_figures(account_ids=ids, start=t0, end=t1, now=now)
+    rep = {pk: f["reports"] for pk, f in fig_mr.items() if f["reports"]}
     for pk in ids:
         row = rep.get(pk)
         median = row["first_ack"]["median_s"] if row else None
@@ -279,7 +284,111 @@ def measure_accounts(
     for account in accounts:
         if account.pk in users:
             _newsroom(out[account.pk], account, start, end)
+
+    # --- typos per 10,000 characters: those confirmed on the newsroom's published text and those
+    # the office recorded on posts, over the characters the newsroom published (row 7) ----------
+    text = published_text(account_ids=sorted(users), start=start, end=end) if users else {}
+    for pk in ids:
+        row = text.get(pk, {"characters": 0, "typos": 0, "articles": 0})
+        recorded = incidents.get(pk, {}).get("typos", 0)
+        typos = row["typos"] + recorded
+        put(
+            pk,
+            "typo_rate",
+            _dec(Decimal(typos) * 10000 / row["characters"]) if row["characters"] else None,
+            detail={**row, "recorded": recorded, "typos": typos},
+        )
+    _reprints(out, ids, t0, t1, now)
+    _wci(out, ids, start, end, today)
+    _registry(out, ids, start, end)
     return out
+
+
+def _reprints(out, ids: list[int], t0: datetime, t1: datetime, now: datetime) -> None:
+    """Hours from a superior's designation to the reprint (median over the articles designated
+    in the period, row 10); one not reprinted yet counts the hours it has waited so far, so a
+    missing reprint can only lengthen the figure, never hide."""
+    requests = list(
+        ReprintRequest.objects.filter(
+            account_id__in=ids, designated_at__gte=t0, designated_at__lt=t1
+        ).order_by("designated_at")
+    )
+    found = (
+        reprints_published(account_ids=ids, urls=sorted({r.source_url for r in requests}))
+        if requests
+        else {}
+    )
+    hours: dict[int, list[float]] = defaultdict(list)
+    waiting: dict[int, int] = defaultdict(int)
+    for r in requests:
+        done = r.reprinted_at or found.get((r.account_id, r.source_url))
+        if done is not None and done <= now:
+            hours[r.account_id].append(max(0.0, (done - r.designated_at).total_seconds() / 3600))
+        else:
+            waiting[r.account_id] += 1
+            hours[r.account_id].append((min(t1, now) - r.designated_at).total_seconds() / 3600)
+    for pk in ids:
+        got = hours.get(pk)
+        out[pk]["reprint_latency"] = Measure(
+            "reprint_latency",
+            _dec(statistics.median(got)) if got else None,
+            detail={"designated": len(got or []), "waiting": waiting.get(pk, 0)},
+        )
+
+
+def _wci(out, ids: list[int], start: date, end: date, today: date) -> None:
+    """The WeChat Communication Index from the stored daily article figures (row 16)."""
+    days = stats.span_days(start, end, today=today)
+    figures = stats.article_figures(account_ids=ids, start=start, end=end)
+    for pk in ids:
+        arts = [
+            ArticleFigures(
+                f["reads"], f["zaikan"], f["likes"], f["shares"], headline=msgid.endswith("_1")
+            )
+            for msgid, f in figures.get(pk, {}).items()
+        ]
+        value = wci(arts, days)
+        out[pk]["wci"] = Measure(
+            "wci", _dec(value) if value is not None else None, detail={"articles": len(arts)}
+        )
+
+
+def _registry(out, ids: list[int], start: date, end: date) -> None:
+    """Filed with the national registry, under the account's own name and owner, the only account
+    of its owner on the platform (the first filed keeps it), and a closing account has posted
+    its notice (row 23). No filing is a failure, not missing data."""
+    latest: dict[int, RegistryFiling] = {}
+    for f in RegistryFiling.objects.filter(filed_on__lt=end).order_by("filed_on", "pk"):
+        latest[f.account_id] = f
+    first_of_owner: dict[tuple[str, str], int] = {}
+    for account_id, f in sorted(latest.items(), key=lambda kv: (kv[1].filed_on, kv[1].pk)):
+        if f.closing_on is None or f.closing_on > start:
+            first_of_owner.setdefault((f.registered_owner, f.platform), account_id)
+    names = {
+        pk: (name, owner)
+        for pk, name, owner in WeChatAccount.objects.filter(pk__in=ids).values_list(
+            "pk", "name", "office__name"
+        )
+    }
+    for pk in ids:
+        f = latest.get(pk)
+        if f is None:
+            checks = {"filed": False}
+        else:
+            name, owner = names.get(pk, ("", ""))
+            checks = {
+                "filed": True,
+                "name": f.registered_name == name,
+                "owner": f.registered_owner == owner,
+                "one_per_owner": first_of_owner.get((f.registered_owner, f.platform), pk) == pk,
+                "closing_notice": not (f.closing_on and f.closing_on < end)
+                or bool(f.stop_notice_url),
+            }
+        out[pk]["account_registry_ok"] = Measure(
+            "account_registry_ok",
+            Decimal(1 if all(checks.values()) else 0),
+            detail={**checks, "filing": f.pk if f else None},
+        )
 
 
 def _newsroom(m: dict[str, Measure], account: WeChatAccount, start: date, end: date) -> None:

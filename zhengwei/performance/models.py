@@ -108,6 +108,57 @@ class MenuProbe(models.Model):
         return f"{self.label} {'ok' if self.ok else 'fail'}"
 
 
+class ReprintRequest(models.Model):
+    """An article a superior body designated for reprinting (上级指定转载, e.g. an 应急管理部 or 省政府
+    notice), recorded by the office: the source of "reprint latency" (govrules (a) row 10). The
+    reprint is the newsroom article that names the same source link, or is entered by hand."""
+
+    account = models.ForeignKey(WeChatAccount, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    source_url = models.URLField(_("link to the designated article"), max_length=1000)
+    designated_by = models.CharField(_("designated by"), max_length=100)
+    designated_at = models.DateTimeField(_("designated"))
+    reprinted_at = models.DateTimeField(_("reprinted"), null=True, blank=True)
+    reprint_url = models.CharField(_("link to the reprint"), max_length=1000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-designated_at"]
+        verbose_name = _("designated reprint")
+        indexes = [models.Index(fields=["account", "designated_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RegistryFiling(models.Model):
+    """The account's filing (备案) with the national 政务新媒体 registry (全国政务新媒体信息报送系统),
+    as the office keeps it: the source of "account registry compliance" (govrules (a) row 23)."""
+
+    account = models.ForeignKey(WeChatAccount, on_delete=models.CASCADE, related_name="+")
+    registry_number = models.CharField(_("filing number"), max_length=60)
+    registered_name = models.CharField(_("name as filed"), max_length=100)
+    registered_owner = models.CharField(_("owner (主体) as filed"), max_length=100)
+    platform = models.CharField(_("platform"), max_length=20, default="微信")
+    filed_on = models.DateField(_("filed on"))
+    closing_on = models.DateField(_("closing on"), null=True, blank=True)
+    stop_notice_url = models.CharField(_("link to the closing notice"), max_length=1000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-filed_on", "-pk"]
+        verbose_name = _("registry filing")
+
+    def __str__(self) -> str:
+        return f"{self.registry_number} {self.registered_name}"
+
+
 class VetoCondition(models.TextChoices):
     NO_UPDATE = "no_update", _("No update within 14 days")
     NO_INTERACTION = "no_interaction", _("No working interaction channel")
@@ -282,3 +333,31 @@ class ItemReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item.code} {self.kind}"
+
+
+class MonthFigures(models.Model):
+    """The message and report figures of one account's closed month, kept so that a year (or a
+    dashboard of twelve months) reads twelve rows instead of every message of the year. Filled by
+    ``performance_tick`` once a month is over and its deadlines have passed (``settles_at``); a
+    record of that month changing afterwards (a late answer, a comment fetched late) marks the
+    row stale, and the month is read from the records until the job fills it again.
+
+    The parts add up exactly: counts, and whole-second histograms of the durations (a median
+    does not add up across months, a histogram does), so a stored month gives the very figures
+    the records give (``performance/tests/test_month_figures.py``)."""
+
+    account = models.ForeignKey(WeChatAccount, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # its first day
+    messages = models.JSONField(default=dict)  # interactions.aggregates.conversation_month_parts
+    reports = models.JSONField(default=dict)  # reports.aggregates.report_month_parts
+    settles_at = models.DateTimeField(null=True, blank=True)
+    computed_at = models.DateTimeField(default=timezone.now)
+    stale = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "month"], name="perf_month_figures_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.month:%Y-%m}"

@@ -28,6 +28,15 @@ ITEMS = (
     ),
     NavItem(
         group,
+        _("Before and after a model change"),
+        "performance:model_change",
+        P.PERFORMANCE_VIEW,
+        _("An account's indicators before and after its operation model changed"),
+        "⇄",
+        300,
+    ),
+    NavItem(
+        group,
         _("Scorecards"),
         "performance:scorecards",
         P.PERFORMANCE_VIEW,
@@ -43,5 +52,14 @@ ITEMS = (
         _("Record a serious error, leak or prohibited content (a veto event)"),
         "⚠",
         302,
+    ),
+    NavItem(
+        group,
+        _("Filing and reprints"),
+        "performance:records",
+        P.INCIDENT_RECORD,
+        _("The account's registry filing; articles a superior designated for reprinting"),
+        "☰",
+        303,
     ),
 )

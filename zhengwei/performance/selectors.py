@@ -13,16 +13,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengwei.access.policy import accounts_for, require
+from zhengwei.audit.selectors import field_history
 from zhengwei.interactions.models import Conversation
 from zhengwei.lib import indicators
-from zhengwei.orgs.models import WeChatAccount
+from zhengwei.newsroom.selectors import reprints_published
+from zhengwei.orgs.models import OperationModel, WeChatAccount
 from zhengwei.performance import measures
 from zhengwei.performance import policy as P
 from zhengwei.performance.models import (
     AlertLevel,
     Incident,
+    IncidentKind,
     MenuProbe,
     Publication,
+    RegistryFiling,
+    ReprintRequest,
     Scorecard,
     ScorecardItem,
     VetoAlert,
@@ -67,6 +72,21 @@ def item_get(*, user, pk: int) -> ScorecardItem:
 def incident_list(*, user, account: WeChatAccount) -> QuerySet[Incident]:
     require(user, P.PERFORMANCE_VIEW, account)
     return Incident.objects.filter(account=account).select_related("recorded_by")
+
+
+def reprint_list(*, user, account: WeChatAccount) -> QuerySet[ReprintRequest]:
+    require(user, P.PERFORMANCE_VIEW, account)
+    return ReprintRequest.objects.filter(account=account).select_related("recorded_by")
+
+
+def reprint_get(*, user, account: WeChatAccount, pk) -> ReprintRequest:
+    require(user, P.PERFORMANCE_VIEW, account)
+    return get_object_or_404(ReprintRequest, account=account, pk=pk)
+
+
+def filing_list(*, user, account: WeChatAccount) -> QuerySet[RegistryFiling]:
+    require(user, P.PERFORMANCE_VIEW, account)
+    return RegistryFiling.objects.filter(account=account).select_related("recorded_by")
 
 
 def alerts_open(*, user, account: WeChatAccount) -> list[VetoAlert]:
@@ -182,6 +202,13 @@ def evidence(
         "typo_rate",
     ):
         qs = Incident.objects.filter(account=account, occurred_at__gte=t0, occurred_at__lt=t1)
+        note = ""
+        if code == "typo_rate":
+            qs = qs.filter(kind=IncidentKind.TYPO)
+            note = _(
+                "Besides the typos recorded here: the typos confirmed on the newsroom's published "
+                "text, over its characters (see the figures above)."
+            )
         return Evidence(
             _("Incidents recorded by the office"),
             [_("Occurred"), _("Kind"), _("Description"), _("Recorded by")],
@@ -189,6 +216,65 @@ def evidence(
                 [fmt(i.occurred_at), i.get_kind_display(), i.description, str(i.recorded_by or "")]
                 for i in qs[:limit]
             ],
+            note,
+        )
+    if code == "reprint_latency":
+        return _reprint_evidence(account, t0, t1, now, fmt, limit)
+    if code == "wci":
+        figures = stats.article_figures(account_ids=[account.pk], start=start, end=end)
+        return Evidence(
+            _("WeChat's daily figures per article"),
+            [
+                _("Article"),
+                _("Headline"),
+                _("Reads"),
+                _("Wow (在看)"),
+                _("Likes"),
+                _("Shares"),
+                _("Days"),
+            ],
+            [
+                [
+                    msgid,
+                    _("yes") if msgid.endswith("_1") else "",
+                    *(f[k] for k in ("reads", "zaikan", "likes", "shares", "days")),
+                ]
+                for msgid, f in sorted(figures.get(account.pk, {}).items())
+            ][:limit],
+            _(
+                "WCI = (0.6·O + 0.2·A + 0.1·H + 0.1·P)² × 12 (清博 V14.2), over the figures per "
+                "day, per article, of the headlines per day and of the best article."
+            ),
+        )
+    if code == "account_registry_ok":
+        qs = RegistryFiling.objects.filter(account=account, filed_on__lt=end)
+        return Evidence(
+            _("Filings with the national registry"),
+            [
+                _("Filing number"),
+                _("Name as filed"),
+                _("Owner as filed"),
+                _("Platform"),
+                _("Filed on"),
+                _("Closing on"),
+                _("Closing notice"),
+            ],
+            [
+                [
+                    f.registry_number,
+                    f.registered_name,
+                    f.registered_owner,
+                    f.platform,
+                    f.filed_on.isoformat(),
+                    f.closing_on.isoformat() if f.closing_on else "—",
+                    f.stop_notice_url or "—",
+                ]
+                for f in qs[:limit]
+            ],
+            _(
+                "The account's name and its office must match the filing; an owner files one "
+                "account per platform (the first filed keeps it)."
+            ),
         )
     if code == "broken_function_rate":
         qs = MenuProbe.objects.filter(account=account, probed_at__gte=t0, probed_at__lt=t1)
@@ -308,6 +394,60 @@ def evidence(
             _("A day WeChat's statistics are missing for is shown as missing, never as zero."),
         )
     raise ValueError(code)
+
+
+def _reprint_evidence(account, t0, t1, now, fmt, limit) -> Evidence:
+    requests = list(
+        ReprintRequest.objects.filter(
+            account=account, designated_at__gte=t0, designated_at__lt=t1
+        ).order_by("designated_at")[:limit]
+    )
+    found = reprints_published(
+        account_ids=[account.pk], urls=sorted({r.source_url for r in requests})
+    )
+    rows = []
+    for r in requests:
+        done = r.reprinted_at or found.get((account.pk, r.source_url))
+        done = done if done is not None and done <= now else None
+        rows.append(
+            [
+                r.title,
+                r.designated_by,
+                fmt(r.designated_at),
+                fmt(done) if done else _("not yet"),
+                _hours(r.designated_at, done or min(t1, now)),
+                r.source_url,
+            ]
+        )
+    return Evidence(
+        _("Articles a superior designated for reprinting"),
+        [_("Title"), _("Designated by"), _("Designated"), _("Reprinted"), _("Hours"), _("Link")],
+        rows,
+        _("A reprint still missing counts the hours it has waited so far."),
+    )
+
+
+@dataclass
+class ModelChange:
+    at: datetime
+    day: date
+    old: str  # the models' labels
+    new: str
+
+
+def model_changes(*, user, account: WeChatAccount) -> list[ModelChange]:
+    """The account's changes of operation model, oldest first, from its history (the audit
+    trail of ``account_update``)."""
+    require(user, P.PERFORMANCE_VIEW, account)
+
+    def label(code) -> str:
+        return str(OperationModel(code).label) if code in OperationModel.values else "—"
+
+    return [
+        ModelChange(at, timezone.localtime(at).date(), label(old), label(new))
+        for at, old, new in field_history(obj=account, field="operation_model")
+        if old != new
+    ]
 
 
 def indicator_label(code: str) -> str:

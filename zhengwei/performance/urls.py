@@ -19,6 +19,9 @@ urlpatterns = [
     path("performance/dashboard/", views.dashboard, name="dashboard"),
     path("performance/dashboard.json", views.dashboard_data, name="dashboard_data"),
     path("performance/compare.json", views.compare_data, name="compare_data"),
+    path("performance/model-change/", views.model_change, name="model_change"),
     path("performance/incidents/", views.incidents, name="incidents"),
+    path("performance/records/", views.records, name="records"),
     path("performance/annual.xlsx", views.annual_report, name="annual_report"),
+    path("performance/annual.pdf", views.annual_report_pdf, name="annual_report_pdf"),
 ]

@@ -229,6 +229,98 @@ def incidents(request):
     )
 
 
+def _when(raw: str) -> datetime | None:
+    """A date-time (or a date: its midnight) from a form, in the installation's zone."""
+    raw = raw or ""
+    when = parse_datetime(raw) or (
+        datetime.combine(parse_date(raw), datetime.min.time()) if parse_date(raw) else None
+    )
+    if when is not None and timezone.is_naive(when):
+        when = timezone.make_aware(when)
+    return when
+
+
+@login_required
+def records(request):
+    """The office's records behind two indicators: articles a superior designated for reprinting
+    (reprint latency) and the account's filing with the national registry (registry compliance)."""
+    account = account_for(
+        request.user, P.INCIDENT_RECORD, request.GET.get("account") or request.POST.get("account")
+    )
+    if request.method == "POST":
+        post = request.POST
+        form = post.get("form")
+        bad_date = _("Dates look like 2026-11-26 or 2026-11-26T08:00.")
+        if form == "reprint":
+            when = _when(post.get("designated_at"))
+            if when is None:
+                messages.error(request, bad_date)
+            else:
+                _attempt(
+                    request,
+                    lambda: services.reprint_request_record(
+                        actor=request.user,
+                        account=account,
+                        title=post.get("title", ""),
+                        source_url=post.get("source_url", ""),
+                        designated_by=post.get("designated_by", ""),
+                        designated_at=when,
+                    ),
+                )
+        elif form == "reprinted":
+            item = selectors.reprint_get(user=request.user, account=account, pk=post.get("request"))
+            when = _when(post.get("reprinted_at"))
+            if when is None:
+                messages.error(request, bad_date)
+            else:
+                _attempt(
+                    request,
+                    lambda: services.reprint_mark_done(
+                        actor=request.user,
+                        request=item,
+                        reprinted_at=when,
+                        reprint_url=post.get("reprint_url", ""),
+                    ),
+                )
+        elif form == "filing":
+            filed_on = parse_date(post.get("filed_on", ""))
+            closing = post.get("closing_on", "")
+            closing_on = parse_date(closing) if closing else None
+            if filed_on is None or (closing and closing_on is None):
+                messages.error(request, bad_date)
+            else:
+                _attempt(
+                    request,
+                    lambda: services.registry_filing_record(
+                        actor=request.user,
+                        account=account,
+                        registry_number=post.get("registry_number", ""),
+                        registered_name=post.get("registered_name", ""),
+                        registered_owner=post.get("registered_owner", ""),
+                        platform=post.get("platform", ""),
+                        filed_on=filed_on,
+                        closing_on=closing_on,
+                        stop_notice_url=post.get("stop_notice_url", ""),
+                    ),
+                )
+        return redirect(f"{request.path}?account={account.pk}")
+    start, end = _month(None)
+    measured = measures.measure_account(account, start, end)
+    return render(
+        request,
+        "performance/records.html",
+        {
+            "account": account,
+            "reprints": selectors.reprint_list(user=request.user, account=account)[:200],
+            "filings": selectors.filing_list(user=request.user, account=account)[:50],
+            "latency": measured.get("reprint_latency"),
+            "registry": measured.get("account_registry_ok"),
+            "start": start,
+            "end": end,
+        },
+    )
+
+
 @login_required
 def acceptance_pdf(request, pk: int):
     """The acceptance record (履约验收书); before sign-off it is marked as a draft."""
@@ -277,6 +369,32 @@ def dashboard_data(request):
 
 
 @login_required
+def model_change(request):
+    """One account's indicators before and after a change of its operation model (the change
+    from the account's history; ``?on=`` compares around any other day)."""
+    account = account_for(request.user, P.PERFORMANCE_VIEW, request.GET.get("account"))
+    changes = selectors.model_changes(user=request.user, account=account)
+    raw_months = request.GET.get("months", "3")
+    months = int(raw_months) if raw_months in ("1", "3", "6") else 3
+    on = parse_date(request.GET.get("on") or "")
+    if on is None and changes:
+        on = changes[-1].day
+    data = charts.before_after(account, on, months=months) if on else None
+    return render(
+        request,
+        "performance/model_change.html",
+        {
+            "account": account,
+            "accounts": selectors.accounts_for(request.user, P.PERFORMANCE_VIEW),
+            "changes": changes,
+            "on": on,
+            "months": months,
+            "data": data,
+        },
+    )
+
+
+@login_required
 def compare_data(request):
     """This month's indicators across every account the person supervises (drawn after the
     account's own charts: with hundreds of accounts it is the slower half)."""
@@ -291,17 +409,31 @@ def compare_data(request):
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
-@login_required
-def annual_report(request):
-    """The yearly 移动新媒体 figures of every account the person supervises (Excel)."""
+def _annual(request) -> tuple[list, int]:
     accounts = selectors.accounts_for(request.user, P.PERFORMANCE_VIEW)
     if not accounts:
         raise PermissionDenied
     raw = request.GET.get("year", "")
     year = int(raw) if raw.isdigit() and 2000 < int(raw) < 2100 else timezone.localdate().year - 1
+    return accounts, year
+
+
+@login_required
+def annual_report(request):
+    """The yearly 移动新媒体 figures of every account the person supervises (Excel)."""
+    accounts, year = _annual(request)
     response = HttpResponse(
         annual.annual_workbook(accounts, year),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="annual-{year}.xlsx"'
+    return response
+
+
+@login_required
+def annual_report_pdf(request):
+    """The same figures as a PDF in the form's layout, to sign and file."""
+    accounts, year = _annual(request)
+    response = HttpResponse(annual.annual_pdf(accounts, year), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="annual-{year}.pdf"'
     return response

@@ -11,13 +11,13 @@ de-identified counts and times: no person, no place, no text).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Case, Count, F, Q, When
+from django.db.models import Case, Count, F, Max, Q, When
 from django.db.models.functions import TruncMonth
 
-from zhengwei.lib.sqlstats import summaries_by
+from zhengwei.lib.sqlstats import histograms_by, month_key, summaries_by
 from zhengwei.reports import workflow
 from zhengwei.reports.models import CITIZEN_CHANNELS, Report
 
@@ -41,51 +41,94 @@ def report_figures(
     if by_month:
         qs = qs.annotate(month=TruncMonth("created_at"))
     key = _group(by_month)
-    considered = ~Q(state__in=workflow.EXCLUDED_STATES)
-    citizen = Q(channel__in=list(CITIZEN_CHANNELS))
-    resolved = Q(state__in=[workflow.S.RESOLVED, workflow.S.CLOSED])
     # One pass over the rows: the counts and the acknowledgement time together (its end is NULL
     # outside the citizens' reports, so they alone are timed).
     out: dict[Any, dict[str, Any]] = summaries_by(
-        qs.annotate(
-            ack_end=Case(When(citizen, then=F("first_ack_at")), default=None),
-        ),
-        {"first_ack": ("submitted_at", "ack_end")},
-        group=key,
-        counts={
-            "received": Count("pk"),
-            "considered": Count("pk", filter=considered),
-            "resolved": Count("pk", filter=considered & resolved),
-            "met": Count(
-                "pk", filter=considered & Q(resolved_at__isnull=False, resolved_at__lte=F("due_at"))
-            ),
-            "missed": Count(
-                "pk",
-                filter=considered
-                & (
-                    Q(resolved_at__isnull=False, resolved_at__gt=F("due_at"))
-                    | Q(resolved_at__isnull=True, due_at__lte=now)
-                ),
-            ),
-            "responded": Count(
-                "pk",
-                filter=considered & Q(contacted_at__isnull=False, contacted_at__lte=F("due_at")),
-            ),
-            "response_due": Count(
-                "pk", filter=considered & (Q(contacted_at__isnull=False) | Q(due_at__lte=now))
-            ),
-        },
+        _timed(qs), DURATIONS, group=key, counts=_counts(now)
     )
     for row in out.values():
-        decided = row["met"] + row["missed"]
-        row["deadline_rate"] = round(row["met"] / decided, 4) if decided else None
-        row["resolution_rate"] = (
-            round(row["resolved"] / row["considered"], 4) if row["considered"] else None
-        )
-        row["response_rate"] = (
-            round(row["responded"] / row["response_due"], 4) if row["response_due"] else None
-        )
+        add_rates(row)
     return out
+
+
+DURATIONS = {"first_ack": ("submitted_at", "ack_end")}
+CONSIDERED = ~Q(state__in=workflow.EXCLUDED_STATES)
+
+
+def _timed(qs):
+    citizen = Q(channel__in=list(CITIZEN_CHANNELS))
+    return qs.annotate(ack_end=Case(When(citizen, then=F("first_ack_at")), default=None))
+
+
+def _counts(now: datetime) -> dict[str, Any]:
+    considered = CONSIDERED
+    resolved = Q(state__in=[workflow.S.RESOLVED, workflow.S.CLOSED])
+    return {
+        "received": Count("pk"),
+        "considered": Count("pk", filter=considered),
+        "resolved": Count("pk", filter=considered & resolved),
+        "met": Count(
+            "pk", filter=considered & Q(resolved_at__isnull=False, resolved_at__lte=F("due_at"))
+        ),
+        "missed": Count(
+            "pk",
+            filter=considered
+            & (
+                Q(resolved_at__isnull=False, resolved_at__gt=F("due_at"))
+                | Q(resolved_at__isnull=True, due_at__lte=now)
+            ),
+        ),
+        "responded": Count(
+            "pk",
+            filter=considered & Q(contacted_at__isnull=False, contacted_at__lte=F("due_at")),
+        ),
+        "response_due": Count(
+            "pk", filter=considered & (Q(contacted_at__isnull=False) | Q(due_at__lte=now))
+        ),
+    }
+
+
+def add_rates(row: dict[str, Any]) -> dict[str, Any]:
+    decided = row["met"] + row["missed"]
+    row["deadline_rate"] = round(row["met"] / decided, 4) if decided else None
+    row["resolution_rate"] = (
+        round(row["resolved"] / row["considered"], 4) if row["considered"] else None
+    )
+    row["response_rate"] = (
+        round(row["responded"] / row["response_due"], 4) if row["response_due"] else None
+    )
+    return row
+
+
+def report_month_parts(
+    *, account_ids: Iterable[int], start: datetime, end: datetime, now: datetime
+) -> dict[tuple[int, date], dict[str, Any]]:
+    """{(account_id, first day of the month): parts} for reports received in [start, end): the
+    counts of ``report_figures``, a whole-second histogram of the first acknowledgement (parts
+    that add up exactly across months) and ``settles_at``, the last deadline of a report not
+    yet resolved or contacted: from then on the counts no longer move with ``now``."""
+    qs = _timed(
+        Report.objects.filter(
+            account_id__in=list(account_ids), created_at__gte=start, created_at__lt=end
+        ).annotate(month=TruncMonth("created_at"))
+    )
+    unsettled = CONSIDERED & (Q(resolved_at__isnull=True) | Q(contacted_at__isnull=True))
+    out: dict[tuple[int, date], dict[str, Any]] = {}
+    for row in qs.values("account_id", "month").annotate(
+        **_counts(now), settles_at=Max("due_at", filter=unsettled)
+    ):
+        key = (row.pop("account_id"), month_key(row.pop("month")))
+        out[key] = {**row, **{name: {} for name in DURATIONS}}
+    for (account_id, month), hists in histograms_by(
+        qs, DURATIONS, group=["account_id", "month"]
+    ).items():
+        out[(account_id, month_key(month))].update(hists)
+    return out
+
+
+def received_at(report_id: int) -> datetime | None:
+    """When a report was received (which month its figures belong to)."""
+    return Report.objects.filter(pk=report_id).values_list("created_at", flat=True).first()
 
 
 def report_evidence_filter(*, start: datetime, end: datetime) -> str:

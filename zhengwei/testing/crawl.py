@@ -284,6 +284,21 @@ def _newsroom_term(c: CrawlContext) -> Kwargs:
     return {"pk": term.pk}
 
 
+def _content_change(c: CrawlContext) -> Kwargs:
+    """A keyword reply the contractor's operator drafted, waiting for the office's approval."""
+    from zhengwei.wechat.inbound import changes
+
+    if "content_change" not in c.seeded:
+        c.seeded["content_change"] = changes.content_change_open(
+            actor=c.world["operator"],
+            account=c.account,
+            kind="keyword",
+            op="create",
+            payload={"keyword": "水位", "match": "contains", "reply_text": "闽江水位正常。"},
+        )
+    return {"pk": c.seeded["content_change"].pk}
+
+
 url_params: dict[str, UrlParams] = {
     # console
     "console:organisation_edit": lambda c: {"pk": c.world.office.pk},
@@ -304,6 +319,8 @@ url_params: dict[str, UrlParams] = {
     "wechat_inbound:keyword_delete": _first("wechat_inbound.KeywordReply"),
     "wechat_inbound:menu_edit": _first("wechat_inbound.MenuClickReply"),
     "wechat_inbound:menu_delete": _first("wechat_inbound.MenuClickReply"),
+    "wechat_inbound:change": _content_change,
+    "wechat_inbound:change_act": lambda c: {**_content_change(c), "verb": "approve"},
     # reports
     "reports:export": lambda c: [{"fmt": f} for f in ("csv", "geojson", "xlsx")],
     "reports:routing_delete": _first("reports.RoutingRule"),

@@ -77,6 +77,9 @@ EXPECTED = {
     "wechat.replies.view":          "x  x  x  x  x  x  x  x  x  .  x  .  x",
     "wechat.replies.manage":        ".  .  .  .  .  .  .  .  .  .  x  .  .",
     "wechat.rejections.view":       ".  .  .  .  .  x  x  .  .  .  .  .  .",
+    "wechat.changes.view":          "x  x  x  .  .  x  x  x  .  .  x  .  .",
+    "wechat.changes.approve":       "x  x  .  .  .  .  .  .  .  .  .  .  .",
+    "wechat.changes.fast_track":    "x  .  x  .  .  .  .  .  .  .  .  .  .",
     "wechat.menu.manage":           ".  .  .  .  .  .  x  .  .  .  x  .  .",
     "wechat.customer_message.send": "x  .  x  x  .  .  .  .  .  .  x  .  .",
     "wechat.customer_message.send_personal":

@@ -23,7 +23,11 @@ def fresh(user):
 def switch(world, model):
     extra = {"contractor": None} if model == OperationModel.INDEPENDENT else {}
     services.account_update(
-        actor=world["system_admin"], account=world.account, operation_model=model, **extra
+        actor=world["system_admin"],
+        account=world.account,
+        operation_model=model,
+        confirm_model=model,
+        **extra,
     )
     world.account.refresh_from_db()
 

@@ -8,11 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from zhengwei.access.policy import Action, require
+from zhengwei.access.policy import ACTION_ROLES, Action, require
 from zhengwei.console.admin_views._common import submit
 from zhengwei.console.forms import AccountForm, detached
+from zhengwei.console.navigation import all_items
 from zhengwei.orgs import selectors, services
 from zhengwei.orgs.models import Role, WeChatAccount
+from zhengwei.wechat.inbound.policy import chain_for
 
 
 def mask(value: str, keep: int = 4) -> str:
@@ -94,18 +96,26 @@ def account_edit(request, pk: int):
     user = request.user
     account = selectors.account_get(user=user, pk=pk, action=Action.ACCOUNT_MANAGE)
     form = _form(request, user, instance=detached(account))
+    confirm = request.POST.get("confirm_model", "")
 
     def save():
         services.account_update(
             actor=user,
             account=account,
             app_secret=form.cleaned_data["app_secret"],
+            confirm_model=confirm,
             **form.service_data(),
         )
         messages.success(request, _("WeChat account “%(name)s” saved.") % {"name": account})
         return redirect("console:account_detail", pk=account.pk)
 
-    return submit(request, form, save) or render(
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        new_model = form.cleaned_data.get("operation_model") or account.operation_model
+        if new_model != account.operation_model and confirm != new_model:
+            # Shown first, saved only when confirmed with it in view.
+            preview = model_change_preview(user, account, new_model)
+    return (None if preview else submit(request, form, save)) or render(
         request,
         "console/accounts/form.html",
         {
@@ -113,5 +123,19 @@ def account_edit(request, pk: int):
             "title": _("Edit WeChat account"),
             "account": account,
             "secret_display": account.app_secret_display,
+            "preview": preview,
         },
     )
+
+
+def model_change_preview(user, account: WeChatAccount, new_model: str) -> dict:
+    """The rights preview, with the console pages each role gains or loses (their labels are
+    what people know the actions by) and the approval path of what the account says by itself."""
+    preview = selectors.operation_model_preview(user=user, account=account, new_model=new_model)
+    pages = [(item, ACTION_ROLES.get(item.action, set())) for item in all_items()]
+    for row in preview["roles"]:
+        row["pages"] = [str(item.label) for item, roles in pages if row["role"] in roles]
+    preview["new_model_code"] = new_model
+    preview["chain_before"] = [Role(r).label for r in chain_for(account.operation_model)]
+    preview["chain_after"] = [Role(r).label for r in chain_for(new_model)]
+    return preview

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from zhengwei.demo.menu import MENU
 from zhengwei.interactions.models import Conversation
 from zhengwei.interactions.tests.helpers import Phone, jpeg
 from zhengwei.orgs.models import User
@@ -14,7 +13,6 @@ from zhengwei.reports.actors import Citizen
 from zhengwei.reports.models import Channel, Hazard
 from zhengwei.testing import crawl
 from zhengwei.wechat.inbound import keys, replies
-from zhengwei.wechat.outbound import services as outbound
 from zhengwei.wechat.outbound.tests.fakewechat import FakeWeChat
 
 PHONE = "13812345678"
@@ -80,11 +78,7 @@ def seed(world, client, capture) -> crawl.CrawlContext:
     reports.report_triage(actor=officer, report=report, priority="P1")
     reports.report_dispatch(actor=officer, report=report, unit=world.unit)
     Phone(client, world.account, capture, openid=CHAT_OPENID).text(f"咨询一下，{TEXT}")
-    # Menu clicks: the message log must name the button, never show its key.
-    outbound.menu_record(actor=world["operator"], account=world.account, menu=MENU)
-    clicker = Phone(client, world.account, capture, openid="oPrivacyMarkerClick000003")
-    clicker.click("SIM_KNOWLEDGE")
-    clicker.click("REPORT")
+
     conversation = Conversation.objects.filter(account=world.account, openid=CHAT_OPENID).first()
     assert conversation is not None
     client.logout()

@@ -35,11 +35,18 @@ from zhengwei.newsroom.models import (
 from zhengwei.newsroom.services.common import audit, refuse, require
 from zhengwei.orgs.models import User, WeChatAccount
 from zhengwei.wechat.inbound import services as inbound
+from zhengwei.wechat.inbound.changes import content_change_applied, content_change_declared
 from zhengwei.wechat.inbound.models import KeywordReply, MenuClickReply
 from zhengwei.wechat.outbound import services as outbound
 from zhengwei.wechat.outbound.models import PublishedMenu
 
 GUIDE_KEY = "EMERGENCY_GUIDE"
+
+
+def emergency_reason(account: WeChatAccount) -> str:
+    """The declared emergency in force ("" when none): the WeChat layer's fast track asks."""
+    emergency = Emergency.objects.filter(account=account, ended_at__isnull=True).first()
+    return _("Declared emergency: %(name)s") % {"name": emergency} if emergency else ""
 
 
 def live_url(event: LiveEvent) -> str:
@@ -123,6 +130,18 @@ def emergency_live_event(emergency: Emergency) -> LiveEvent | None:
     return LiveEvent.objects.filter(pk=pk).first() if pk else None
 
 
+def _declared(actor: User, emergency: Emergency):
+    """The switch is the emergency set the office approved by declaring the emergency: recorded
+    as that approval (a contractor's switch needs it; the office's own needs none)."""
+    return content_change_declared(
+        actor=actor,
+        account=emergency.account,
+        note=str(emergency),
+        declared_by=emergency.declared_by,
+        declared_at=emergency.started_at,
+    )
+
+
 def emergency_switch(*, actor: User, emergency: Emergency, on: bool) -> Emergency:
     """The operator switches the menu and auto-replies to the emergency set (on), or back to
     exactly what was there (off). WeChat calls go through the WeChat layer's own services,
@@ -136,10 +155,14 @@ def emergency_switch(*, actor: User, emergency: Emergency, on: bool) -> Emergenc
             raise refuse(_("The emergency set is already on."))
         if not emergency.active:
             raise refuse(_("The emergency has ended."))
+        change = _declared(actor, emergency)
         current = PublishedMenu.objects.filter(account=account).first()
         before = copy.deepcopy(current.json) if current else None
         outbound.menu_publish(
-            actor=actor, account=account, menu=emergency_menu(before, event, emergency)
+            actor=actor,
+            account=account,
+            menu=emergency_menu(before, event, emergency),
+            change=change,
         )
         created, menu_created = [], []
         with transaction.atomic():
@@ -149,6 +172,7 @@ def emergency_switch(*, actor: User, emergency: Emergency, on: bool) -> Emergenc
                 reply = inbound.keyword_reply_create(
                     actor=actor,
                     account=account,
+                    change=change,
                     keyword=keyword,
                     match="contains",
                     reply_text=text,
@@ -159,6 +183,7 @@ def emergency_switch(*, actor: User, emergency: Emergency, on: bool) -> Emergenc
                 guide = inbound.menu_click_reply_create(
                     actor=actor,
                     account=account,
+                    change=change,
                     event_key=GUIDE_KEY,
                     reply_text=emergency_replies(emergency, event)[1][1],
                     active=True,
@@ -174,23 +199,28 @@ def emergency_switch(*, actor: User, emergency: Emergency, on: bool) -> Emergenc
             Emergency.objects.filter(pk=emergency.pk).update(saved=saved)
             emergency.saved = saved
             audit(actor, "newsroom.emergency.switch_on", emergency, note=f"replies {created}")
+            if change is not None:
+                content_change_applied(change=change)
     else:
         if not saved.get("switched"):
             raise refuse(_("The emergency set is not on."))
+        change = _declared(actor, emergency)
         before = saved.get("menu_before")
         if before:
-            outbound.menu_publish(actor=actor, account=account, menu=before)
+            outbound.menu_publish(actor=actor, account=account, menu=before, change=change)
         else:
-            outbound.menu_remove(actor=actor, account=account)
+            outbound.menu_remove(actor=actor, account=account, change=change)
         with transaction.atomic():
             for reply in KeywordReply.objects.filter(pk__in=saved.get("keyword_ids") or []):
-                inbound.keyword_reply_delete(actor=actor, reply=reply)
+                inbound.keyword_reply_delete(actor=actor, reply=reply, change=change)
             for reply in MenuClickReply.objects.filter(pk__in=saved.get("menu_reply_ids") or []):
-                inbound.menu_click_reply_delete(actor=actor, reply=reply)
+                inbound.menu_click_reply_delete(actor=actor, reply=reply, change=change)
             saved.update(switched=False, restored_at=timezone.now().isoformat())
             Emergency.objects.filter(pk=emergency.pk).update(saved=saved)
             emergency.saved = saved
             audit(actor, "newsroom.emergency.switch_off", emergency)
+            if change is not None:
+                content_change_applied(change=change)
     return emergency
 
 

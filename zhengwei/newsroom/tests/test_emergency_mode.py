@@ -22,7 +22,7 @@ BEFORE = {
 def test_an_emergency_switches_the_fast_track_menu_and_replies_and_leaving_restores_them(
     world, wechat, client_for
 ):
-    outbound.menu_record(actor=world["operator"], account=world.account, menu=BEFORE)
+    outbound.menu_record(actor=world["system_admin"], account=world.account, menu=BEFORE)
     KeywordReply.objects.create(
         account=world.account, keyword="台风", reply_text="办公室原有的回复"
     )

@@ -25,6 +25,8 @@ from zhengwei.performance.models import (
     Publication,
     PublicationKind,
     PublicationSource,
+    RegistryFiling,
+    ReprintRequest,
 )
 from zhengwei.wechat.outbound.models import PublishedMenu
 
@@ -112,6 +114,122 @@ def incident_record(
         )
         publish_on_commit("incident.recorded", account_id=account.pk, incident_id=incident.pk)
     return incident
+
+
+def _link(url: str, *, required: bool = False) -> str:
+    url = (url or "").strip()
+    if required and not url:
+        raise ValidationError(_("Give the link."))
+    if url and not url.startswith(("https://", "http://")):
+        raise ValidationError(_("The link must start with https:// or http://."))
+    return url
+
+
+def reprint_request_record(
+    *,
+    actor: User,
+    account: WeChatAccount,
+    title: str,
+    source_url: str,
+    designated_by: str,
+    designated_at: datetime,
+) -> ReprintRequest:
+    """The office records an article a superior designated for reprinting (the clock of the
+    reprint latency starts at ``designated_at``)."""
+    require(actor, P.INCIDENT_RECORD, account)
+    if not title.strip() or not designated_by.strip():
+        raise ValidationError(_("Give the title and who designated it."))
+    if designated_at > timezone.now():
+        raise ValidationError(_("The designation cannot be in the future."))
+    with transaction.atomic():
+        request = ReprintRequest.objects.create(
+            account=account,
+            title=title.strip()[:200],
+            source_url=_link(source_url, required=True),
+            designated_by=designated_by.strip()[:100],
+            designated_at=designated_at,
+            recorded_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="performance.reprint.record",
+            obj=request,
+            after={"title": request.title, "designated_at": designated_at.isoformat()},
+        )
+        publish_on_commit("reprint.recorded", account_id=account.pk, request_id=request.pk)
+    return request
+
+
+def reprint_mark_done(
+    *, actor: User, request: ReprintRequest, reprinted_at: datetime, reprint_url: str = ""
+) -> ReprintRequest:
+    """The office enters when the account reprinted it (when the reprint did not go through the
+    newsroom, which finds it by its source link)."""
+    require(actor, P.INCIDENT_RECORD, request.account)
+    if reprinted_at > timezone.now():
+        raise ValidationError(_("The reprint cannot be in the future."))
+    if reprinted_at < request.designated_at:
+        raise ValidationError(_("The reprint cannot come before the designation."))
+    with transaction.atomic():
+        before = {
+            "reprinted_at": request.reprinted_at.isoformat() if request.reprinted_at else None
+        }
+        request.reprinted_at = reprinted_at
+        request.reprint_url = _link(reprint_url)
+        request.save(update_fields=["reprinted_at", "reprint_url"])
+        audit_record(
+            actor=actor,
+            action="performance.reprint.done",
+            obj=request,
+            before=before,
+            after={"reprinted_at": reprinted_at.isoformat()},
+        )
+        publish_on_commit("reprint.done", account_id=request.account_id, request_id=request.pk)
+    return request
+
+
+def registry_filing_record(
+    *,
+    actor: User,
+    account: WeChatAccount,
+    registry_number: str,
+    registered_name: str,
+    registered_owner: str,
+    filed_on,
+    platform: str = "微信",
+    closing_on=None,
+    stop_notice_url: str = "",
+) -> RegistryFiling:
+    """The office records the account's filing with the national 政务新媒体 registry as filed
+    (a new filing, e.g. after a change of name, is a new row; the latest counts)."""
+    require(actor, P.INCIDENT_RECORD, account)
+    fields = (registry_number, registered_name, registered_owner)
+    if not all(x.strip() for x in fields):
+        raise ValidationError(_("Give the filing number, the name and the owner as filed."))
+    if filed_on > timezone.localdate():
+        raise ValidationError(_("The filing cannot be in the future."))
+    if closing_on is not None and closing_on < filed_on:
+        raise ValidationError(_("An account cannot close before it was filed."))
+    with transaction.atomic():
+        filing = RegistryFiling.objects.create(
+            account=account,
+            registry_number=registry_number.strip()[:60],
+            registered_name=registered_name.strip()[:100],
+            registered_owner=registered_owner.strip()[:100],
+            platform=(platform or "微信").strip()[:20],
+            filed_on=filed_on,
+            closing_on=closing_on,
+            stop_notice_url=_link(stop_notice_url),
+            recorded_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="performance.registry.record",
+            obj=filing,
+            after={"number": filing.registry_number, "filed_on": filed_on.isoformat()},
+        )
+        publish_on_commit("registry_filing.recorded", account_id=account.pk, filing_id=filing.pk)
+    return filing
 
 
 def menu_links(account: WeChatAccount) -> list[tuple[str, str]]:

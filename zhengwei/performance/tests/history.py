@@ -7,7 +7,9 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from zhengwei.interactions.models import Channel, Conversation, ConversationState
-from zhengwei.performance.models import Incident, IncidentKind, MenuProbe, Publication
+from zhengwei.newsroom.models import Article, Revision
+from zhengwei.performance import seeding
+from zhengwei.performance.models import Incident, IncidentKind, MenuProbe
 from zhengwei.wechat.outbound.models import DatacubeRow
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -19,17 +21,9 @@ def at(month: int, day: int, hour: int = 10) -> datetime:
 
 
 def publish(account, when: datetime, *, articles=2, originals=1, ok=True, ref=""):
-    return Publication.objects.create(
-        account=account,
-        published_at=when,
-        kind="push",
-        title=f"推送 {when:%m-%d}",
-        article_count=articles,
-        original_count=originals,
-        source="manual",
-        ref=ref,
-        ok=ok,
-    )
+    p = seeding.push(account, when, articles=articles, originals=originals, ref=ref, ok=ok)
+    p.save()
+    return p
 
 
 def conversation(
@@ -52,47 +46,11 @@ def conversation(
 
 
 def stats_day(account, day: date, *, new=(6, 4), cancel=(1, 1), cumulate=1000, reads=100):
-    rows = [
-        DatacubeRow(
-            account=account,
-            endpoint="getusersummary",
-            ref_date=day,
-            key="user_source=0",
-            data={
-                "ref_date": day.isoformat(),
-                "user_source": 0,
-                "new_user": new[0],
-                "cancel_user": cancel[0],
-            },
-        ),
-        DatacubeRow(
-            account=account,
-            endpoint="getusersummary",
-            ref_date=day,
-            key="user_source=1",
-            data={
-                "ref_date": day.isoformat(),
-                "user_source": 1,
-                "new_user": new[1],
-                "cancel_user": cancel[1],
-            },
-        ),
-        DatacubeRow(
-            account=account,
-            endpoint="getusercumulate",
-            ref_date=day,
-            key="",
-            data={"ref_date": day.isoformat(), "cumulate_user": cumulate},
-        ),
-        DatacubeRow(
-            account=account,
-            endpoint="getbizsummary",
-            ref_date=day,
-            key="",
-            data={"ref_date": day.isoformat(), "detail": {"read_user": reads, "share_user": 3}},
-        ),
-    ]
-    DatacubeRow.objects.bulk_create(rows)
+    DatacubeRow.objects.bulk_create(
+        seeding.stats_day(
+            account, day, new=new, cancel=cancel, followers=cumulate, reads=reads, shares=3
+        )
+    )
 
 
 def november(account) -> None:
@@ -138,3 +96,23 @@ def november(account) -> None:
             ok=True,
             status_code=200,
         )
+
+
+def newsroom_article(account, when: datetime, *, title: str, body: str, source_url: str = ""):
+    """A published newsroom article whose approved text is ``title`` and ``body`` (the review
+    path itself is tested in the newsroom)."""
+    article = Article.objects.create(
+        account=account,
+        title=title,
+        body_html=body,
+        state="published",
+        published_at=when,
+        source_url=source_url,
+        is_original=not source_url,
+    )
+    revision = Revision.objects.create(
+        article=article, number=1, title=title, body_html=body, hash=f"h{article.pk}"
+    )
+    Article.objects.filter(pk=article.pk).update(revision=revision, approved_revision=revision)
+    article.refresh_from_db()
+    return article

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from zhengwei.performance.tests.history import november
 
@@ -29,3 +30,15 @@ def test_the_annual_report_lists_each_account_with_its_year_figures(world, clien
 def test_an_account_outsider_gets_no_report(world, client_for):
     response = client_for(world["editor"]).get("/performance/annual.xlsx?year=2026")
     assert response.status_code == 403
+
+
+def test_the_annual_report_is_also_a_pdf_in_the_forms_layout(world, client_for):
+    november(world.account)
+    response = client_for(world["office_leader"]).get("/performance/annual.pdf?year=2026")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = "".join(p.extract_text() for p in reader.pages).replace(" ", "").replace("\n", "")
+    assert "政府网站与政务新媒体工作年度报表" in text and "移动新媒体（2026年度）" in text
+    assert world.account.name in text and world.account.office.name in text
+    assert "单位负责人" in text and "填报人" in text
+    assert reader.pages[0].mediabox.width > reader.pages[0].mediabox.height  # landscape

@@ -37,6 +37,12 @@ def emergency_current(account: WeChatAccount) -> EmergencyPeriod | None:
     )
 
 
+def emergency_reason(account: WeChatAccount) -> str:
+    """Why emergency mode is on ("" when it is not): the WeChat layer's fast track asks."""
+    period = emergency_current(account)
+    return _("Emergency mode: %(reason)s") % {"reason": period.reason} if period else ""
+
+
 def _desk(account: WeChatAccount) -> list[int]:
     return sorted(
         set(

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WeChatInboundConfig(AppConfig):
@@ -10,10 +11,15 @@ class WeChatInboundConfig(AppConfig):
         # Imported in ready(), not at the top: they load models, which need the app registry.
         from django.db.models.signals import post_delete, post_save
 
+        from zhengwei.lib import retention
         from zhengwei.orgs.models import WeChatAccount
         from zhengwei.wechat.inbound import policy, replies, services  # noqa: F401  (registers)
         from zhengwei.wechat.inbound.keys import forget_account
+        from zhengwei.wechat.inbound.retention import inbound_forget_texts
 
+        retention.register(
+            "message_texts", _("Contents of citizens' messages"), inbound_forget_texts
+        )
         # Key changes take effect at once in this process; other processes within the TTL.
         post_save.connect(forget_account, sender=WeChatAccount, dispatch_uid="wx_inbound_keys")
         post_delete.connect(forget_account, sender=WeChatAccount, dispatch_uid="wx_inbound_keys_d")

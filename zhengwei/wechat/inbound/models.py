@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -195,3 +196,112 @@ class MenuClickReply(models.Model):
 
     def __str__(self) -> str:
         return self.event_key
+
+
+# --- what speaks for the office: automatic replies and the menu, drafted and approved ----------
+
+
+class ChangeKind(models.TextChoices):
+    KEYWORD = "keyword", _("Keyword reply")
+    MENU_REPLY = "menu_reply", _("Menu click reply")
+    MENU = "menu", _("Custom menu")
+    # The menu and replies a declared emergency switches to (newsroom): approved by declaring it.
+    EMERGENCY_SET = "emergency_set", _("Emergency menu and replies")
+
+
+class ChangeOp(models.TextChoices):
+    CREATE = "create", _("Add")
+    UPDATE = "update", _("Change")
+    DELETE = "delete", _("Delete")
+    PUBLISH = "publish", _("Publish")
+
+
+class ChangeState(models.TextChoices):
+    PENDING = "pending", _("Awaiting approval")
+    APPROVED = "approved", _("Approved, taking effect")
+    APPLIED = "applied", _("In effect")
+    RETURNED = "returned", _("Returned")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    FAILED = "failed", _("Approved, but failed to take effect")
+
+
+class ContentChange(models.Model):
+    """A change to what the account says to citizens by itself (keyword and menu-click replies,
+    the custom menu), drafted by someone who may not speak for the office and waiting for the
+    office's approval. Nothing of it reaches citizens before its state is ``approved``; each
+    approval or return is a ``ContentReview`` row."""
+
+    account = models.ForeignKey(
+        "orgs.WeChatAccount", on_delete=models.CASCADE, related_name="+", verbose_name=_("account")
+    )
+    kind = models.CharField(_("what"), max_length=16, choices=ChangeKind.choices)
+    op = models.CharField(_("change"), max_length=8, choices=ChangeOp.choices)
+    # The reply changed or deleted (keyword / menu reply); none for additions and the menu.
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    payload = models.JSONField(_("proposed"), default=dict, blank=True)
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ChangeState.choices, default=ChangeState.PENDING
+    )
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("drafted by"),
+    )
+    drafted_at = models.DateTimeField(_("drafted"), default=timezone.now)
+    # The approval levels the account's operation model asked for when it was drafted.
+    chain = models.JSONField(default=list, blank=True)
+    fast_track = models.BooleanField(_("emergency fast track"), default=False)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    applied_at = models.DateTimeField(_("took effect"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-drafted_at", "-id"]
+        verbose_name = _("change to automatic replies or menu")
+        verbose_name_plural = _("changes to automatic replies and menu")
+        indexes = [models.Index(fields=["account", "state"], name="wx_change_state")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} {self.op} {self.state}"
+
+    @property
+    def summary(self) -> str:
+        p = self.payload or {}
+        b = self.before or {}
+        if self.kind == ChangeKind.KEYWORD:
+            return p.get("keyword") or b.get("keyword") or ""
+        if self.kind == ChangeKind.MENU_REPLY:
+            return p.get("event_key") or b.get("event_key") or ""
+        if self.kind == ChangeKind.MENU:
+            return " / ".join(x.get("name", "") for x in p.get("button") or [])
+        return p.get("note", "")
+
+
+class ReviewOutcome(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
+
+
+class ContentReview(models.Model):
+    """One step of the office's review of a ``ContentChange``: who, at which level, when, what."""
+
+    change = models.ForeignKey(ContentChange, on_delete=models.CASCADE, related_name="reviews")
+    level = models.PositiveSmallIntegerField(_("level"))
+    role = models.CharField(_("as"), max_length=24, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=ReviewOutcome.choices)
+    fast_track = models.BooleanField(_("emergency fast track"), default=False)
+    comment = models.CharField(_("comment"), max_length=300, blank=True)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("review of a change")
+        verbose_name_plural = _("reviews of changes")
+
+    def __str__(self) -> str:
+        return f"{self.change_id} L{self.level} {self.outcome}"

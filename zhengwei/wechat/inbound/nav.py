@@ -24,4 +24,15 @@ ITEMS = (
         icon="↩",
         order=21,
     ),
+    NavItem(
+        group=_("WeChat"),
+        label=_("Approval of replies and menu"),
+        url_name="wechat_inbound:changes",
+        action=policy.CHANGES_VIEW,
+        description=_(
+            "What the contractor drafts for the account to say by itself, approved by the office"
+        ),
+        icon="✔",
+        order=22,
+    ),
 )

@@ -13,12 +13,18 @@ from zhengwei.lib.privacy import mask_text, pseudonym
 from zhengwei.orgs.models import WeChatAccount
 from zhengwei.wechat.inbound.models import (
     CallbackRejection,
+    ChangeState,
+    ContentChange,
     InboundMessage,
     KeywordReply,
     MenuClickReply,
 )
-from zhengwei.wechat.inbound.policy import MESSAGES_VIEW, REJECTIONS_VIEW, REPLIES_VIEW
-from zhengwei.wechat.outbound.selectors import menu_button_names
+from zhengwei.wechat.inbound.policy import (
+    CHANGES_VIEW,
+    MESSAGES_VIEW,
+    REJECTIONS_VIEW,
+    REPLIES_VIEW,
+)
 
 PAGE = 50
 
@@ -51,7 +57,6 @@ class Row:
     type_label: str
     preview: str
     sender: str = ""  # the citizen's pseudonym on this account, never the openid
-    code: str = ""  # a menu key no button of the current menu has (shown as a code)
 
 
 _TYPES = {
@@ -87,9 +92,7 @@ def _cut(text: str, n: int = 80, *, revealed: bool = False) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def preview(
-    m: InboundMessage, *, personal: bool, revealed: bool = False, buttons: dict | None = None
-) -> str:
+def preview(m: InboundMessage, *, personal: bool, revealed: bool = False) -> str:
     """A one-line summary. Without ``personal``: no coordinates, place names, photo URLs or media
     ids (they locate or show the citizen). Phone and ID numbers, names and the like in what the
     citizen wrote are masked for everyone (``_cut``)."""
@@ -120,14 +123,7 @@ def preview(
         return _cut(f"{place} ({info.get('Location_X', '')}, {info.get('Location_Y', '')})")
     if key == "link":
         return _cut(f("Title"))
-    if key == "click":
-        # The button's name, as the citizen saw it; a key the current menu no longer has is
-        # shown apart, as a code (message_rows).
-        name = (buttons or {}).get(m.event_key)
-        if name:
-            return _("“%(name)s”") % {"name": name}
-        return _("a button not in the current menu")
-    if key in ("view", "scan"):
+    if key in ("click", "view", "scan"):
         return _cut(m.event_key)
     if key == "subscribe":
         scene = m.event_key.removeprefix("qrscene_") if m.event_key.startswith("qrscene_") else ""
@@ -159,7 +155,6 @@ def message_rows(*, user, account: WeChatAccount, messages, revealed: bool = Fal
     personal = may(user, Action.PERSONAL_DATA_VIEW, account)
     revealed = revealed and personal
     rows = []
-    buttons = menu_button_names(account)
     for m in messages:
         key = m.event.lower() if m.kind == "event" else m.msg_type
         label = _TYPES.get(key)
@@ -167,9 +162,8 @@ def message_rows(*, user, account: WeChatAccount, messages, revealed: bool = Fal
             Row(
                 message=m,
                 type_label=label() if label else (m.event or m.msg_type),
-                preview=preview(m, personal=personal, revealed=revealed, buttons=buttons),
+                preview=preview(m, personal=personal, revealed=revealed),
                 sender=m.from_user if revealed else pseudonym(m.from_user, account_id=account.pk),
-                code=m.event_key if key == "click" and m.event_key not in buttons else "",
             )
         )
     return rows
@@ -189,3 +183,24 @@ def reply_get(*, user, model, pk: int):
     obj = get_object_or_404(model.objects.select_related("account"), pk=pk)
     require(user, REPLIES_VIEW, obj.account)
     return obj
+
+
+# --- changes awaiting the office's approval ---------------------------------------------------
+
+
+def content_changes(*, user, account: WeChatAccount, pending: bool = False):
+    require(user, CHANGES_VIEW, account)
+    qs = ContentChange.objects.filter(account=account).select_related("drafted_by")
+    if pending:
+        qs = qs.filter(state=ChangeState.PENDING)
+    return qs.prefetch_related("reviews__reviewer")
+
+
+def content_change_get(*, user, pk: int) -> ContentChange:
+    change = get_object_or_404(ContentChange.objects.select_related("account", "drafted_by"), pk=pk)
+    require(user, CHANGES_VIEW, change.account)
+    return change
+
+
+def pending_changes_count(*, account: WeChatAccount) -> int:
+    return ContentChange.objects.filter(account=account, state=ChangeState.PENDING).count()

@@ -22,18 +22,20 @@ from django.db import OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from zhengwei.access.policy import require
+from zhengwei.access.policy import denied, require
 from zhengwei.audit.services import audit_record, diff, snapshot
 from zhengwei.lib.events import publish_on_commit
 from zhengwei.wechat.inbound.dispatch import handlers_for, on_event
 from zhengwei.wechat.inbound.models import (
     CallbackRejection,
+    ChangeState,
+    ContentChange,
     InboundMessage,
     KeywordReply,
     MenuClickReply,
     State,
 )
-from zhengwei.wechat.inbound.policy import REPLIES_MANAGE
+from zhengwei.wechat.inbound.policy import REPLIES_MANAGE, must_submit
 from zhengwei.wechat.inbound.replies import forget_rules
 
 log = logging.getLogger("zhengwei.wechat.processing")
@@ -228,8 +230,34 @@ def _changed(account_id: int) -> None:
     publish_on_commit("wechat.replies_changed", account_id=account_id)
 
 
-def _save(actor, obj, data: dict[str, Any], allowed: list[str], action: str) -> Any:
-    require(actor, REPLIES_MANAGE, obj.account)
+def _may_change(actor, account, change: ContentChange | None) -> None:
+    """The right to manage replies, and for a contractor member an approved change: nothing a
+    contractor drafts reaches citizens before the office approved it (CONTENT_APPROVAL_CHAIN)."""
+    require(actor, REPLIES_MANAGE, account)
+    require_approved(actor, account, change)
+
+
+def require_approved(actor, account, change: ContentChange | None) -> None:
+    if not must_submit(actor, account):
+        return
+    approved = change is not None and (
+        ContentChange.objects.filter(
+            pk=change.pk, account=account, state=ChangeState.APPROVED
+        ).exists()
+    )
+    if not approved:
+        raise denied()
+
+
+def _save(
+    actor,
+    obj,
+    data: dict[str, Any],
+    allowed: list[str],
+    action: str,
+    change: ContentChange | None = None,
+) -> Any:
+    _may_change(actor, obj.account, change)
     unknown = set(data) - set(allowed)
     if unknown:
         raise ValueError(f"fields not editable here: {sorted(unknown)}")
@@ -239,47 +267,58 @@ def _save(actor, obj, data: dict[str, Any], allowed: list[str], action: str) -> 
     obj.full_clean()
     obj.save()
     old, new = diff(before, snapshot(obj, allowed))
-    audit_record(actor=actor, action=action, obj=obj, before=old, after=new)
+    note = f"change #{change.pk}" if change else ""
+    audit_record(actor=actor, action=action, obj=obj, before=old, after=new, note=note)
     _changed(obj.account_id)
     return obj
 
 
-def _delete(actor, obj, allowed: list[str], action: str) -> None:
-    require(actor, REPLIES_MANAGE, obj.account)
-    audit_record(actor=actor, action=action, obj=obj, before=snapshot(obj, allowed))
+def _delete(
+    actor, obj, allowed: list[str], action: str, change: ContentChange | None = None
+) -> None:
+    _may_change(actor, obj.account, change)
+    note = f"change #{change.pk}" if change else ""
+    audit_record(actor=actor, action=action, obj=obj, before=snapshot(obj, allowed), note=note)
     obj.delete()
     _changed(obj.account_id)
 
 
 @transaction.atomic
-def keyword_reply_create(*, actor, account, **data: Any) -> KeywordReply:
+def keyword_reply_create(*, actor, account, change=None, **data: Any) -> KeywordReply:
     return _save(
-        actor, KeywordReply(account=account), data, KEYWORD_FIELDS, "wechat.keyword.create"
+        actor, KeywordReply(account=account), data, KEYWORD_FIELDS, "wechat.keyword.create", change
     )
 
 
 @transaction.atomic
-def keyword_reply_update(*, actor, reply: KeywordReply, **data: Any) -> KeywordReply:
-    return _save(actor, reply, data, KEYWORD_FIELDS, "wechat.keyword.update")
+def keyword_reply_update(*, actor, reply: KeywordReply, change=None, **data: Any) -> KeywordReply:
+    return _save(actor, reply, data, KEYWORD_FIELDS, "wechat.keyword.update", change)
 
 
 @transaction.atomic
-def keyword_reply_delete(*, actor, reply: KeywordReply) -> None:
-    _delete(actor, reply, KEYWORD_FIELDS, "wechat.keyword.delete")
+def keyword_reply_delete(*, actor, reply: KeywordReply, change=None) -> None:
+    _delete(actor, reply, KEYWORD_FIELDS, "wechat.keyword.delete", change)
 
 
 @transaction.atomic
-def menu_click_reply_create(*, actor, account, **data: Any) -> MenuClickReply:
+def menu_click_reply_create(*, actor, account, change=None, **data: Any) -> MenuClickReply:
     return _save(
-        actor, MenuClickReply(account=account), data, MENU_FIELDS, "wechat.menu_reply.create"
+        actor,
+        MenuClickReply(account=account),
+        data,
+        MENU_FIELDS,
+        "wechat.menu_reply.create",
+        change,
     )
 
 
 @transaction.atomic
-def menu_click_reply_update(*, actor, reply: MenuClickReply, **data: Any) -> MenuClickReply:
-    return _save(actor, reply, data, MENU_FIELDS, "wechat.menu_reply.update")
+def menu_click_reply_update(
+    *, actor, reply: MenuClickReply, change=None, **data: Any
+) -> MenuClickReply:
+    return _save(actor, reply, data, MENU_FIELDS, "wechat.menu_reply.update", change)
 
 
 @transaction.atomic
-def menu_click_reply_delete(*, actor, reply: MenuClickReply) -> None:
-    _delete(actor, reply, MENU_FIELDS, "wechat.menu_reply.delete")
+def menu_click_reply_delete(*, actor, reply: MenuClickReply, change=None) -> None:
+    _delete(actor, reply, MENU_FIELDS, "wechat.menu_reply.delete", change)

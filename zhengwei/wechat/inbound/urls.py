@@ -15,4 +15,7 @@ urlpatterns = [
     path("replies/menu/new/", views.menu_edit, name="menu_new"),
     path("replies/menu/<int:pk>/", views.menu_edit, name="menu_edit"),
     path("replies/menu/<int:pk>/delete/", views.menu_delete, name="menu_delete"),
+    path("replies/changes/", views.change_list, name="changes"),
+    path("replies/changes/<int:pk>/", views.change_detail, name="change"),
+    path("replies/changes/<int:pk>/<slug:verb>/", views.change_act, name="change_act"),
 ]

@@ -101,3 +101,34 @@ def missing_days(*, account_id: int, start: date, end: date, today: date) -> lis
         for n in range(span_days(start, end, today=today))
         if start + timedelta(days=n) not in have
     ]
+
+
+def article_figures(
+    *, account_ids: Iterable[int], start: date, end: date
+) -> dict[int, dict[str, dict[str, int]]]:
+    """{account_id: {msgid: reads, zaikan (在看), likes, shares, days}} summed over the stored
+    daily article figures (getarticleread) of [start, end). A msgid is "<push>_<position>", the
+    headline at position 1."""
+    rows = (
+        DatacubeRow.objects.filter(
+            account_id__in=list(account_ids),
+            endpoint="getarticleread",
+            ref_date__gte=start,
+            ref_date__lt=end,
+        )
+        .annotate(msgid=KeyTextTransform("msgid", "data"))
+        .values("account_id", "msgid")
+        .annotate(
+            reads=Sum(_int("read_user", "detail")),
+            zaikan=Sum(_int("zaikan_user", "detail")),
+            likes=Sum(_int("like_user", "detail")),
+            shares=Sum(_int("share_user", "detail")),
+            days=Count("ref_date", distinct=True),
+        )
+    )
+    out: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
+    for row in rows:
+        out[row["account_id"]][row["msgid"] or ""] = {
+            k: row[k] or 0 for k in ("reads", "zaikan", "likes", "shares", "days")
+        }
+    return dict(out)

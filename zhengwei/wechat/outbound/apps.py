@@ -10,8 +10,12 @@ class WeChatOutboundConfig(AppConfig):
         # Imported in ready(), not at the top: they load models, which need the app registry.
         from zhengwei.lib.events import subscribe
         from zhengwei.wechat.outbound import limits, tasks
-        from zhengwei.wechat.outbound.handlers import on_message_received
+        from zhengwei.wechat.outbound.handlers import (
+            on_content_change_approved,
+            on_message_received,
+        )
 
         limits.limits()  # a malformed WECHAT_LIMITS stops start-up, not a send at 3 a.m.
         subscribe("wechat.message_received", on_message_received)
+        subscribe("content_change.approved", on_content_change_approved)
         subscribe("outbound_message.queued", tasks.on_messages_queued)

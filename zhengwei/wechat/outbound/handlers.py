@@ -29,3 +29,9 @@ def on_message_received(
     windows.window_open(account_id, from_user, window_kind)
     # A menu click's one-minute window is also a chance to deliver what waited.
     services.outbound_messages_release(account_id=account_id, openid=from_user)
+
+
+def on_content_change_approved(*, event: str, change_id: int, kind: str = "", **payload) -> None:
+    """The office approved a menu: publish it now (after the approval committed)."""
+    if kind == "menu":
+        services.menu_change_apply(change_id=change_id)

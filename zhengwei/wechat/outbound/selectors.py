@@ -96,18 +96,6 @@ def current_menu(*, user: User, account: WeChatAccount) -> PublishedMenu | None:
     return PublishedMenu.objects.filter(account=account).select_related("published_by").first()
 
 
-def menu_button_names(account: WeChatAccount) -> dict[str, str]:
-    """Each button key of the current menu → the name on the button. No policy check: every
-    follower sees the menu; pages show the name a person tapped, never the key."""
-    menu = PublishedMenu.objects.filter(account=account).values_list("json", flat=True).first()
-    names: dict[str, str] = {}
-    for top in (menu or {}).get("button", []):
-        for button in [top, *top.get("sub_button", [])]:
-            if button.get("key"):
-                names[button["key"]] = button.get("name", "")
-    return names
-
-
 # --- API calls -----------------------------------------------------------------------------
 FAILED = ~Q(errcode=0)  # a WeChat errcode, or none at all (network error)
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -27,6 +27,9 @@ from zhengwei.access.policy import require
 from zhengwei.audit.services import audit_record, snapshot
 from zhengwei.lib.events import publish_on_commit
 from zhengwei.orgs.models import User, WeChatAccount
+from zhengwei.wechat.inbound.changes import content_change_applied, content_change_open
+from zhengwei.wechat.inbound.models import ChangeKind, ChangeOp, ChangeState, ContentChange
+from zhengwei.wechat.inbound.services import require_approved
 from zhengwei.wechat.outbound import limits, policy, windows
 from zhengwei.wechat.outbound.client import WeChatClient, might_have_arrived
 from zhengwei.wechat.outbound.errors import (
@@ -69,23 +72,64 @@ def _call(actor, action: str, obj, fn: Callable, *args, **kwargs):
 
 
 # --- menu ----------------------------------------------------------------------------------
-def menu_publish(*, actor: User, account: WeChatAccount, menu: dict) -> PublishedMenu:
-    """Publish the custom menu (replacing the current one) and keep it as the current menu."""
+def menu_publish(
+    *, actor: User, account: WeChatAccount, menu: dict, change: ContentChange | None = None
+) -> PublishedMenu:
+    """Publish the custom menu (replacing the current one) and keep it as the current menu.
+    A contractor member publishes only a menu the office approved (``change``)."""
     require(actor, policy.MENU_MANAGE, account)
+    require_approved(actor, account, change)
     _call(actor, "wechat.menu.publish", account, WeChatClient(account).menu_create, menu)
     with transaction.atomic():
         record = PublishedMenu.objects.create(account=account, json=menu, published_by=actor)
-        audit_record(actor=actor, action="wechat.menu.publish", obj=account, after=menu)
+        note = f"change #{change.pk}" if change else ""
+        audit_record(actor=actor, action="wechat.menu.publish", obj=account, after=menu, note=note)
         publish_on_commit("wechat_menu.published", account_id=account.pk)
     return record
 
 
+def menu_change_submit(*, actor: User, account: WeChatAccount, menu: dict) -> ContentChange:
+    """A menu for the office to approve; published when the last level approves it."""
+    validate_menu(menu)
+    current = PublishedMenu.objects.filter(account=account).first()
+    return content_change_open(
+        actor=actor,
+        account=account,
+        kind=ChangeKind.MENU,
+        op=ChangeOp.PUBLISH,
+        right=policy.MENU_MANAGE,
+        payload=menu,
+        before=current.json if current else {},
+    )
+
+
+def menu_change_apply(*, change_id: int) -> ContentChange | None:
+    """Publish an approved menu (on ``content_change.approved``), as its drafter, and record
+    whether it took effect. A refusal by WeChat leaves the change failed, with the reason."""
+    change = ContentChange.objects.select_related("account", "drafted_by").get(pk=change_id)
+    if change.kind != ChangeKind.MENU or change.state != ChangeState.APPROVED:
+        return None
+    try:
+        menu_publish(
+            actor=change.drafted_by, account=change.account, menu=change.payload, change=change
+        )
+    except (WeChatError, ValidationError, PermissionDenied) as exc:
+        return content_change_applied(change=change, error=str(exc))
+    return content_change_applied(change=change)
+
+
 def menu_record(
-    *, actor: User, account: WeChatAccount, menu: dict, source: str = MenuSource.RECORDED
+    *,
+    actor: User,
+    account: WeChatAccount,
+    menu: dict,
+    source: str = MenuSource.RECORDED,
+    change: ContentChange | None = None,
 ) -> PublishedMenu:
     """Keep ``menu`` as the current menu without calling WeChat: the menu already on the
     platform (the demo, an account taken over from another system). Validated like a publish."""
     require(actor, policy.MENU_MANAGE, account)
+    require_approved(actor, account, change)
     validate_menu(menu)
     with transaction.atomic():
         record = PublishedMenu.objects.create(
@@ -116,8 +160,11 @@ def _menu_tidy(button: dict) -> dict:
     return tidy
 
 
-def menu_remove(*, actor: User, account: WeChatAccount) -> None:
+def menu_remove(
+    *, actor: User, account: WeChatAccount, change: ContentChange | None = None
+) -> None:
     require(actor, policy.MENU_MANAGE, account)
+    require_approved(actor, account, change)
     _call(actor, "wechat.menu.remove", account, WeChatClient(account).menu_delete)
     with transaction.atomic():
         audit_record(actor=actor, action="wechat.menu.remove", obj=account)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from zhengwei.access.policy import account_for, accounts_for
+from zhengwei.wechat.inbound.policy import must_submit
 from zhengwei.wechat.outbound import policy, selectors, services
 from zhengwei.wechat.outbound.errors import WeChatError
 from zhengwei.wechat.outbound.forms import ApiCallFilterForm, MenuForm, StatsRangeForm
@@ -36,6 +37,7 @@ def menu(request):
     account = account_for(user, policy.MENU_MANAGE, request.GET.get("account"))
     here = f"{reverse('wechat_outbound:menu')}?account={account.pk}"
     action = request.POST.get("action", "")
+    submit = must_submit(user, account)
     if action == "fetch":
         try:
             services.menu_fetch(actor=user, account=account)
@@ -53,6 +55,20 @@ def menu(request):
             problems = menu_problems(preview)
             if problems:
                 form.attach(problems)
+            elif action == "publish" and submit:
+                try:
+                    change = services.menu_change_submit(actor=user, account=account, menu=preview)
+                except ValidationError as exc:
+                    _refused(request, exc)
+                else:
+                    flash.success(
+                        request,
+                        _(
+                            "Submitted to the office for approval. Followers see the new menu "
+                            "only after it is approved."
+                        ),
+                    )
+                    return redirect("wechat_inbound:change", change.pk)
             elif action == "publish":
                 try:
                     services.menu_publish(actor=user, account=account, menu=preview)
@@ -74,6 +90,7 @@ def menu(request):
             "form": form,
             "current": current,
             "preview": preview,
+            "submit": submit,
         },
     )
 

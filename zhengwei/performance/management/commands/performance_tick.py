@@ -1,7 +1,9 @@
 """The performance app's periodic work (hourly from the scheduler or cron):
 
 - the veto watch: open or clear alerts for every active account;
-- once a day per account, probe the links of its menu.
+- once a day per account, probe the links of its menu;
+- keep the message and report figures of closed months (``MonthFigures``) that are not kept yet
+  or went stale, so a year's scorecard and the dashboard read twelve rows, not a year of rows.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ class Command(BaseCommand):
                 if not done:
                     probed += len(services.menu_probe_run(account=account, now=now))
         result = services.veto_watch(now=now)
+        kept = services.month_figures_store(now=now)
         self.stdout.write(
-            f"veto watch: {result['opened']} opened, {result['cleared']} cleared; {probed} links probed"
+            f"veto watch: {result['opened']} opened, {result['cleared']} cleared; {probed} links "
+            f"probed; {kept} months kept"
         )

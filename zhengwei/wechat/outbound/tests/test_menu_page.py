@@ -51,8 +51,10 @@ def test_the_editor_shows_the_last_published_menu_without_calling_wechat(world, 
 
 
 def test_publishing_goes_through_wechat_and_is_stored_and_audited(world, client_for, fake):
+    # The office's administrator publishes at once (a contractor's menu waits for approval:
+    # wechat/inbound/tests/test_content_approval.py).
     tokens.get_token(world.account)
-    response = _post(client_for(world["operator"]), world.account, **_report_menu())
+    response = _post(client_for(world["system_admin"]), world.account, **_report_menu())
     assert response.status_code == 302
     [sent] = fake.requests_to("/cgi-bin/menu/create")
     expected = {
@@ -69,7 +71,7 @@ def test_publishing_goes_through_wechat_and_is_stored_and_audited(world, client_
     }
     assert sent.json == expected
     stored = PublishedMenu.objects.get()
-    assert stored.json == expected and stored.published_by == world["operator"]
+    assert stored.json == expected and stored.published_by == world["system_admin"]
     assert AuditEntry.objects.get(action="wechat.menu.publish").after == expected
 
 
@@ -110,7 +112,7 @@ def test_preview_checks_and_shows_the_menu_without_publishing(world, client_for,
 def test_a_wechat_refusal_is_a_message_not_an_error_page(world, client_for, fake):
     tokens.get_token(world.account)
     fake.route("/cgi-bin/menu/create", {"errcode": 40018, "errmsg": "invalid button name size"})
-    response = _post(client_for(world["operator"]), world.account, **_report_menu())
+    response = _post(client_for(world["system_admin"]), world.account, **_report_menu())
     assert response.status_code == 200
     assert "菜单名称长度不合法" in response.content.decode()
     assert not PublishedMenu.objects.exists()
@@ -152,7 +154,7 @@ def test_reading_an_account_without_a_menu_is_explained(world, client_for, fake)
 def test_the_demo_menu_is_stored_without_any_http(world, fake):
     from zhengwei.wechat.outbound import services
 
-    services.menu_record(actor=world["operator"], account=world.account, menu=DEMO_MENU)
+    services.menu_record(actor=world["system_admin"], account=world.account, menu=DEMO_MENU)
     stored = PublishedMenu.objects.get()
     assert [b["name"] for b in stored.json["button"]] == ["汛情实况", "工作动态", "我报灾情"]
     report = stored.json["button"][2]["sub_button"]

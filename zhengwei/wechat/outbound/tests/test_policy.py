@@ -41,10 +41,10 @@ def test_personal_replies_are_for_office_staff_only(world):
 
 def test_publishing_the_menu_is_audited(world, fake):
     tokens.get_token(world.account)
-    services.menu_publish(actor=world["operator"], account=world.account, menu=MENU)
+    services.menu_publish(actor=world["system_admin"], account=world.account, menu=MENU)
     assert fake.requests_to("/cgi-bin/menu/create")[0].json == MENU
     entry = AuditEntry.objects.get(action="wechat.menu.publish")
-    assert entry.actor == world["operator"] and entry.after == MENU
+    assert entry.actor == world["system_admin"] and entry.after == MENU
 
 
 def test_an_editor_cannot_change_the_menu(world, fake):

@@ -1,0 +1,37 @@
+"""Retention of reports' personal data (registered with lib/retention in apps.py).
+
+Only reports that are done (closed, duplicate, referred, rejected) for longer than the period are
+touched: their exact position is coarsened to two decimals (about 1 km, still enough for
+statistics and maps) and their link to the reporter's openid is removed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+
+from zhengwei.reports.models import Report
+from zhengwei.reports.workflow import CLOSED_STATES
+
+BATCH = 500
+
+
+def _closed_before(cutoff: datetime):
+    return Report.objects.filter(state__in=CLOSED_STATES, closed_at__lt=cutoff)
+
+
+def reports_coarsen_locations(cutoff: datetime) -> int:
+    count = 0
+    rows = _closed_before(cutoff).filter(lat__isnull=False).values_list("pk", "lat", "lng")
+    for pk, lat, lng in rows.iterator(chunk_size=BATCH):
+        coarse = (round(lat, 2), round(lng, 2) if lng is not None else None)
+        if coarse != (lat, lng):
+            with transaction.atomic():
+                Report.objects.filter(pk=pk).update(lat=coarse[0], lng=coarse[1])
+            count += 1
+    return count
+
+
+def reports_forget_openids(cutoff: datetime) -> int:
+    return _closed_before(cutoff).exclude(reporter_openid="").update(reporter_openid="")
