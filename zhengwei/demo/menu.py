@@ -1,10 +1,7 @@
-"""The demo custom menu of 福建防汛: the one definition the console, the simulator's phone and
-the automatic replies share.
+"""The demo custom menu of 福建防汛, stored locally as the current menu.
 
 Seeding makes no call to WeChat: the menu is recorded (menu_record) as if already on the
-platform, so the 「自定义菜单」 page has something to show and edit. ``./run`` then publishes it to
-the local simulator (``manage.py publish_demo_menu``, through the platform's own menu/create), so
-the phone shows exactly the menu the console shows.
+platform, so the 「自定义菜单」 page has something to show and edit. 「发布」 sends it for real.
 """
 
 from __future__ import annotations
@@ -12,7 +9,6 @@ from __future__ import annotations
 from zhengwei.demo.constants import ORIGINAL_ID
 from zhengwei.orgs.models import User, WeChatAccount
 from zhengwei.wechat.outbound import services
-from zhengwei.wechat.outbound.errors import WeChatError
 from zhengwei.wechat.outbound.models import PublishedMenu
 
 MENU = {
@@ -54,19 +50,3 @@ def seed(out=print) -> None:
     admin = User.objects.get(username="admin")
     services.menu_record(actor=admin, account=account, menu=MENU)
     out("demo: custom menu stored locally (not published to WeChat)")
-
-
-def publish(out=print) -> bool:
-    """Publish the demo menu to the WeChat API in use (the simulator under ./run): the console's
-    current menu and the phone's are then the same. False (and a line saying why) on refusal."""
-    account = WeChatAccount.objects.get(original_id=ORIGINAL_ID)
-    operator = User.objects.get(username="operator")
-    current = PublishedMenu.objects.filter(account=account).first()
-    menu = current.json if current is not None else MENU
-    try:
-        services.menu_publish(actor=operator, account=account, menu=menu)
-    except (WeChatError, OSError) as exc:
-        out(f"demo: the menu was not published ({exc})")
-        return False
-    out("demo: custom menu published")
-    return True
