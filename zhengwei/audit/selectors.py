@@ -99,9 +99,12 @@ def field_history(*, obj, field: str) -> list[tuple[datetime, object, object]]:
     that field's values: the caller applies its own policy to the object."""
     rows = (
         AuditEntry.objects.filter(
-            object_type=obj._meta.label_lower, object_id=str(obj.pk), after__has_key=field
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            before__has_key=field,  # a change, not the creation
+            after__has_key=field,
         )
         .order_by("at", "pk")
         .values_list("at", "before", "after")
     )
-    return [(at, (before or {}).get(field), after[field]) for at, before, after in rows]
+    return [(at, before[field], after[field]) for at, before, after in rows]

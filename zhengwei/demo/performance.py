@@ -96,10 +96,13 @@ def _accounts(root: User, main: WeChatAccount) -> list[WeChatAccount]:
                 ).first() or orgs.organisation_create(
                     actor=root, name=contractor_name, kind=OrgKind.CONTRACTOR
                 )
+            # 福建山洪预警 was run by the office alone until it brought in a contractor: its
+            # history holds that change of model (the before/after page compares around it).
+            changes = model == OperationModel.COLLABORATIVE
             account = orgs.account_create(
                 actor=root,
                 office=office,
-                contractor=contractor,
+                contractor=None if changes else contractor,
                 name=name,
                 original_id=original_id,
                 app_id=app_id,
@@ -109,8 +112,16 @@ def _accounts(root: User, main: WeChatAccount) -> list[WeChatAccount]:
                 message_mode=MessageMode.SAFE,
                 account_type=AccountType.SUBSCRIPTION,
                 verified=True,
-                operation_model=model,
+                operation_model=OperationModel.INDEPENDENT if changes else model,
             )
+            if changes:
+                orgs.account_update(
+                    actor=root,
+                    account=account,
+                    contractor=contractor,
+                    operation_model=model,
+                    confirm_model=model,
+                )
         accounts.append(account)
     return accounts
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengwei.interactions import policy as P
 from zhengwei.lib.nav import NavItem
+from zhengwei.wechat.outbound import policy as outbound_policy
 
 group = _("Citizen interaction")
 
@@ -25,5 +26,14 @@ ITEMS = (
         _("What the citizen is told at each step of a disaster report"),
         "✎",
         31,
+    ),
+    NavItem(
+        group,
+        _("Article comments"),
+        "interactions:comments",
+        outbound_policy.COMMENT_VIEW,
+        _("Readers' comments on each push: open or close, feature, delete, reply"),
+        "✉",
+        32,
     ),
 )

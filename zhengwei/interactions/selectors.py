@@ -29,7 +29,8 @@ from zhengwei.interactions.models import (
 from zhengwei.lib.privacy import mask_text, pseudonym
 from zhengwei.orgs.models import OrgKind, RoleGrant, User, WeChatAccount
 from zhengwei.reports.models import State as ReportState
-from zhengwei.wechat.outbound.models import OutboundMessage, OutboundState
+from zhengwei.wechat.outbound import policy as outbound_policy
+from zhengwei.wechat.outbound.models import Comment, CommentThread, OutboundMessage, OutboundState
 
 OPEN = [ConversationState.NEW, ConversationState.OPEN]
 
@@ -247,3 +248,55 @@ def waiting_by_conversation(conversations) -> dict[int, int]:
         for r in rows
         if (r["account_id"], r["openid"]) in by_key
     }
+
+
+@dataclass(frozen=True)
+class CommentRow:
+    comment: Any
+    text: str
+    reader: str
+    conversation: Conversation | None
+    waiting: ReplyDraft | None  # a reply awaiting the office's approval
+
+
+@dataclass(frozen=True)
+class ThreadRow:
+    thread: Any
+    comments: list[CommentRow]
+
+
+def comment_moderation(*, user, account: WeChatAccount, limit: int = 30) -> list[ThreadRow]:
+    """The watched articles of the account (newest first) with their readers' comments, masked
+    as in the inbox; contractor members never see a comment that became a disaster case."""
+    require(user, outbound_policy.COMMENT_VIEW, account)
+    threads = list(CommentThread.objects.filter(account=account).order_by("-poll_until")[:limit])
+    comments = Comment.objects.filter(
+        account=account,
+        deleted=False,
+        msg_data_id__in=[t.msg_data_id for t in threads],
+    ).order_by("-elected", "-created")
+    conversations = {
+        c.comment_id: c for c in Conversation.objects.filter(account=account, comment__in=comments)
+    }
+    waiting = {
+        d.conversation_id: d
+        for d in ReplyDraft.objects.filter(
+            conversation__in=conversations.values(), state=ReplyState.PENDING
+        )
+    }
+    contractor = getattr(user, "org_kind", None) == OrgKind.CONTRACTOR
+    by_thread: dict[tuple[int, int], list[CommentRow]] = {}
+    for comment in comments:
+        conversation = conversations.get(comment.pk)
+        if contractor and conversation and not P.conversation_visible(user, conversation):
+            continue
+        by_thread.setdefault((comment.msg_data_id, comment.index), []).append(
+            CommentRow(
+                comment=comment,
+                text=mask_text(comment.content),
+                reader=pseudonym(comment.openid, account_id=account.pk),
+                conversation=conversation,
+                waiting=waiting.get(conversation.pk) if conversation else None,
+            )
+        )
+    return [ThreadRow(t, by_thread.get((t.msg_data_id, t.index), [])) for t in threads]

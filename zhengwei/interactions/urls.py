@@ -9,4 +9,5 @@ urlpatterns = [
     path("inbox/<int:pk>/act/<slug:verb>/", views.conversation_act, name="conversation_act"),
     path("inbox/replies/<int:pk>/<slug:verb>/", views.draft_act, name="draft_act"),
     path("inbox/templates/", views.templates, name="templates"),
+    path("inbox/comments/", views.comments, name="comments"),
 ]

@@ -21,6 +21,7 @@ from zhengwei.interactions import policy as P
 from zhengwei.interactions.models import (
     Category,
     Channel,
+    Conversation,
     ConversationState,
     ReplyDraft,
     ReplyState,
@@ -29,6 +30,10 @@ from zhengwei.lib.errors import error_messages
 from zhengwei.orgs.models import OrgKind, User
 from zhengwei.reports.models import Hazard
 from zhengwei.reports.models import State as ReportState
+from zhengwei.wechat.outbound import policy as outbound_policy
+from zhengwei.wechat.outbound import services as outbound
+from zhengwei.wechat.outbound.errors import WeChatError
+from zhengwei.wechat.outbound.models import Comment, CommentThread
 
 
 def _attempt(request, act: Callable[[], HttpResponse | None]) -> HttpResponse | None:
@@ -237,3 +242,68 @@ def templates(request):
             "{status_url} {note}",
         },
     )
+
+
+# --- comment moderation ----------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def comments(request):
+    """Readers' comments on the account's pushes: open or close comments per article, feature
+    (精选), delete, reply. A reply from the office goes out at once; a contractor's is a draft
+    the office approves in the inbox, as any reply to a citizen."""
+    user = request.user
+    account = account_for(user, outbound_policy.COMMENT_VIEW, request.GET.get("account"))
+    if request.method == "POST":
+        _attempt(request, lambda: _comment_act(request, account))
+        return redirect(f"{request.path}?account={account.pk}")
+    return render(
+        request,
+        "interactions/comments.html",
+        {
+            "account": account,
+            "threads": selectors.comment_moderation(user=user, account=account),
+            "can_manage": may(user, outbound_policy.COMMENT_MANAGE, account),
+            "can_reply": may(user, P.REPLY_DRAFT, account),
+        },
+    )
+
+
+def _comment_act(request, account) -> None:
+    user, post, verb = request.user, request.POST, request.POST.get("verb", "")
+    try:
+        if verb in ("open", "close"):
+            thread = get_object_or_404(CommentThread, account=account, pk=post.get("thread"))
+            outbound.comment_thread_set_open(actor=user, thread=thread, is_open=verb == "open")
+        elif verb == "refresh":
+            if not may(user, outbound_policy.COMMENT_MANAGE, account):
+                raise PermissionDenied
+            outbound.comments_poll(account=account)
+        elif verb in ("elect", "unelect", "delete", "reply"):
+            comment = get_object_or_404(Comment, account=account, pk=post.get("comment"))
+            if verb == "delete":
+                outbound.comment_delete(actor=user, comment=comment)
+            elif verb == "reply":
+                _comment_reply(request, account, comment, post.get("text", ""))
+            else:
+                outbound.comment_elect(actor=user, comment=comment, elected=verb == "elect")
+        else:
+            raise Http404
+    except WeChatError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+def _comment_reply(request, account, comment, text: str) -> None:
+    user = request.user
+    conversation = Conversation.objects.filter(comment=comment).first()
+    if conversation is None:  # not yet in the inbox: file it now
+        services.conversation_receive_comments(
+            account=account, user_comment_ids=[comment.user_comment_id]
+        )
+        conversation = Conversation.objects.filter(comment=comment).first()
+    if conversation is None or not P.conversation_visible(user, conversation):
+        raise Http404
+    if P.speaks_for_office(user, conversation, P.REPLY_SEND):
+        services.reply_send(actor=user, conversation=conversation, text=text)
+    else:
+        services.reply_draft_submit(actor=user, conversation=conversation, text=text)
+        messages.info(request, _("Your reply waits for the office's approval in the inbox."))

@@ -46,15 +46,18 @@ def test_an_overdue_complaint_reaches_the_duty_leader_by_console_and_sms(
     assert Delivery.objects.filter(notification=note, channel=Channel.SMS).exists()
 
 
-def test_an_overdue_inquiry_reaches_the_duty_leader_on_the_console_only(
-    client, leaders, django_capture_on_commit_callbacks
-):
-    world = leaders
+@pytest.fixture
+def inquiry(client, leaders, django_capture_on_commit_callbacks) -> Conversation:
     conversation = _conversation(
-        client, world, django_capture_on_commit_callbacks, "请问明天去福州的高速开放吗？"
+        client, leaders, django_capture_on_commit_callbacks, "请问明天去福州的高速开放吗？"
     )
     conversation.category = Category.INQUIRY
     conversation.save()
+    return conversation
+
+
+def test_an_overdue_inquiry_reaches_the_duty_leader_on_the_console_only(leaders, inquiry):
+    world, conversation = leaders, inquiry
     services.conversations_escalate_overdue(
         now=conversation.first_response_due + timedelta(minutes=1)
     )
@@ -64,15 +67,8 @@ def test_an_overdue_inquiry_reaches_the_duty_leader_on_the_console_only(
     assert not Delivery.objects.filter(notification=note).exists()
 
 
-def test_the_office_leader_is_told_urgently_at_the_second_level(
-    client, leaders, django_capture_on_commit_callbacks
-):
-    world = leaders
-    conversation = _conversation(
-        client, world, django_capture_on_commit_callbacks, "请问明天去福州的高速开放吗？"
-    )
-    conversation.category = Category.INQUIRY
-    conversation.save()
+def test_the_office_leader_is_told_urgently_at_the_second_level(leaders, inquiry):
+    world, conversation = leaders, inquiry
     period = conf.deadline(Category.INQUIRY, "first_response")
     services.conversations_escalate_overdue(
         now=conversation.first_response_due + period + timedelta(minutes=1)

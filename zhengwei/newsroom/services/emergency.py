@@ -24,6 +24,7 @@ from zhengwei.lib.db import lock
 from zhengwei.lib.events import publish_on_commit
 from zhengwei.newsroom import policy as P
 from zhengwei.newsroom.images import clean_image
+from zhengwei.newsroom.live_cache import live_changed
 from zhengwei.newsroom.models import (
     Emergency,
     LiveEntry,
@@ -234,9 +235,9 @@ def emergency_end(*, actor: User, emergency: Emergency) -> Emergency:
             raise refuse(_("Switch the menu and auto-replies back first (the operator does it)."))
         emergency.ended_at, emergency.ended_by = timezone.now(), actor
         emergency.save(update_fields=["ended_at", "ended_by"])
-        LiveEvent.objects.filter(pk=(emergency.saved or {}).get("live_event")).update(
-            is_open=False, changed_at=timezone.now()
-        )
+        live_event = (emergency.saved or {}).get("live_event")
+        if live_event:
+            live_changed(live_event, is_open=False)
         audit(actor, "newsroom.emergency.end", emergency)
         publish_on_commit(
             "emergency.ended", emergency_id=emergency.pk, account_id=emergency.account_id
@@ -326,7 +327,7 @@ def live_entry_check(*, actor: User, entry: LiveEntry, approve: bool) -> LiveEnt
         entry.state = LiveEntryState.APPROVED if approve else LiveEntryState.REJECTED
         entry.checked_by, entry.checked_at = actor, now
         entry.save(update_fields=["state", "checked_by", "checked_at"])
-        LiveEvent.objects.filter(pk=entry.event_id).update(changed_at=now)
+        live_changed(entry.event_id, now=now)
         audit(
             actor,
             "newsroom.live.approve" if approve else "newsroom.live.reject",

@@ -47,6 +47,7 @@ from zhengwei.notify.services import notification_send
 from zhengwei.orgs.models import Role, RoleGrant, User
 from zhengwei.wechat.outbound.client import WeChatClient
 from zhengwei.wechat.outbound.errors import DuplicateMassSend, WeChatError, WeChatNetworkError
+from zhengwei.wechat.outbound.services import comment_thread_watch
 
 log = logging.getLogger("zhengwei.newsroom")
 LEASE = timedelta(minutes=5)
@@ -302,7 +303,12 @@ def push_publish_run(*, push: Push, actor: User | None = None, now=None) -> Push
                     ),
                 )
             result = client.publish_submit(push.draft_media_id)
-            _store(push, publish_id=str(result.get("publish_id", "")), submitted_at=now)
+            _store(
+                push,
+                publish_id=str(result.get("publish_id", "")),
+                msg_data_id=str(result.get("msg_data_id", "") or ""),
+                submitted_at=now,
+            )
             with transaction.atomic():
                 _store(push, error="", lease_until=None)
                 audit(actor or "system", "newsroom.push.submit", push, note=push.publish_id)
@@ -354,7 +360,23 @@ def _published(push: Push, actor, when: datetime, urls: dict[int, str]) -> None:
                     done_at=when
                 )
         audit(actor or "system", "newsroom.push.published", push, fields=["state", "published_at"])
+        _watch_comments(push)
         publish_on_commit("push.published", push_id=push.pk, account_id=push.account_id)
+
+
+def _watch_comments(push: Push) -> None:
+    """Readers' comments on every article of the push are polled from now on (WeChat pushes
+    no event for them); they reach the 互动 inbox and the comment moderation page."""
+    if not str(push.msg_data_id).isdigit():
+        return
+    for index, article in enumerate(push.articles.order_by("position", "pk")):
+        comment_thread_watch(
+            actor=None,
+            account=push.account,
+            msg_data_id=int(push.msg_data_id),
+            index=index,
+            title=article.title,
+        )
 
 
 def push_finish(

@@ -102,3 +102,21 @@ def test_the_inspector_ranks_the_accounts_and_follows_a_value_to_its_records(pag
     rows.first.locator("td a").nth(3).click()
     page.wait_for_selector("[data-testid=evidence-rows]")
     screenshot(page, "performance-evidence")
+
+
+def test_the_office_keeps_the_filing_and_compares_a_change_of_model(page, demo):
+    from zhengwei.orgs.models import WeChatAccount
+
+    main = WeChatAccount.objects.get(name="福建防汛")
+    coast = WeChatAccount.objects.get(name="福建山洪预警")
+    sign_in(page, "reviewer", DEMO_PASSWORD)
+    page.goto(f"{reverse('performance:records')}?account={main.pk}")
+    assert "FJ-ZWXMT-2019-0007" in page.locator("[data-testid=filing-list]").inner_text()
+    assert page.locator("[data-testid=reprint-list] tbody tr").count() == 3
+    screenshot(page, "performance-records")
+
+    page.goto(f"{reverse('performance:model_change')}?account={coast.pk}")
+    assert "独立运作" in page.locator("[data-testid=model-changes]").inner_text()
+    page.wait_for_function("() => window.zwPerf && window.zwPerf.drawn >= 8")
+    assert page.locator("[data-testid=chart-msg_first_response_time] svg").count() == 1
+    screenshot(page, "performance-model-change")

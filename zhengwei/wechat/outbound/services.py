@@ -418,13 +418,25 @@ def _thread_watch(account: WeChatAccount, msg_data_id: int, index: int, title: s
 
 
 def comment_thread_watch(
-    *, actor: User, account: WeChatAccount, msg_data_id: int, index: int = 0, title: str = ""
+    *,
+    actor: User | None,
+    account: WeChatAccount,
+    msg_data_id: int,
+    index: int = 0,
+    title: str = "",
 ) -> CommentThread:
-    """Start polling an article's comments (e.g. one published through freepublish)."""
-    require(actor, policy.COMMENT_MANAGE, account)
+    """Start polling an article's comments (e.g. one published through freepublish).
+    ``actor`` None: the system (the newsroom, as soon as one of its pushes is published)."""
+    if actor is not None:
+        require(actor, policy.COMMENT_MANAGE, account)
     with transaction.atomic():
         thread = _thread_watch(account, msg_data_id, index, title)
-        audit_record(actor=actor, action="comment_thread.watch", obj=thread)
+        audit_record(
+            actor=actor,
+            action="comment_thread.watch",
+            obj=thread,
+            actor_name="" if actor else SYSTEM,
+        )
     return thread
 
 
