@@ -93,12 +93,13 @@ MIDDLEWARE = [
     # CSP with a per-request nonce, Permissions-Policy, no-store on dynamic pages.
     "zhengwei.lib.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # The office language by default, whatever the browser asks; the language switch overrides it.
-    "zhengwei.lib.locale.OfficeLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # The office language by default, whatever the browser asks; a person's own choice (their
+    # profile once signed in, the language switch before) overrides it. After authentication.
+    "zhengwei.lib.locale.OfficeLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Level 3: the roles of SECURITY_OTP_ROLES reach the console only with a second factor.
     "zhengwei.access.middleware.RequireSecondFactorMiddleware",
@@ -471,7 +472,7 @@ PUBLIC_URL = env_str("PUBLIC_URL", f"http://localhost:{env_int('PORT', 8000, min
 # A citizen's location, photos, voice and text this close together build one chat report draft.
 REPORT_CHAT_WINDOW_MINUTES = env_int("REPORT_CHAT_WINDOW_MINUTES", 30, minimum=1)
 # CLICK keys of the 「我报灾情」 menu button that start a draft and answer with instructions.
-REPORT_CHAT_MENU_KEYS = env_list("REPORT_CHAT_MENU_KEYS", ["REPORT", "SIM_REPORT_GUIDE"])
+REPORT_CHAT_MENU_KEYS = env_list("REPORT_CHAT_MENU_KEYS", ["REPORT"])
 # A "1".."5" in chat counts as the rating asked for after resolution for this long.
 REPORT_RATING_WINDOW_HOURS = env_int("REPORT_RATING_WINDOW_HOURS", 48, minimum=1)
 # A reporter's 不满意 (in chat or on the status page) reopens and escalates the report this long
@@ -567,12 +568,33 @@ if env_str("SCHEDULED_COMMANDS"):
 # Performance (绩效考核): an amber warning this many days without a post (the veto is at 14).
 PERFORMANCE_AMBER_DAYS = env_int("PERFORMANCE_AMBER_DAYS", 7, minimum=1)
 
+# The console shows LOG_CONSOLE_LEVEL and above; LOG_FILE (if set) keeps everything from LOG_LEVEL.
+# ./run starts its workers with WARNING on the console and their INFO in var/log/ (issue #7: the
+# banner was buried under the scheduler's and the worker's INFO lines).
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+LOG_CONSOLE_LEVEL = env_str("LOG_CONSOLE_LEVEL", "DEBUG").upper()
+LOG_FILE = env_str("LOG_FILE", "")
+_log_handlers = {
+    "console": {
+        "class": "logging.StreamHandler",
+        "formatter": "plain",
+        "level": LOG_CONSOLE_LEVEL,
+    },
+}
+if LOG_FILE:
+    Path(LOG_FILE).parent.mkdir(parents=True, exist_ok=True)
+    # Watched: logrotate may move the file; the handler reopens it.
+    _log_handlers["file"] = {
+        "class": "logging.handlers.WatchedFileHandler",
+        "formatter": "plain",
+        "filename": LOG_FILE,
+    }
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "handlers": _log_handlers,
+    "root": {"handlers": list(_log_handlers), "level": LOG_LEVEL},
     "loggers": {
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},

@@ -7,6 +7,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, login, update_session_auth_
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -19,7 +20,7 @@ from zhengwei.access import services
 from zhengwei.access.forms import OTPForm, SignInForm
 from zhengwei.audit.services import audit_record
 from zhengwei.orgs.models import User
-from zhengwei.orgs.services import user_set_password
+from zhengwei.orgs.services import user_set_language, user_set_password
 
 _PENDING = "zw_otp_pending"
 _PENDING_TRIES = "zw_otp_tries"
@@ -139,6 +140,23 @@ def security(request):
                 messages.success(request, _("Two-factor sign-in is on."))
                 return redirect("access:security")
             otp_form.add_error("token", _("The code is wrong or has expired."))
+        if "language" in request.POST:
+            # Kept in the profile (every device they sign in on) and in the cookie (the sign-in
+            # page after they sign out).
+            language = request.POST["language"]
+            try:
+                user_set_language(actor=user, user=user, language=language)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+                return redirect("access:security")
+            response = redirect("access:security")
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language or settings.LANGUAGE_CODE,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite="Lax",
+            )
+            return response
         if "remove_otp" in request.POST:
             services.otp_device_remove(user=user)
             messages.success(request, _("Two-factor sign-in is off."))

@@ -102,6 +102,7 @@ ACTION_LABELS: dict[str, Any] = {
     "user.deactivate": pgettext_lazy("audit", "Deactivated a person"),
     "user.reactivate": pgettext_lazy("audit", "Reactivated a person"),
     "user.set_password": pgettext_lazy("audit", "Set a person's password"),
+    "user.set_language": pgettext_lazy("audit", "Chose their interface language"),
     "user.update": pgettext_lazy("audit", "Changed a person"),
     "wechat.keyword.create": pgettext_lazy("audit", "Created a keyword reply"),
     "wechat.keyword.delete": pgettext_lazy("audit", "Deleted a keyword reply"),
@@ -233,3 +234,16 @@ def field_label(object_type: str, field: str) -> str:
         return str(model._meta.get_field(field).verbose_name)
     except FieldDoesNotExist:
         return field
+
+
+def value_label(object_type: str, field: str, value: Any) -> Any:
+    """A recorded value as people read it: a field's choice label (已接收, not ``received``);
+    anything else unchanged. The recorded value itself stays in the entry's JSON."""
+    model = _model(object_type) if object_type else None
+    if model is None or not isinstance(value, str):
+        return value
+    try:
+        choices = dict(model._meta.get_field(field).flatchoices or ())
+    except (FieldDoesNotExist, AttributeError):
+        return value
+    return str(choices[value]) if value in choices else value

@@ -157,6 +157,7 @@ class AccountForm(BootstrapMixin, forms.ModelForm):
         self.fields["contractor"].queryset = contractor_choices or Organisation.objects.none()
         self.fields["contractor"].empty_label = _("— none (independent operation) —")
         self.fields["original_id"].widget.attrs["placeholder"] = "gh_0123456789ab"
+        self.fields["original_id"].widget.attrs["data-code"] = ""  # an example id, to copy
         self.fields["app_id"].widget.attrs["placeholder"] = "wx0123456789abcdef"
         if self.editing:
             if self.instance.encoding_aes_key:

@@ -1,7 +1,7 @@
 """Settings of citizen interaction, read at call time (tests change them) with their defaults.
 
 REPORT_CHAT_WINDOW_MINUTES   messages of one citizen this close together build one chat draft (30)
-REPORT_CHAT_MENU_KEYS        CLICK keys of the 「我报灾情」 menu button (REPORT, SIM_REPORT_GUIDE)
+REPORT_CHAT_MENU_KEYS        CLICK keys of the 「我报灾情」 menu button (REPORT, the demo menu's key)
 REPORT_RATING_WINDOW_HOURS   how long a "1".."5" reply counts as the rating asked for (48)
 INTERACTION_DEADLINES        JSON merged over DEFAULT_DEADLINES, minutes per category:
                              '{"complaint": {"first_response": 60}}'

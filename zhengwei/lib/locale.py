@@ -1,6 +1,7 @@
 """The office's language is the default (LANGUAGE_CODE, zh-hans); a browser's Accept-Language
-does not override it. A person who chooses another language (the language switch, which sets the
-language cookie) gets it."""
+does not override it. A signed-in person's own choice (``User.language``, saved on 我的安全设置)
+comes first, on every device they sign in on; before sign-in, the language switch (the language
+cookie) decides. Placed after the authentication middleware, so ``request.user`` is known."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ from django.utils import translation
 
 class OfficeLocaleMiddleware(LocaleMiddleware):
     def process_request(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         supported = {code for code, _name in settings.LANGUAGES}
+        user = getattr(request, "user", None)
+        chosen = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+        if chosen not in supported:
+            chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()

@@ -97,6 +97,8 @@ class User(AbstractUser):
     display_name = models.CharField(_("name"), max_length=60, blank=True)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     title = models.CharField(_("job title"), max_length=60, blank=True)
+    # A code of settings.LANGUAGES; empty: the office's language (LANGUAGE_CODE).
+    language = models.CharField(_("interface language"), max_length=10, blank=True)
 
     class Meta:
         ordering = ["organisation__name", "username"]

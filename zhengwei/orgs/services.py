@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from zhengwei.access.policy import Action, forget, require
+from zhengwei.access.policy import Action, denied, forget, require
 from zhengwei.audit.services import audit_record, diff, snapshot
 from zhengwei.lib.events import publish_on_commit
 from zhengwei.orgs.models import (
@@ -249,6 +250,29 @@ def user_set_password(*, actor: User, user: User, password: str) -> User:
     user.set_password(password)
     user.save(update_fields=["password"])
     audit_record(actor=actor, action="user.set_password", obj=user)
+    return user
+
+
+@transaction.atomic
+def user_set_language(*, actor: User, user: User, language: str) -> User:
+    """The interface language a person chose for themselves ("" for the office's language);
+    activated on every request once they are signed in (zhengwei/lib/locale.py)."""
+    if actor.pk != user.pk:
+        raise denied()
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Choose one of the languages offered."))
+    if user.language == language:
+        return user
+    before = user.language
+    user.language = language
+    user.save(update_fields=["language"])
+    audit_record(
+        actor=actor,
+        action="user.set_language",
+        obj=user,
+        before={"language": before},
+        after={"language": language},
+    )
     return user
 
 

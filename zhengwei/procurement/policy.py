@@ -8,8 +8,13 @@ purchase belongs to one account; a contractor additionally sees only purchases i
 
 from __future__ import annotations
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 from zhengwei.access.policy import decided, may, register
+from zhengwei.audit.labels import register_actions
 from zhengwei.orgs.models import OrgKind, Role, User
+from zhengwei.procurement.models import Step
 
 PROCUREMENT_VIEW = "procurement.view"
 PROCUREMENT_MANAGE = "procurement.manage"
@@ -68,3 +73,30 @@ def may_on_purchase(user, action: str, purchase) -> bool:
     if action == PROCUREMENT_EVALUATE:
         return seated(user, purchase)
     return True
+
+
+# What people read in the audit log and "my recent activity" instead of the codes.
+register_actions(
+    {
+        "procurement.acceptance": _("Recorded a monthly acceptance"),
+        "procurement.bid.record": _("Recorded a bid"),
+        "procurement.cancel": _("Cancelled a purchase"),
+        "procurement.catalogue.add": _("Added a catalogue item"),
+        "procurement.contract.published_on": _("Recorded the contract's publication"),
+        "procurement.contract.filed_on": _("Recorded the contract's filing"),
+        "procurement.evaluator.declare": _("Declared no conflict of interest as an evaluator"),
+        "procurement.evaluator.seat": _("Seated an evaluator"),
+        "procurement.evidence.add": _("Added a supplier's evidence"),
+        "procurement.payment": _("Recorded a payment"),
+        "procurement.qualification.first": _("Signed a qualification check (first signer)"),
+        "procurement.qualification.second": _("Signed a qualification check (second signer)"),
+        "procurement.score": _("Scored a bid"),
+        "procurement.supplement.add": _("Added a supplementary agreement"),
+        "procurement.supplier.create": _("Registered a supplier"),
+        "procurement.threshold.add": _("Added a threshold rule"),
+        **{
+            f"procurement.step.{value}": format_lazy(_("Completed the purchase step “{}”"), label)
+            for value, label in Step.choices
+        },
+    }
+)

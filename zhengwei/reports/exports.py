@@ -252,5 +252,5 @@ def initial_report_xlsx(user, summary: dict[str, Any], account_name: str) -> byt
     ws.freeze_panes = "A5"
     out = io.BytesIO()
     wb.save(out)
-    _audit(user, "initial_report_xlsx", t["total"], False)
+    _audit(user, _("initial disaster report (Excel)"), t["total"], False)
     return out.getvalue()

@@ -25,10 +25,12 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from PIL import Image, UnidentifiedImageError
 
 # --- The patterns -------------------------------------------------------------------------------
 
@@ -145,7 +147,7 @@ def _typhoon(c: CrawlContext) -> list[Kwargs]:
 
 
 def _briefing(c: CrawlContext) -> list[Kwargs]:
-    """A small briefing of the test account (no data: the text says so; one QR chart)."""
+    """A small briefing of the test account (no data: the text says so; one chart)."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -163,8 +165,25 @@ def _briefing(c: CrawlContext) -> list[Kwargs]:
             body_html="<p>—</p>",
             created_at=end,
         )
-        BriefingChart.objects.create(briefing=briefing, kind="qr", title="QR", png=b"\x89PNG")
+        BriefingChart.objects.create(briefing=briefing, kind="qr", title="QR", png=_png())
     return [{"pk": briefing.pk}]
+
+
+def _briefing_charts(c: CrawlContext) -> list[Kwargs]:
+    from zhengwei.hydro.models import BriefingChart
+
+    pk = _briefing(c)[0]["pk"]
+    return [
+        {"pk": pk, "kind": k}
+        for k in BriefingChart.objects.filter(briefing_id=pk).values_list("kind", flat=True)
+    ]
+
+
+def _png() -> bytes:
+    """A real (tiny, black and white) image: the crawl decodes every image it is served."""
+    out = io.BytesIO()
+    Image.new("L", (16, 16), 255).save(out, "PNG")
+    return out.getvalue()
 
 
 def _import_run(c: CrawlContext) -> list[Kwargs]:
@@ -332,6 +351,7 @@ url_params: dict[str, UrlParams] = {
     "hydro:import_rejects": _import_run,
     "hydro:briefing": _briefing,
     "hydro:briefing_offer": _briefing,
+    "hydro:briefing_chart": _briefing_charts,
     # procurement (a purchase through every step; act is POST only, the crawl's GET gets 405)
     "procurement:detail": lambda c: {"pk": _purchase(c).purchase.pk},
     "procurement:act": lambda c: {"pk": _purchase(c).purchase.pk, "action": "review"},
@@ -364,8 +384,6 @@ url_params: dict[str, UrlParams] = {
 }
 
 NOT_CRAWLED: dict[str, str] = {
-    "hydro:briefing_chart": "charts rendered from station data (no citizen's data; the crawl "
-    "counts every image as a photo); access is tested in hydro/tests/test_briefing.py",
     "wechat_inbound:callback": "WeChat's servers only: every request must be signed "
     "(wechat/inbound/tests cover it); a GET without a signature is refused",
     "admin:*": "Django's admin: staff superusers only, and only the audit trail is registered "
@@ -448,15 +466,32 @@ class Visit:
     content_type: str
     text: str
     via: str = ""
+    image: bytes = b""  # the body of an image (text is "" then)
+
+
+def shows_photo(visit: Visit, colour: tuple[int, int, int], *, tolerance: int = 24) -> bool:
+    """Whether an image the crawl was served is the seeded citizen's photo: that photo is one
+    colour nobody's chart or QR code uses, and the photo views re-encode and scale it (so the
+    bytes differ) but keep its colour. An image is told by what it shows, not by its URL, so a
+    new page serving citizens' photos is caught and charts and codes are not mistaken for one."""
+    if not visit.image:
+        return False
+    try:
+        with Image.open(io.BytesIO(visit.image)) as img:
+            data = img.convert("RGB").resize((16, 16)).tobytes()
+    except (UnidentifiedImageError, OSError, ValueError):
+        return False
+    pixels = [data[i : i + 3] for i in range(0, len(data), 3)]
+    near = sum(
+        1 for px in pixels if all(abs(a - b) <= tolerance for a, b in zip(px, colour, strict=True))
+    )
+    return near >= len(pixels) // 2
 
 
 def response_text(response) -> str:
     """What a person could read in the response: HTML/JSON/CSV as text, the text inside an
     .xlsx, nothing for images (checked by content type)."""
-    if getattr(response, "streaming", False):
-        body = b"".join(response.streaming_content)
-    else:
-        body = response.content
+    body = _body(response)
     ctype = response.get("Content-Type", "")
     if "spreadsheetml" in ctype or body[:2] == b"PK":
         try:
@@ -469,6 +504,15 @@ def response_text(response) -> str:
     if ctype.startswith("image/"):
         return ""
     return body.decode("utf-8", "replace")
+
+
+def _body(response) -> bytes:
+    if not getattr(response, "streaming", False):
+        return response.content
+    # A streamed body can be read once: keep it for the second caller.
+    if not hasattr(response, "crawl_body"):
+        response.crawl_body = b"".join(response.streaming_content)
+    return response.crawl_body
 
 
 def links_in(text: str, base: str) -> list[str]:
@@ -498,9 +542,9 @@ def crawl(client, persona: str, urls: Iterable[str], *, follow: int = 150) -> li
         seen.add(url)
         response = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
         text = response_text(response)
-        visits.append(
-            Visit(persona, url, response.status_code, response.get("Content-Type", ""), text, via)
-        )
+        ctype = response.get("Content-Type", "")
+        image = _body(response) if ctype.startswith("image/") else b""
+        visits.append(Visit(persona, url, response.status_code, ctype, text, via, image))
         if via or response.status_code != 200 or "html" not in visits[-1].content_type:
             continue
         for link in links_in(text, url):
@@ -508,3 +552,91 @@ def crawl(client, persona: str, urls: Iterable[str], *, follow: int = 150) -> li
                 extra += 1
                 queue.append((link, url))
     return visits
+
+
+# --- Raw codes shown to people ------------------------------------------------------------------
+
+# Elements whose text is meant to be a code (the auditor's code column, an original id, an
+# example to copy) are marked so: <code>, <kbd>, <pre>, or any element with ``data-code``.
+_CODE_TAGS = {"code", "kbd", "pre", "samp", "script", "style", "template", "textarea"}
+_VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
+_SHOWN_ATTRS = ("title", "placeholder", "alt", "aria-label")
+
+# A code is snake_case (in_progress, SIM_REPORT_GUIDE) or dotted snake (report.escalated,
+# auth.sign_in); tokens inside web addresses, e-mail addresses, file names and {placeholders}
+# (what an editor types into a template) are not codes.
+_SNAKE = re.compile(r"(?<![\w./@:{-])([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+)(?![\w/@}-]|\.\w)")
+_DOTTED = re.compile(r"(?<![\w./@:-])([a-z][a-z_]*(?:\.[a-z][a-z_]*)+)(?![\w/@(-])")
+_NOT_CODE_SUFFIX = re.compile(
+    r"\.(com|cn|org|net|gov|edu|io|json|jsonl|csv|xlsx|pdf|docx|png|jpe?g|html?|txt|md|py|mo|po|"
+    r"lock|sqlite3|zip|xml|geojson)$"
+)
+
+
+class _Visible(HTMLParser):
+    """The text a person reads on a page: element text and the attributes shown on hover or in
+    an empty field, without scripts, styles and what is marked as a code."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[bool] = []  # per open element: inside a code?
+        self.parts: list[str] = []
+
+    def _in_code(self) -> bool:
+        return bool(self.stack) and self.stack[-1]
+
+    def handle_starttag(self, tag, attrs) -> None:
+        code = self._in_code() or tag in _CODE_TAGS or any(k == "data-code" for k, _ in attrs)
+        if not code:
+            self.parts.extend(v for k, v in attrs if k in _SHOWN_ATTRS and v)
+        if tag not in _VOID:
+            self.stack.append(code)
+
+    def handle_startendtag(self, tag, attrs) -> None:
+        if not self._in_code():
+            self.parts.extend(v for k, v in attrs if k in _SHOWN_ATTRS and v)
+
+    def handle_endtag(self, tag) -> None:
+        if tag not in _VOID and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data) -> None:
+        if not self._in_code():
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = _Visible()
+    parser.feed(html)
+    parser.close()
+    return "\n".join(parser.parts)
+
+
+def raw_codes(html: str, *, codes: Iterable[str] = (), terms: Iterable[str] = ()) -> list[str]:
+    """The internal codes a person would read on an HTML page: snake_case and dotted identifiers
+    (TextChoices values such as ``in_progress``, event and action names such as
+    ``report.escalated``, menu keys such as ``SIM_REPORT_GUIDE``) and any of ``codes`` (single-word
+    values and keys) standing alone. People see labels; a code meant to be read (the auditor's
+    second column) is marked ``<code>`` or ``data-code``. ``terms`` are words people type or
+    configure themselves (sign-in names, setting names): never reported."""
+    text = visible_text(html)
+    found = [m for m in _SNAKE.findall(text)]
+    found += [m for m in _DOTTED.findall(text) if not _NOT_CODE_SUFFIX.search(m)]
+    for code in codes:
+        if re.search(rf"(?<![\w./@:{{-]){re.escape(code)}(?![\w/@}}-])", text):
+            found.append(code)
+    return sorted(set(found) - set(terms))

@@ -24,6 +24,12 @@ def _text(value) -> str:
     return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
 
 
+def _value(entry, key: str, values: dict) -> str | None:
+    if key not in values:
+        return None
+    return _text(labels.value_label(entry.object_type, key, values[key]))
+
+
 @register.filter
 def audit_changes(entry) -> dict:
     """One row per key, its value before and after (either may be missing); at most MAX_ROWS."""
@@ -34,8 +40,8 @@ def audit_changes(entry) -> dict:
         rows.append(
             {
                 "key": labels.field_label(entry.object_type, key),
-                "before": _text(before[key]) if key in before else None,
-                "after": _text(after[key]) if key in after else None,
+                "before": _value(entry, key, before),
+                "after": _value(entry, key, after),
             }
         )
     for label, value in (("before", entry.before), ("after", entry.after)):

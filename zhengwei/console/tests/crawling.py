@@ -23,6 +23,8 @@ CHAT_OPENID = "oPrivacyMarkerChat00000002"
 LAT, LNG = 26.081234, 119.296789
 # Exact coordinates: the first four decimals (about ten metres) already find a house.
 LAT_MARK, LNG_MARK = "26.0812", "119.2967"
+# The seeded photo is this one colour: the crawl knows it by what it shows (crawl.shows_photo).
+PHOTO_COLOUR = (214, 31, 168)
 TEXT = f"家里进水了，我叫{NAME}，电话{PHONE}，身份证{ID_NUMBER}，请尽快来人"
 
 # Never shown to anyone by a GET: full numbers only through an audited reveal (a POST).
@@ -66,12 +68,17 @@ def seed(world, client, capture) -> crawl.CrawlContext:
         lng=LNG,
         phone=PHONE,
         name=NAME,
-        photos=[SimpleUploadedFile("p.jpg", jpeg(), content_type="image/jpeg")],
+        photos=[
+            SimpleUploadedFile(
+                "p.jpg", jpeg(size=(640, 480), color=PHOTO_COLOUR), content_type="image/jpeg"
+            )
+        ],
     )
     officer = world["duty_officer"]
     reports.report_triage(actor=officer, report=report, priority="P1")
     reports.report_dispatch(actor=officer, report=report, unit=world.unit)
     Phone(client, world.account, capture, openid=CHAT_OPENID).text(f"咨询一下，{TEXT}")
+
     conversation = Conversation.objects.filter(account=world.account, openid=CHAT_OPENID).first()
     assert conversation is not None
     client.logout()
