@@ -149,3 +149,29 @@ def messages_received(
         .annotate(n=Count("pk"))
     )
     return {row["conversation__account_id"]: row["n"] for row in rows}
+
+
+def conversations_behind(
+    *, account_id: int, t0: datetime, t1: datetime, overdue_days: int | None = None
+) -> Any:
+    """The conversations behind a message indicator, timing fields only (no citizen's text or
+    openid), for the performance evidence pages: received in [t0, t1), or, with
+    ``overdue_days``, still unanswered and older than that many days before ``t1``."""
+    qs = Conversation.objects.filter(account_id=account_id)
+    if overdue_days is None:
+        qs = qs.filter(created_at__gte=t0, created_at__lt=t1)
+    else:
+        qs = qs.filter(
+            state__in=[ConversationState.NEW, ConversationState.OPEN],
+            first_response_at__isnull=True,
+            created_at__lt=t1 - timedelta(days=overdue_days),
+        )
+    return qs.only(
+        "pk",
+        "created_at",
+        "category",
+        "first_response_at",
+        "resolved_at",
+        "resolution_due",
+        "escalated_at",
+    ).order_by("created_at")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from zhengwei.access.policy import accounts_for, require
 from zhengwei.audit.selectors import field_history
-from zhengwei.interactions.models import Conversation
+from zhengwei.interactions.aggregates import conversations_behind
 from zhengwei.lib import indicators
 from zhengwei.newsroom.selectors import reprints_published
 from zhengwei.orgs.models import OperationModel, WeChatAccount
@@ -32,7 +32,7 @@ from zhengwei.performance.models import (
     ScorecardItem,
     VetoAlert,
 )
-from zhengwei.reports.models import Report
+from zhengwei.reports.aggregates import reports_behind
 from zhengwei.wechat.outbound import aggregates as stats
 
 # What the overview shows for each account, in this order.
@@ -304,14 +304,12 @@ def evidence(
             _("A link failing on 3 daily checks in a row counts as broken."),
         )
     if code.startswith("msg_") or code in ("office_escalation_latency", "interaction_channel_ok"):
-        qs = Conversation.objects.filter(account=account, created_at__gte=t0, created_at__lt=t1)
         if code == "msg_overdue_90d":
-            qs = Conversation.objects.filter(
-                account=account,
-                state__in=["new", "open"],
-                first_response_at__isnull=True,
-                created_at__lt=min(t1, now) - timedelta(days=90),
+            qs = conversations_behind(
+                account_id=account.pk, t0=t0, t1=min(t1, now), overdue_days=90
             )
+        else:
+            qs = conversations_behind(account_id=account.pk, t0=t0, t1=t1)
         return Evidence(
             _("Messages and comments"),
             [
@@ -333,12 +331,12 @@ def evidence(
                     fmt(c.resolution_due),
                     _hours(c.created_at, c.escalated_at),
                 ]
-                for c in qs.order_by("created_at")[:limit]
+                for c in qs[:limit]
             ],
             _("Times in hours from the citizen's message. The texts are in the inbox."),
         )
     if code.startswith("report_"):
-        qs = Report.objects.filter(account=account, created_at__gte=t0, created_at__lt=t1)
+        qs = reports_behind(account_id=account.pk, t0=t0, t1=t1)
         return Evidence(
             _("Disaster reports"),
             [
@@ -360,7 +358,7 @@ def evidence(
                     fmt(r.due_at),
                     fmt(r.resolved_at),
                 ]
-                for r in qs.order_by("created_at")[:limit]
+                for r in qs[:limit]
             ],
         )
     if code in ("follower_net_growth", "reads"):

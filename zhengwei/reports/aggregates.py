@@ -134,3 +134,13 @@ def received_at(report_id: int) -> datetime | None:
 def report_evidence_filter(*, start: datetime, end: datetime) -> str:
     """The query string of the report list that shows the reports behind these figures."""
     return f"?start={start.date().isoformat()}&end={end.date().isoformat()}&state="
+
+
+def reports_behind(*, account_id: int, t0: datetime, t1: datetime) -> Any:
+    """The reports behind a report indicator, received in [t0, t1): ticket, state and times
+    only (no reporter's data), for the performance evidence pages."""
+    return (
+        Report.objects.filter(account_id=account_id, created_at__gte=t0, created_at__lt=t1)
+        .only("pk", "ticket", "submitted_at", "state", "first_ack_at", "due_at", "resolved_at")
+        .order_by("created_at")
+    )
