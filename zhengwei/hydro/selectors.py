@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Max, Q, Sum
+from django.db.models import Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from zhengwei.hydro.models import (
@@ -34,8 +34,15 @@ LATEST_WITHIN = timedelta(hours=6)
 def data_time() -> datetime | None:
     """The newest observation time held (the live pages' "now": a stale feed shows its age
     instead of empty pages)."""
+    # Max(tm) over a whole observation table is a scan of millions of rows (the BRIN index on
+    # time cannot answer it: 10 s at province scale); each station's newest row is one probe of
+    # the (station, tm) primary key, a few thousand probes in all.
     times = [
-        model.objects.aggregate(t=Max("tm"))["t"]
+        Station.objects.annotate(
+            t=Subquery(
+                model.objects.filter(station=OuterRef("pk")).order_by("-tm").values("tm")[:1]
+            )
+        ).aggregate(newest=Max("t"))["newest"]
         for model in (RainObservation, RiverObservation, ReservoirObservation)
     ]
     times = [t for t in times if t is not None]
