@@ -114,7 +114,7 @@ def test_an_unacknowledged_p0_report_reaches_the_duty_leaders_open_console_and_p
     # The delivery log says so too.
     page.goto("/notifications/deliveries/")
     log = page.locator("main").inner_text()
-    assert report.ticket in log and "已发出" in log
+    assert report.ticket in log and "已发送" in log
     screenshot(page, "notify-deliveries")
 
     # At twice the deadline it reaches the office leader, who has no console open.

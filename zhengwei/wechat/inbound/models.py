@@ -264,7 +264,8 @@ class ContentChange(models.Model):
         indexes = [models.Index(fields=["account", "state"], name="wx_change_state")]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.kind} {self.op} {self.state}"
+        # Shown to people (audit object names, the home page's recent activity): labels, not codes.
+        return f"#{self.pk} {self.get_kind_display()} {self.get_op_display()} {self.get_state_display()}"
 
     @property
     def summary(self) -> str:
