@@ -10,6 +10,8 @@
 - ``parse_instant(raw)`` reads a date or date-time from a query parameter; anything that is not
   one (``2026-13-45`` included, on which Django's parsers raise rather than answer None, and
   years at the edge of the calendar where a window's arithmetic overflows) is a ``ValueError``.
+  ``parse_moment(raw)`` and ``parse_day(raw)`` are the forgiving forms for staff forms and
+  filters: anything that is not a date is ``None`` (the page says so), never a 500.
 - ``has_nul(value)`` tells whether a text holds a NUL, which PostgreSQL's text columns cannot
   store (``DataError``): callers refuse such input with a 400 instead of failing on save.
 """
@@ -17,7 +19,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.utils import timezone
@@ -54,3 +56,17 @@ def parse_instant(raw: str) -> datetime:
     if value is None or not 2 <= value.year <= 9998:
         raise ValueError(f"not a date: {raw[:40]!r}")
     return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def parse_moment(raw: str | None) -> datetime | None:
+    try:
+        return parse_instant(raw or "")
+    except ValueError:
+        return None
+
+
+def parse_day(raw: str | None) -> date | None:
+    try:
+        return parse_date(raw or "")
+    except ValueError:
+        return None

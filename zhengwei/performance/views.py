@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,13 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhengwei.access.policy import account_for, may
 from zhengwei.lib import indicators
 from zhengwei.lib.errors import error_messages
+from zhengwei.lib.text import parse_day, parse_moment
 from zhengwei.performance import annual, documents, measures, selectors, services
 from zhengwei.performance import dashboard as charts
 from zhengwei.performance import policy as P
@@ -44,7 +44,7 @@ def _attempt(request, act) -> bool:
 
 def _month(raw: str | None) -> tuple[date, date]:
     today = timezone.localdate()
-    day = parse_date(f"{raw}-01") if raw else None
+    day = parse_day(f"{raw}-01") if raw else None
     return services.period_bounds(PeriodKind.MONTH, day or today)
 
 
@@ -74,7 +74,7 @@ def scorecards(request):
     )
     if request.method == "POST":
         period = request.POST.get("period", PeriodKind.MONTH)
-        day = parse_date(f"{request.POST.get('month', '')}-01")
+        day = parse_day(f"{request.POST.get('month', '')}-01")
         if day is None or period not in PeriodKind.values:
             messages.error(request, _("Choose a period and a month such as 2026-11."))
         else:
@@ -166,8 +166,8 @@ def scorecard_sign(request, pk: int):
 def evidence(request):
     account = account_for(request.user, P.PERFORMANCE_VIEW, request.GET.get("account"))
     code = request.GET.get("code", "")
-    start = parse_date(request.GET.get("start") or "")
-    end = parse_date(request.GET.get("end") or "")
+    start = parse_day(request.GET.get("start") or "")
+    end = parse_day(request.GET.get("end") or "")
     if start is None or end is None or end <= start:
         start, end = _month(None)
     try:
@@ -197,15 +197,10 @@ def incidents(request):
         request.user, P.INCIDENT_RECORD, request.GET.get("account") or request.POST.get("account")
     )
     if request.method == "POST":
-        raw = request.POST.get("occurred_at", "")
-        occurred = parse_datetime(raw) or (
-            datetime.combine(parse_date(raw), datetime.min.time()) if parse_date(raw) else None
-        )
+        occurred = parse_moment(request.POST.get("occurred_at"))
         if occurred is None:
             messages.error(request, _("Dates look like 2026-11-26 or 2026-11-26T08:00."))
         else:
-            if timezone.is_naive(occurred):
-                occurred = timezone.make_aware(occurred)
             _attempt(
                 request,
                 lambda: services.incident_record(
@@ -229,17 +224,6 @@ def incidents(request):
     )
 
 
-def _when(raw: str) -> datetime | None:
-    """A date-time (or a date: its midnight) from a form, in the installation's zone."""
-    raw = raw or ""
-    when = parse_datetime(raw) or (
-        datetime.combine(parse_date(raw), datetime.min.time()) if parse_date(raw) else None
-    )
-    if when is not None and timezone.is_naive(when):
-        when = timezone.make_aware(when)
-    return when
-
-
 @login_required
 def records(request):
     """The office's records behind two indicators: articles a superior designated for reprinting
@@ -252,7 +236,7 @@ def records(request):
         form = post.get("form")
         bad_date = _("Dates look like 2026-11-26 or 2026-11-26T08:00.")
         if form == "reprint":
-            when = _when(post.get("designated_at"))
+            when = parse_moment(post.get("designated_at"))
             if when is None:
                 messages.error(request, bad_date)
             else:
@@ -269,7 +253,7 @@ def records(request):
                 )
         elif form == "reprinted":
             item = selectors.reprint_get(user=request.user, account=account, pk=post.get("request"))
-            when = _when(post.get("reprinted_at"))
+            when = parse_moment(post.get("reprinted_at"))
             if when is None:
                 messages.error(request, bad_date)
             else:
@@ -283,9 +267,9 @@ def records(request):
                     ),
                 )
         elif form == "filing":
-            filed_on = parse_date(post.get("filed_on", ""))
+            filed_on = parse_day(post.get("filed_on", ""))
             closing = post.get("closing_on", "")
-            closing_on = parse_date(closing) if closing else None
+            closing_on = parse_day(closing) if closing else None
             if filed_on is None or (closing and closing_on is None):
                 messages.error(request, bad_date)
             else:
@@ -376,7 +360,7 @@ def model_change(request):
     changes = selectors.model_changes(user=request.user, account=account)
     raw_months = request.GET.get("months", "3")
     months = int(raw_months) if raw_months in ("1", "3", "6") else 3
-    on = parse_date(request.GET.get("on") or "")
+    on = parse_day(request.GET.get("on") or "")
     if on is None and changes:
         on = changes[-1].day
     data = charts.before_after(account, on, months=months) if on else None
