@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -29,6 +28,7 @@ from zhengwei.hydro.models import (
 from zhengwei.hydro.selectors import ROW_KINDS
 from zhengwei.hydro.services import briefings, imports
 from zhengwei.lib.errors import error_messages
+from zhengwei.lib.text import parse_moment
 from zhengwei.newsroom.policy import ARTICLE_WRITE as NEWSROOM_WRITE
 
 # Live data changes with each import (every few minutes): phones and proxies may keep it a minute.
@@ -158,13 +158,6 @@ def _briefing(request, pk: int) -> Briefing:
     return briefing
 
 
-def _when(raw: str | None):
-    value = parse_datetime(raw or "")
-    if value is None:
-        return None
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def briefing_list(request):
@@ -179,8 +172,8 @@ def briefing_list(request):
             briefing = briefings.briefing_generate(
                 actor=request.user,
                 account=account,
-                start=_when(request.POST.get("start")) or start,
-                end=_when(request.POST.get("end")) or end,
+                start=parse_moment(request.POST.get("start")) or start,
+                end=parse_moment(request.POST.get("end")) or end,
             )
         except ValidationError as exc:
             for text in error_messages(exc):
@@ -257,7 +250,7 @@ def rows(request):
     if not may(request.user, P.HYDRO_VIEW):
         raise PermissionDenied
     kind = request.GET.get("kind", "rain")
-    start, end = _when(request.GET.get("start")), _when(request.GET.get("end"))
+    start, end = parse_moment(request.GET.get("start")), parse_moment(request.GET.get("end"))
     if kind not in ROW_KINDS or start is None or end is None:
         raise Http404(_("Say which rows: kind, start and end."))
     codes = [c for c in request.GET.get("stcd", "").split(",") if c]

@@ -12,13 +12,13 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.timezone import get_current_timezone, make_aware
+from django.utils.timezone import get_current_timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhengwei.access.policy import account_for, accounts_for, may
 from zhengwei.lib.errors import error_messages
+from zhengwei.lib.text import parse_day, parse_moment
 from zhengwei.newsroom import diffs, selectors, services
 from zhengwei.newsroom import policy as P
 from zhengwei.newsroom.chain import chain_for
@@ -68,15 +68,6 @@ def _article(request, pk: int) -> Article:
     if not may(request.user, P.VIEW, article):
         raise Http404
     return article
-
-
-def _when(raw: str | None):
-    if not raw:
-        return None
-    value = parse_datetime(raw)
-    if value is None:
-        return None
-    return value if value.tzinfo else make_aware(value, get_current_timezone())
 
 
 def _fail(request, exc: ValidationError) -> None:
@@ -366,7 +357,7 @@ def topics(request):
                     body=request.POST.get("body", ""),
                     material=request.POST.get("material", ""),
                     column=column,
-                    due_at=_when(request.POST.get("due_at")),
+                    due_at=parse_moment(request.POST.get("due_at")),
                 )
                 messages.success(request, _("Direction sent to the contractor."))
             else:
@@ -379,8 +370,8 @@ def topics(request):
                     material=request.POST.get("material", ""),
                     column=column,
                     direction=direction,
-                    planned_for=parse_date(request.POST.get("planned_for") or ""),
-                    due_at=_when(request.POST.get("due_at")),
+                    planned_for=parse_day(request.POST.get("planned_for") or ""),
+                    due_at=parse_moment(request.POST.get("due_at")),
                 )
                 messages.success(request, _("Topic proposed."))
         except ValidationError as exc:
@@ -414,7 +405,10 @@ def topic_act(request, pk: int, verb: str):
         if verb == "accept":
             owner = get_object_or_404(User, pk=post.get("owner"))
             services.topic_accept(
-                actor=request.user, topic=topic, owner=owner, deadline=_when(post.get("due_at"))
+                actor=request.user,
+                topic=topic,
+                owner=owner,
+                deadline=parse_moment(post.get("due_at")),
             )
             messages.success(
                 request, _("Accepted: the assignment is with %(who)s.") % {"who": owner}
@@ -425,8 +419,8 @@ def topic_act(request, pk: int, verb: str):
             services.topic_update(
                 actor=request.user,
                 topic=topic,
-                planned_for=parse_date(post.get("planned_for") or ""),
-                due_at=_when(post.get("due_at")),
+                planned_for=parse_day(post.get("planned_for") or ""),
+                due_at=parse_moment(post.get("due_at")),
             )
             messages.success(request, _("Dates changed."))
         else:
@@ -484,14 +478,14 @@ def word_delete(request, pk: int):
 def calendar(request):
     account = _account(request)
     view = "month" if request.GET.get("view") == "month" else "week"
-    day = parse_date(request.GET.get("date") or "") or timezone.localdate()
+    day = parse_day(request.GET.get("date") or "") or timezone.localdate()
     if request.method == "POST":
         try:
             push = services.push_plan(
                 actor=request.user,
                 account=account,
                 title=request.POST.get("title", ""),
-                planned_for=parse_date(request.POST.get("planned_for") or "") or day,
+                planned_for=parse_day(request.POST.get("planned_for") or "") or day,
             )
         except ValidationError as exc:
             _fail(request, exc)
@@ -555,7 +549,7 @@ def push_act(request, pk: int, verb: str):
                 actor=user, push=push, articles=[chosen[i] for i in ids if i in chosen]
             )
         elif verb in ("schedule", "publish_now"):
-            when = timezone.now() if verb == "publish_now" else _when(post.get("publish_at"))
+            when = timezone.now() if verb == "publish_now" else parse_moment(post.get("publish_at"))
             if when is None:
                 raise ValidationError(_("Choose the publishing time."))
             services.push_schedule(
@@ -595,7 +589,7 @@ def emergency(request):
                     kind=post.get("kind", ""),
                     name=post.get("name", ""),
                     level=post.get("level", ""),
-                    started_at=_when(post.get("started_at")),
+                    started_at=parse_moment(post.get("started_at")),
                     per_week=int(post.get("per_week") or 7),
                 )
                 messages.success(request, _("Emergency declared: reviews take the fast track."))
@@ -614,8 +608,8 @@ def emergency(request):
                     emergency=current,
                     user=reporter,
                     place=post.get("place", ""),
-                    starts_at=_when(post.get("starts_at")),
-                    ends_at=_when(post.get("ends_at")),
+                    starts_at=parse_moment(post.get("starts_at")),
+                    ends_at=parse_moment(post.get("ends_at")),
                 )
             else:
                 raise Http404
@@ -707,8 +701,8 @@ def live_desk(request, pk: int):
 @login_required
 def metrics(request):
     account = _account(request, P.METRICS_VIEW)
-    end = parse_date(request.GET.get("end") or "") or timezone.localdate() + timedelta(days=1)
-    start = parse_date(request.GET.get("start") or "") or end - timedelta(days=35)
+    end = parse_day(request.GET.get("end") or "") or timezone.localdate() + timedelta(days=1)
+    start = parse_day(request.GET.get("start") or "") or end - timedelta(days=35)
     figures = selectors.newsroom_metrics(account=account, start=start, end=end)
     figures.pop("sources")
     series = selectors.metrics_series(account=account, start=start, end=end)

@@ -1,8 +1,15 @@
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
-from zhengwei.lib.text import has_nul, parse_instant, spreadsheet_cell, spreadsheet_row
+from zhengwei.lib.text import (
+    has_nul,
+    parse_day,
+    parse_instant,
+    parse_moment,
+    spreadsheet_cell,
+    spreadsheet_row,
+)
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
@@ -43,3 +50,10 @@ def test_a_date_or_a_date_time_is_read_as_an_aware_instant():
     assert parse_instant("2026-11-26T08:00+08:00") == datetime.fromisoformat(
         "2026-11-26T08:00+08:00"
     )
+
+
+def test_the_forgiving_parsers_answer_none_for_what_is_not_a_date():
+    assert parse_day("2026-11-26") == date(2026, 11, 26)
+    assert parse_moment("2026-11-26T08:00").hour == 8
+    for raw in ("2026-13-45", "2026-13-45T10:00", "soon", "", None):
+        assert parse_day(raw) is None and parse_moment(raw) is None
