@@ -14,14 +14,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zhengwei.access.policy import Action, may, require
 from zhengwei.console.forms import ShiftForm, add_service_errors
+from zhengwei.lib.text import parse_day
 from zhengwei.orgs import selectors, services
 
 
 def _parse_day(raw: str | None) -> date:
-    try:
-        return date.fromisoformat(raw) if raw else timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
+    return parse_day(raw) or timezone.localdate()
 
 
 def week_start(day: date) -> date:
