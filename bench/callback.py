@@ -540,7 +540,7 @@ class Server:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> None:
+    def spawn(self) -> None:
         argv = [*self.target.argv, "--bind", f"127.0.0.1:{self.port}"]
         self.log_file = self.log_path.open("w")
         self.proc = subprocess.Popen(
@@ -551,6 +551,9 @@ class Server:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+
+    def start(self) -> None:
+        self.spawn()
         deadline = time.time() + 60
         ts, nonce = str(int(time.time())), "12345"
         url = (

@@ -180,16 +180,7 @@ def ready(server: Server, path: str) -> None:
 
 class LiveServer(Server):
     def start(self) -> None:  # readiness is the live page answering, not URL verification
-        argv = [*self.target.argv, "--bind", f"127.0.0.1:{self.port}"]
-        self.log_file = self.log_path.open("w")
-        self.proc = subprocess.Popen(
-            argv,
-            cwd=self.target.cwd,
-            env=self.target.env,
-            stdout=self.log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        self.spawn()
         ready(self, f"/live/{SLUG}/")
 
 
