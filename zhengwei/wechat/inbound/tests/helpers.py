@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 import time
 from urllib.parse import urlencode
 
 from zhengwei.lib.wxcrypto import WXCrypto, make_signature
 from zhengwei.lib.wxxml import build_message_xml
+from zhengwei.wsgi import application
 
 OPENID = "oCitizen0000000000000000001"
 _msg_ids = itertools.count(7_000_000_000_000_000_001)
@@ -62,3 +64,28 @@ def post(client, account, fields: dict, **kw):
 
 def crypto_for(account) -> WXCrypto:
     return WXCrypto(account.token, account.encoding_aes_key, account.app_id)
+
+
+def wsgi_call(method: str, url: str, body: bytes = b"") -> tuple[str, dict, bytes]:
+    """Call the production WSGI entry point (zhengwei.wsgi, with the lean callback path) in
+    process: (status line, headers, body)."""
+    path, _, query = url.partition("?")
+    captured = {}
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "CONTENT_LENGTH": str(len(body)),
+        "CONTENT_TYPE": "text/xml",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": io.StringIO(),
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "REMOTE_ADDR": "127.0.0.1",
+    }
+    chunks = application(
+        environ, lambda status, headers: captured.update(status=status, headers=dict(headers))
+    )
+    answer = b"".join(chunks)
+    return captured["status"], captured["headers"], answer

@@ -18,7 +18,6 @@ a fixed seed and prints the answers it saw; its last result is in docs/reliabili
 from __future__ import annotations
 
 import base64
-import io
 import json
 import logging
 import os
@@ -34,7 +33,7 @@ from zhengwei.lib.wxcrypto import WXCrypto, make_signature
 from zhengwei.lib.wxxml import build_message_xml
 from zhengwei.testing.factories import WeChatAccountFactory
 from zhengwei.wechat.inbound import fastpath
-from zhengwei.wsgi import application
+from zhengwei.wechat.inbound.tests.helpers import wsgi_call
 
 pytestmark = pytest.mark.django_db
 
@@ -170,23 +169,7 @@ def _warm_up(account) -> None:
 
 def _post(url: str, body: bytes) -> int:
     """POST through the production entry point (zhengwei.wsgi: the lean callback path)."""
-    path, _, query = url.partition("?")
-    environ = {
-        "REQUEST_METHOD": "POST",
-        "PATH_INFO": path,
-        "QUERY_STRING": query,
-        "CONTENT_LENGTH": str(len(body)),
-        "CONTENT_TYPE": "text/xml",
-        "wsgi.input": io.BytesIO(body),
-        "wsgi.url_scheme": "http",
-        "wsgi.errors": io.StringIO(),
-        "SERVER_NAME": "localhost",
-        "SERVER_PORT": "80",
-        "REMOTE_ADDR": "127.0.0.1",
-    }
-    status = []
-    b"".join(application(environ, lambda line, headers: status.append(int(line[:3]))))
-    return status[0]
+    return int(wsgi_call("POST", url, body)[0][:3])
 
 
 def _check(kind: str, url: str, body: bytes) -> None:
