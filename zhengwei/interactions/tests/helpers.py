@@ -7,7 +7,12 @@ import io
 import itertools
 import time
 
+from zhengwei.reports import services as reports
+from zhengwei.reports.actors import Citizen
+from zhengwei.reports.models import Channel, Hazard
 from zhengwei.wechat.inbound.tests.helpers import post
+from zhengwei.wechat.outbound.models import WindowKind
+from zhengwei.wechat.outbound.windows import window_open
 
 OPENID = "oCitizenInteractions00000001"
 SEND = "/cgi-bin/message/custom/send"
@@ -109,3 +114,19 @@ def sent_texts(fake, openid: str = OPENID) -> list[str]:
         for r in fake.requests_to(SEND)
         if r.json and r.json.get("touser") == openid
     ]
+
+
+def chat_report(world, openid, capture):
+    """A chat report of waterlogging from a citizen whose 48-hour window is open (``capture``:
+    django_capture_on_commit_callbacks, so the acknowledgement is sent)."""
+    window_open(world.account.pk, openid, WindowKind.MESSAGE)
+    with capture(execute=True):
+        return reports.report_receive(
+            actor=Citizen(openid=openid, proof="wechat"),
+            account=world.account,
+            channel=Channel.CHAT,
+            hazard=Hazard.WATERLOGGING,
+            description="上街镇路口积水",
+            lat=26.0612,
+            lng=119.1952,
+        )

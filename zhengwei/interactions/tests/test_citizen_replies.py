@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from zhengwei.interactions import services, wording
 from zhengwei.interactions.models import CitizenNotice, Conversation
-from zhengwei.interactions.tests.helpers import OPENID, Phone, sent_texts
+from zhengwei.interactions.tests.helpers import OPENID, Phone, chat_report, sent_texts
 from zhengwei.reports import services as reports
 from zhengwei.reports.actors import Citizen
 from zhengwei.reports.models import Channel, Hazard, State
@@ -24,17 +24,7 @@ def phone(client, world, django_capture_on_commit_callbacks):
 @pytest.fixture
 def report(world, django_capture_on_commit_callbacks):
     """A chat report from a citizen whose 48-hour window is open."""
-    window_open(world.account.pk, OPENID, WindowKind.MESSAGE)
-    with django_capture_on_commit_callbacks(execute=True):
-        return reports.report_receive(
-            actor=Citizen(openid=OPENID, proof="wechat"),
-            account=world.account,
-            channel=Channel.CHAT,
-            hazard=Hazard.WATERLOGGING,
-            description="上街镇路口积水",
-            lat=26.0612,
-            lng=119.1952,
-        )
+    return chat_report(world, OPENID, django_capture_on_commit_callbacks)
 
 
 def act(capture, fn, **kwargs):

@@ -9,39 +9,21 @@ import pytest
 from django.urls import reverse
 
 from zhengwei.interactions.models import CitizenNotice
-from zhengwei.interactions.tests.helpers import OPENID, sent_texts
+from zhengwei.interactions.tests.helpers import OPENID, chat_report, sent_texts
 from zhengwei.reports import links
 from zhengwei.reports import services as reports
-from zhengwei.reports.actors import Citizen
-from zhengwei.reports.models import Channel, Hazard
-from zhengwei.wechat.outbound.models import WindowKind
-from zhengwei.wechat.outbound.windows import window_open
 
 pytestmark = pytest.mark.django_db
 
 NEIGHBOUR = "oCitizenInteractions00000002"
 
 
-def _chat_report(world, openid, capture):
-    window_open(world.account.pk, openid, WindowKind.MESSAGE)
-    with capture(execute=True):
-        return reports.report_receive(
-            actor=Citizen(openid=openid, proof="wechat"),
-            account=world.account,
-            channel=Channel.CHAT,
-            hazard=Hazard.WATERLOGGING,
-            description="上街镇路口积水",
-            lat=26.0612,
-            lng=119.1952,
-        )
-
-
 def _handled(world, capture):
     """A chat report and a neighbour's report of the same event, merged, dispatched with the
     officer's words, worked on and resolved: silent steps, templates and officers' notes."""
     duty, unit = world["duty_officer"], world["unit_officer"]
-    report = _chat_report(world, OPENID, capture)
-    neighbour = _chat_report(world, NEIGHBOUR, capture)
+    report = chat_report(world, OPENID, capture)
+    neighbour = chat_report(world, NEIGHBOUR, capture)
     steps = (
         (reports.report_triage, {"actor": duty, "report": report, "priority": "P1"}),
         (reports.report_merge, {"actor": duty, "parent": report, "duplicates": [neighbour]}),
