@@ -113,9 +113,7 @@ def _button_names(account: WeChatAccount, messages) -> dict[int, str]:
     return names
 
 
-def preview(
-    m: InboundMessage, *, personal: bool, revealed: bool = False, button: str = ""
-) -> str:
+def preview(m: InboundMessage, *, personal: bool, revealed: bool = False, button: str = "") -> str:
     """A one-line summary. A click shows ``button``, the name of the button pressed, never its
     key. Without ``personal``: no coordinates, place names, photo URLs or media ids (they locate
     or show the citizen). Phone and ID numbers, names and the like in what the citizen wrote are

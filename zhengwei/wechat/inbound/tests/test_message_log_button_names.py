@@ -4,7 +4,6 @@ read at that moment, never by its key (SIM_KNOWLEDGE): keys are codes (issue #7)
 import time
 from datetime import timedelta
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
