@@ -198,8 +198,19 @@ def _check(kind: str, url: str, body: bytes) -> None:
     SEEN[kind][status] += 1
     if sum(SEEN[kind].values()) % 2000 == 0:
         _write_report()  # a long run leaves its counts even if it is stopped
+    if status not in ALLOWED or took >= SLOW_SECONDS:
+        _record_failure(kind, status, took, url, body)
     assert status in ALLOWED, (status, url, body[:300])
     assert took < SLOW_SECONDS, f"{took:.1f}s for {body[:200]!r}"
+
+
+def _record_failure(kind: str, status: int, took: float, url: str, body: bytes) -> None:
+    """A long run prints its failures only at the end (after shrinking): keep each one at once."""
+    path = os.environ.get("FUZZ_REPORT")
+    if path:
+        with open(f"{path}.failures", "a") as out:
+            line = {"target": kind, "status": status, "seconds": round(took, 2), "url": url}
+            out.write(json.dumps({**line, "body": base64.b64encode(body).decode()}) + "\n")
 
 
 @pytest.fixture(scope="module", autouse=True)
