@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -282,80 +283,98 @@ def _codes(sent: list[Sent]) -> dict:
 
 
 def main() -> int:
-    env = {**os.environ, "DATABASE_URL": ""}  # set below, once the proxy listens
     proxy_port, wsgi_port, asgi_port = BASE_PORT + 2, BASE_PORT, BASE_PORT + 1
-    results: dict = {}
+    busy = [port for port in (wsgi_port, asgi_port, proxy_port) if _in_use(port)]
+    if busy:
+        log(f"ports {busy} are in use: stop what listens there or set FAULTS_PORT")
+        return 2
+    env = {**os.environ, "DATABASE_URL": f"postgres://postgres@127.0.0.1:{proxy_port}/{PG_DB}"}
+    targets = {"wsgi": f"http://127.0.0.1:{wsgi_port}", "asgi": f"http://127.0.0.1:{asgi_port}"}
+    procs = layout(wsgi_port, asgi_port)
     with FaultProxy(PG_HOST, PG_PORT, port=proxy_port) as proxy:
-        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:{proxy_port}/{PG_DB}"
-        procs = layout(wsgi_port, asgi_port)
-        for p in procs:
-            p.start(env)
-        targets = {"wsgi": f"http://127.0.0.1:{wsgi_port}", "asgi": f"http://127.0.0.1:{asgi_port}"}
-        load = Load(targets)
         try:
+            for p in procs:
+                p.start(env)
             for name, base in targets.items():
-                took = wait_for(lambda b=base: _answers(b), 90)
-                if took is None:
+                if wait_for(lambda b=base: _answers(b), 90) is None:
                     log(f"{name} did not start; see {WORK}/*.log")
                     return 2
             time.sleep(5)  # the workers and the scheduler have connected
+            dead = [p.name for p in procs if not p.alive()]
+            if dead:
+                log(f"{dead} exited at start; see {WORK}/*.log")
+                return 2
             families = {p.name: p.family() for p in procs}
             log("layout up: " + ", ".join(f"{n} {sorted(f)}" for n, f in families.items()))
-            threading.Thread(target=load.run, daemon=True).start()
-            time.sleep(SETTLE)
+            load = Load(targets)
+            results = inject(proxy, procs, load)
+            log("load stopped; waiting for every accepted callback to be stored and processed")
+            accepted = {s.msg_id for s in load.sent if s.status == 200}
 
-            log("fault 1: PostgreSQL restart (every connection dropped)")
-            at = time.monotonic()
-            proxy.restart()
-            time.sleep(SETTLE)
-            results["restart"] = recovery(load, at, at, time.monotonic())
+            def settled() -> bool:
+                counts = db_counts(accepted)
+                return counts["pending"] == 0 and not counts["lost"]
 
-            log(f"fault 2: PostgreSQL unreachable for {OUTAGE:g} s")
-            at = time.monotonic()
-            proxy.down()
-            time.sleep(OUTAGE)
-            spooled = spool_bytes()
-            back = time.monotonic()
-            proxy.up()
-            log(f"database back; spool holds {spooled:,} bytes")
-            drained = wait_for(lambda: spool_bytes() == 0, 120)
-            time.sleep(max(0.0, SETTLE - (time.monotonic() - back)))
-            results["outage"] = recovery(load, at, back, time.monotonic())
-            results["outage"]["spooled_bytes"] = spooled
-            results["outage"]["spool_drained_after"] = drained
-
-            log("fault 3: kill -9 of db_worker-1 while a burst is processed")
-            victim = next(p for p in procs if p.name == "db_worker-1")
-            load.burst(int(RATE * 4))
-            wait_for(lambda: db_counts(set())["states"].get("processing", 0) > 0, 10, 0.05)
-            processing = db_counts(set())["states"].get("processing", 0)
-            at = time.monotonic()
-            os.kill(victim.popen.pid, signal.SIGKILL)
-            victim.popen.wait()
-            time.sleep(SETTLE)
-            results["kill"] = {"processing_at_kill": processing}
+            waited = wait_for(settled, DRAIN, 1)
+            results["kill"]["backlog_processed_after"] = (
+                None if waited is None else time.monotonic() - results["kill"]["at"]
+            )
+            counts = db_counts(accepted)
+            alive = {
+                p.name: p.alive() and p.family() == families[p.name]
+                for p in procs
+                if p.name != "db_worker-1"
+            }
         finally:
-            load.stop()
-        log("load stopped; waiting for every accepted callback to be stored and processed")
-        accepted = {s.msg_id for s in load.sent if s.status == 200}
-        settled = wait_for(
-            lambda: db_counts(accepted)["pending"] == 0 and not db_counts(accepted)["lost"],
-            DRAIN,
-            1,
-        )
-        results["kill"]["backlog_processed_after"] = (
-            None if settled is None else time.monotonic() - at
-        )
-        counts = db_counts(accepted)
-        alive = {}
-        for p in procs:
-            if p.name == "db_worker-1":
-                continue
-            now = p.family() if p.alive() else set()
-            alive[p.name] = p.alive() and now == families[p.name]
-        for p in procs:
-            p.stop()
+            for p in procs:
+                p.stop()
     return report(load, accepted, counts, alive, results)
+
+
+def inject(proxy: FaultProxy, procs: list[Proc], load: Load) -> dict:
+    """The three faults, one after the other, under load; what callbacks got around each."""
+    results: dict = {}
+    threading.Thread(target=load.run, daemon=True).start()
+    try:
+        time.sleep(SETTLE)
+        log("fault 1: PostgreSQL restart (every connection dropped)")
+        at = time.monotonic()
+        proxy.restart()
+        time.sleep(SETTLE)
+        results["restart"] = recovery(load, at, at, time.monotonic())
+
+        log(f"fault 2: PostgreSQL unreachable for {OUTAGE:g} s")
+        at = time.monotonic()
+        proxy.down()
+        time.sleep(OUTAGE)
+        spooled = spool_bytes()
+        back = time.monotonic()
+        proxy.up()
+        log(f"database back; spool holds {spooled:,} bytes")
+        drained = wait_for(lambda: spool_bytes() == 0, 120)
+        time.sleep(max(0.0, SETTLE - (time.monotonic() - back)))
+        results["outage"] = recovery(load, at, back, time.monotonic())
+        results["outage"]["spooled_bytes"] = spooled
+        results["outage"]["spool_drained_after"] = drained
+
+        log("fault 3: kill -9 of db_worker-1 while a burst is processed")
+        victim = next(p for p in procs if p.name == "db_worker-1")
+        load.burst(int(RATE * 4))
+        wait_for(lambda: db_counts(set())["states"].get("processing", 0) > 0, 10, 0.05)
+        processing = db_counts(set())["states"].get("processing", 0)
+        at = time.monotonic()
+        os.kill(victim.popen.pid, signal.SIGKILL)
+        victim.popen.wait()
+        time.sleep(SETTLE)
+        results["kill"] = {"processing_at_kill": processing, "at": at}
+    finally:
+        load.stop()
+    return results
+
+
+def _in_use(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 def _answers(base: str) -> bool:
