@@ -209,6 +209,19 @@ def import_file(gauges: list[str]) -> tuple[bytes, int]:
 
 
 # --- measurements ----------------------------------------------------------------------------
+def forget_imported() -> None:
+    """Remove the hours an earlier run imported after the filled year (a kept database)."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "DELETE FROM hydro_rainobservation WHERE tm >= %s", [YEAR_START + timedelta(days=DAYS)]
+        )
+        # A feed's new hours were never in the table: without this, a kept database's dead rows
+        # of the same keys cost every insert a visit to the heap.
+        cur.execute("VACUUM hydro_rainobservation")
+
+
 def measure_import(data: bytes, rows: int) -> dict:
     from django.db import connection
 
@@ -234,13 +247,7 @@ def measure_import(data: bytes, rows: int) -> dict:
     # Ours, without the snapshot rebuild the import event triggers (timed next): first as new
     # hours (a kept database from an earlier run loses them first), then the same file again,
     # every row an update (the upsert through the staging table).
-    with connection.cursor() as cur:
-        cur.execute(
-            "DELETE FROM hydro_rainobservation WHERE tm >= %s", [YEAR_START + timedelta(days=DAYS)]
-        )
-        # A feed's new hours were never in the table: without this, a kept database's dead rows
-        # of the same keys cost every insert a visit to the heap.
-        cur.execute("VACUUM hydro_rainobservation")
+    forget_imported()
     listeners = events._listeners.pop("hydro.imported", [])
     try:
         t = time.perf_counter()
@@ -471,6 +478,7 @@ def main() -> None:
     # depend on when it came: statistics, the visibility map, and the BRIN ranges summarised
     # (an unsummarised range is read whole by every window query).
     print("» vacuum analyze …", flush=True)
+    forget_imported()
     for table in ("hydro_rainobservation", "hydro_riverobservation", "hydro_reservoirobservation"):
         psql(f"VACUUM (ANALYZE) {table}", PG_DB)
     gauges = list(Station.objects.filter(sttp="PP").order_by("stcd").values_list("stcd", flat=True))
