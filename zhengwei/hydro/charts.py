@@ -21,6 +21,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import segno  # noqa: E402
 from django.conf import settings  # noqa: E402
+from django.utils.translation import gettext as _  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.patches import Polygon as Patch  # noqa: E402
 from shapely.geometry import Polygon, shape  # noqa: E402
@@ -192,8 +193,8 @@ def track(tracks: list[dict]) -> bytes:
     fig, ax = plt.subplots(figsize=(6.4, 6.4))
     _base(ax)
     for line, colour, label in (
-        (hydrostd.WARNING_LINE_24H, "#d00", "24小时警戒线"),
-        (hydrostd.WARNING_LINE_48H, "#d0a000", "48小时警戒线"),
+        (hydrostd.WARNING_LINE_24H, "#d00", _("24-hour warning line")),
+        (hydrostd.WARNING_LINE_48H, "#d0a000", _("48-hour warning line")),
     ):
         xs, ys = zip(*line, strict=True)
         ax.plot(xs, ys, ls=":", color=colour, lw=1.2, label=label)
@@ -218,18 +219,25 @@ def track(tracks: list[dict]) -> bytes:
         for agency, path in t["forecasts"].items():
             fx = [xs[-1]] + [p["lng"] for p in path] if xs else [p["lng"] for p in path]
             fy = [ys[-1]] + [p["lat"] for p in path] if ys else [p["lat"] for p in path]
-            ax.plot(fx, fy, ls="--", lw=1, color="#d6336c", label=f"{agency}预报")
+            ax.plot(
+                fx,
+                fy,
+                ls="--",
+                lw=1,
+                color="#d6336c",
+                label=_("%(agency)s forecast") % {"agency": agency},
+            )
     if lngs:
         ax.set_xlim(min(min(lngs) - 2, 115.5), max(max(lngs) + 2, 122.5))
         ax.set_ylim(min(min(lats) - 1.5, 22.5), max(max(lats) + 1.5, 28.5))
     handles = [
-        Patch([(0, 0)], facecolor=c, label=hydrostd.GRADE_NAMES[g])
+        Patch([(0, 0)], facecolor=c, label=str(hydrostd.GRADE_NAMES[g]))
         for g, c in hydrostd.GRADE_COLOURS.items()
     ]
     first = ax.legend(handles=handles, loc="lower right", fontsize=7)
     ax.add_artist(first)
     ax.legend(loc="upper right", fontsize=7)
-    ax.set_title("台风路径（实线实况，虚线预报）", fontsize=10)
+    ax.set_title(_("Typhoon track (solid: observed; dashed: forecast)"), fontsize=10)
     return _png(fig)
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengwei.lib import hydrostd
 from zhengwei.orgs.models import WeChatAccount
@@ -226,14 +227,15 @@ class ReservoirObservation(models.Model):
 
 
 class TyphoonGrade(models.TextChoices):
-    WEAK = "WEAK", "弱于热带低压"
-    TD = "TD", "热带低压"
-    TS = "TS", "热带风暴"
-    STS = "STS", "强热带风暴"
-    TY = "TY", "台风"
-    STY = "STY", "强台风"
-    SUPER_TY = "SuperTY", "超强台风"
-    ET = "ET", "变性温带气旋"
+    # GB/T 19201-2006's names, one msgid each (lib.hydrostd).
+    WEAK = "WEAK", hydrostd.GRADE_NAMES["WEAK"]
+    TD = "TD", hydrostd.GRADE_NAMES["TD"]
+    TS = "TS", hydrostd.GRADE_NAMES["TS"]
+    STS = "STS", hydrostd.GRADE_NAMES["STS"]
+    TY = "TY", hydrostd.GRADE_NAMES["TY"]
+    STY = "STY", hydrostd.GRADE_NAMES["STY"]
+    SUPER_TY = "SuperTY", hydrostd.GRADE_NAMES["SuperTY"]
+    ET = "ET", hydrostd.GRADE_NAMES["ET"]
 
 
 class Typhoon(models.Model):
@@ -352,10 +354,10 @@ class WarningLevel(models.TextChoices):
     YELLOW = "yellow", _("Yellow")
     ORANGE = "orange", _("Orange")
     RED = "red", _("Red")
-    IV = "IV", "Ⅳ级"
-    III = "III", "Ⅲ级"
-    II = "II", "Ⅱ级"
-    I = "I", "Ⅰ级"  # noqa: E741  (the level's own name)
+    IV = "IV", pgettext_lazy("response level", "Level IV")
+    III = "III", pgettext_lazy("response level", "Level III")
+    II = "II", pgettext_lazy("response level", "Level II")
+    I = "I", pgettext_lazy("response level", "Level I")  # noqa: E741  (the level's own name)
 
 
 SIGNAL_LEVELS = {"blue", "yellow", "orange", "red"}
@@ -398,10 +400,11 @@ class ResponseTrack(models.TextChoices):
 
 
 class ResponseLevel(models.TextChoices):
-    IV = "IV", "Ⅳ级"
-    III = "III", "Ⅲ级"
-    II = "II", "Ⅱ级"
-    I = "I", "Ⅰ级"  # noqa: E741
+    # 应急响应 levels Ⅳ (lowest) to Ⅰ; the same names as the provincial warnings' levels.
+    IV = "IV", pgettext_lazy("response level", "Level IV")
+    III = "III", pgettext_lazy("response level", "Level III")
+    II = "II", pgettext_lazy("response level", "Level II")
+    I = "I", pgettext_lazy("response level", "Level I")  # noqa: E741
 
 
 RESPONSE_RANK = {"IV": 1, "III": 2, "II": 3, "I": 4}

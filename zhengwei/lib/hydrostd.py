@@ -20,25 +20,36 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import pgettext_lazy
+
 # --------------------------------------------------------------------------- rainfall grades
-# (lower bound in mm, code, Chinese name); the first row is everything below 0.1 mm.
+# (lower bound in mm, code, name); the first row is everything below 0.1 mm. Names are English
+# msgids, rendered in the standard's Chinese terms (小雨 … 特大暴雨) by the catalogue.
+_RAIN = {
+    "Light rain": pgettext_lazy("rain grade", "Light rain"),
+    "Moderate rain": pgettext_lazy("rain grade", "Moderate rain"),
+    "Heavy rain": pgettext_lazy("rain grade", "Heavy rain"),
+    "Rainstorm": pgettext_lazy("rain grade", "Rainstorm"),
+    "Heavy rainstorm": pgettext_lazy("rain grade", "Heavy rainstorm"),
+    "Extreme rainstorm": pgettext_lazy("rain grade", "Extreme rainstorm"),
+}
 RAIN_GRADES_24H = (
-    (Decimal("0.1"), "light", "小雨"),
-    (Decimal("10.0"), "moderate", "中雨"),
-    (Decimal("25.0"), "heavy", "大雨"),
-    (Decimal("50.0"), "rainstorm", "暴雨"),
-    (Decimal("100.0"), "heavy_rainstorm", "大暴雨"),
-    (Decimal("250.0"), "extreme_rainstorm", "特大暴雨"),
+    (Decimal("0.1"), "light", _RAIN["Light rain"]),
+    (Decimal("10.0"), "moderate", _RAIN["Moderate rain"]),
+    (Decimal("25.0"), "heavy", _RAIN["Heavy rain"]),
+    (Decimal("50.0"), "rainstorm", _RAIN["Rainstorm"]),
+    (Decimal("100.0"), "heavy_rainstorm", _RAIN["Heavy rainstorm"]),
+    (Decimal("250.0"), "extreme_rainstorm", _RAIN["Extreme rainstorm"]),
 )
 RAIN_GRADES_12H = (
-    (Decimal("0.1"), "light", "小雨"),
-    (Decimal("5.0"), "moderate", "中雨"),
-    (Decimal("15.0"), "heavy", "大雨"),
-    (Decimal("30.0"), "rainstorm", "暴雨"),
-    (Decimal("70.0"), "heavy_rainstorm", "大暴雨"),
-    (Decimal("140.0"), "extreme_rainstorm", "特大暴雨"),
+    (Decimal("0.1"), "light", _RAIN["Light rain"]),
+    (Decimal("5.0"), "moderate", _RAIN["Moderate rain"]),
+    (Decimal("15.0"), "heavy", _RAIN["Heavy rain"]),
+    (Decimal("30.0"), "rainstorm", _RAIN["Rainstorm"]),
+    (Decimal("70.0"), "heavy_rainstorm", _RAIN["Heavy rainstorm"]),
+    (Decimal("140.0"), "extreme_rainstorm", _RAIN["Extreme rainstorm"]),
 )
-TRACE = ("trace", "微量降雨（零星小雨）")
+TRACE = ("trace", pgettext_lazy("rain grade", "Trace"))
 # The thresholds Fujian briefings count by ("N个县超过50毫米…"), mm in the window.
 BRIEFING_RAIN_THRESHOLDS = (25, 50, 100, 250)
 
@@ -63,25 +74,25 @@ def rain_grade(mm, hours: int = 24) -> Grade:
     if value < 0:
         raise ValueError("rainfall cannot be negative")
     table = RAIN_GRADES_24H if hours == 24 else RAIN_GRADES_12H
-    grade = Grade(*TRACE)
-    for lower, code, name in table:
+    code, name = TRACE
+    for lower, upper_code, upper_name in table:
         if value >= lower:
-            grade = Grade(code, name)
-    return grade
+            code, name = upper_code, upper_name
+    return Grade(code, str(name))
 
 
 # ------------------------------------------------------------------------ typhoon grades
-# (lower bound m/s, code, Chinese name, CMA best-track grade code)
+# (lower bound m/s, code, name, CMA best-track grade code); names as above (热带低压 … 超强台风).
 TYPHOON_GRADES = (
-    (Decimal("10.8"), "TD", "热带低压", 1),
-    (Decimal("17.2"), "TS", "热带风暴", 2),
-    (Decimal("24.5"), "STS", "强热带风暴", 3),
-    (Decimal("32.7"), "TY", "台风", 4),
-    (Decimal("41.5"), "STY", "强台风", 5),
-    (Decimal("51.0"), "SuperTY", "超强台风", 6),
+    (Decimal("10.8"), "TD", pgettext_lazy("typhoon grade", "Tropical depression"), 1),
+    (Decimal("17.2"), "TS", pgettext_lazy("typhoon grade", "Tropical storm"), 2),
+    (Decimal("24.5"), "STS", pgettext_lazy("typhoon grade", "Severe tropical storm"), 3),
+    (Decimal("32.7"), "TY", pgettext_lazy("typhoon grade", "Typhoon"), 4),
+    (Decimal("41.5"), "STY", pgettext_lazy("typhoon grade", "Severe typhoon"), 5),
+    (Decimal("51.0"), "SuperTY", pgettext_lazy("typhoon grade", "Super typhoon"), 6),
 )
-WEAK = ("WEAK", "弱于热带低压")
-EXTRATROPICAL = ("ET", "变性温带气旋")
+WEAK = ("WEAK", pgettext_lazy("typhoon grade", "Weaker than a tropical depression"))
+EXTRATROPICAL = ("ET", pgettext_lazy("typhoon grade", "Extratropical transition"))
 CMA_CODES = {code: (grade, name) for _, grade, name, code in TYPHOON_GRADES}
 CMA_CODES[0] = WEAK
 CMA_CODES[9] = EXTRATROPICAL
@@ -95,11 +106,19 @@ GRADE_COLOURS = {
     "STY": "#d6336c",
     "SuperTY": "#c00000",
 }
-# Chinese grade names as 温州台风网-style feeds write them, to the grade code.
-GRADE_BY_NAME = {name: grade for grade, name in GRADE_NAMES.items()} | {
-    "热带扰动": "WEAK",
-    "温带气旋": "ET",
+# Grade names as 温州台风网-style feeds write them (data read, not text shown), to the grade code.
+GRADE_BY_NAME = {
+    "热带低压": "TD",
+    "热带风暴": "TS",
+    "强热带风暴": "STS",
+    "台风": "TY",
+    "强台风": "STY",
+    "超强台风": "SuperTY",
     "超强台风级": "SuperTY",
+    "弱于热带低压": "WEAK",
+    "热带扰动": "WEAK",
+    "变性温带气旋": "ET",
+    "温带气旋": "ET",
 }
 
 
@@ -110,17 +129,18 @@ def typhoon_grade(wind_ms) -> Grade:
     value = _tenth(wind_ms)
     if value < 0:
         raise ValueError("wind speed cannot be negative")
-    grade = Grade(*WEAK)
-    for lower, code, name, _cma in TYPHOON_GRADES:
+    code, name = WEAK
+    for lower, upper_code, upper_name, _cma in TYPHOON_GRADES:
         if value >= lower:
-            grade = Grade(code, name)
-    return grade
+            code, name = upper_code, upper_name
+    return Grade(code, str(name))
 
 
 def cma_grade(code: int) -> Grade:
     """The grade a CMA best-track record's grade digit stands for (0–6, 9)."""
     try:
-        return Grade(*CMA_CODES[int(code)])
+        grade, name = CMA_CODES[int(code)]
+        return Grade(grade, str(name))
     except (KeyError, ValueError):
         raise ValueError(f"unknown CMA grade code {code!r}") from None
 
@@ -148,7 +168,9 @@ def beaufort(wind_ms) -> int:
 
 
 def beaufort_label(force: int) -> str:
-    return "17级以上" if force >= 18 else f"{force}级"
+    if force >= 18:
+        return str(pgettext_lazy("beaufort", "Above force 17"))
+    return str(pgettext_lazy("beaufort", "Force %(force)s") % {"force": force})
 
 
 # ------------------------------------------------------------------------- station status
@@ -180,10 +202,10 @@ class Limit:
 
 NORMAL, OVER_WARNING, OVER_GUARANTEE, OVER_FLOOD_LIMIT = "normal", "warning", "guarantee", "limit"
 STATUS_NAMES = {
-    NORMAL: "正常",
-    OVER_WARNING: "超警戒",
-    OVER_GUARANTEE: "超保证",
-    OVER_FLOOD_LIMIT: "超汛限",
+    NORMAL: pgettext_lazy("station status", "Normal"),
+    OVER_WARNING: pgettext_lazy("station status", "Over the warning level"),
+    OVER_GUARANTEE: pgettext_lazy("station status", "Over the guaranteed level"),
+    OVER_FLOOD_LIMIT: pgettext_lazy("station status", "Over the flood-season limit"),
 }
 STATUS_RANK = {NORMAL: 0, OVER_FLOOD_LIMIT: 1, OVER_WARNING: 2, OVER_GUARANTEE: 3}
 
@@ -216,7 +238,7 @@ def limits_on(limits, on: date) -> dict[str, Limit]:
 def station_status(level, limits, on: date) -> Status:
     """Where ``level`` (m, the station's datum) stands against the thresholds valid on ``on``."""
     if level is None:
-        return Status(NORMAL, STATUS_NAMES[NORMAL])
+        return Status(NORMAL, str(STATUS_NAMES[NORMAL]))
     level = float(level)
     active = limits_on(limits, on)
     for kind, code in (
@@ -227,9 +249,9 @@ def station_status(level, limits, on: date) -> Status:
         limit = active.get(kind)
         if limit is not None and level > limit.value:
             return Status(
-                code, STATUS_NAMES[code], kind, limit.value, round(level - limit.value, 2)
+                code, str(STATUS_NAMES[code]), kind, limit.value, round(level - limit.value, 2)
             )
-    return Status(NORMAL, STATUS_NAMES[NORMAL])
+    return Status(NORMAL, str(STATUS_NAMES[NORMAL]))
 
 
 # --------------------------------------------------------------------------- warning lines
