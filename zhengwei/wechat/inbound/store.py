@@ -235,6 +235,7 @@ class _WriterLock:
 
     def __enter__(self) -> None:
         fd = self._file()
+        import sys; print("LOCK", fd, connection.settings_dict["NAME"], file=sys.stderr)
         if fd is not None:
             fcntl.flock(fd, fcntl.LOCK_EX)
 
@@ -363,7 +364,7 @@ class GroupCommitter:
                 # Autocommit: the INSERT statement is its own transaction, durable when it
                 # returns. Rejections are written after it, on their own.
                 rows = [j.row for j in jobs]
-                results = insert_rows(rows) if jobs else []
+                results = insert_rows(rows, write_lock=self._writer_lock) if jobs else []
                 break
             except (OperationalError, InterfaceError) as exc:
                 connection.close()  # a dropped connection: reconnect once, then give up
