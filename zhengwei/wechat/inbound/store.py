@@ -235,7 +235,6 @@ class _WriterLock:
 
     def __enter__(self) -> None:
         fd = self._file()
-        import sys; print("LOCK", fd, connection.settings_dict["NAME"], file=sys.stderr)
         if fd is not None:
             fcntl.flock(fd, fcntl.LOCK_EX)
 
