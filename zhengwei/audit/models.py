@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AppendOnlyError(RuntimeError):
@@ -58,7 +59,9 @@ class AuditEntry(models.Model):
     # The hash chain (audit/chain.py): the previous entry's link and this entry's own, an HMAC
     # over both and the content above; ``manage.py audit_verify`` finds the first broken link.
     prev_hash = models.CharField(_("previous link"), max_length=64, blank=True, editable=False)
-    entry_hash = models.CharField(_("link"), max_length=64, blank=True, editable=False)
+    entry_hash = models.CharField(
+        pgettext_lazy("hash chain", "link"), max_length=64, blank=True, editable=False
+    )
 
     objects = AuditEntryQuerySet.as_manager()
 

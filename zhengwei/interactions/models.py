@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengwei.interactions.errors import IllegalMove
 from zhengwei.orgs.models import WeChatAccount
@@ -21,7 +22,7 @@ from zhengwei.reports.models import State as ReportState
 # --- chat intake ---------------------------------------------------------------------------
 class DraftState(models.TextChoices):
     COLLECTING = "collecting", _("Collecting")
-    CONFIRMED = "confirmed", _("Confirmed")
+    CONFIRMED = "confirmed", pgettext_lazy("chat report", "Confirmed")
     ABANDONED = "abandoned", _("Abandoned")
 
 
@@ -47,7 +48,9 @@ class ChatDraft(models.Model):
     state = models.CharField(
         _("state"), max_length=12, choices=DraftState.choices, default=DraftState.COLLECTING
     )
-    started_how = models.CharField(_("started by"), max_length=10, choices=DraftStart.choices)
+    started_how = models.CharField(
+        pgettext_lazy("chat report", "started by"), max_length=10, choices=DraftStart.choices
+    )
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     # Not auto_now: the window runs from the citizen's last message, not from any save.
     updated_at = models.DateTimeField(_("last message"), default=timezone.now)
@@ -216,7 +219,7 @@ class Conversation(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("comment"),
+        verbose_name=pgettext_lazy("wechat comment", "comment"),
     )
     preview = models.CharField(_("summary"), max_length=200, blank=True)
     suggested_category = models.CharField(

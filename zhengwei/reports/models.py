@@ -18,6 +18,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengwei.lib import fieldcrypt
 from zhengwei.orgs.models import Organisation, OrgKind, User, WeChatAccount
@@ -281,7 +282,9 @@ class ReportStep(models.Model):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="steps")
     kind = models.CharField(_("step"), max_length=16, choices=StepKind.choices)
-    from_state = models.CharField(_("from"), max_length=12, choices=State.choices, blank=True)
+    from_state = models.CharField(
+        pgettext_lazy("state change", "from"), max_length=12, choices=State.choices, blank=True
+    )
     to_state = models.CharField(_("to"), max_length=12, choices=State.choices)
     actor = models.ForeignKey(
         User,
@@ -289,7 +292,7 @@ class ReportStep(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("by"),
+        verbose_name=pgettext_lazy("report step", "by"),
     )
     # Who it was when not a signed-in person: "市民", "系统", "Open311 · 12345热线".
     actor_label = models.CharField(max_length=80, blank=True)

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengwei.orgs.models import MessageMode
 
@@ -49,7 +50,9 @@ class InboundMessage(models.Model):
     received_at = models.DateTimeField(_("received"), default=timezone.now)
     raw_xml = models.TextField(_("XML (decrypted)"))
     fields = models.JSONField(_("fields"), default=dict)
-    mode = models.CharField(_("mode"), max_length=12, choices=MessageMode.choices)
+    mode = models.CharField(
+        pgettext_lazy("message encryption", "mode"), max_length=12, choices=MessageMode.choices
+    )
     known = models.BooleanField(_("known type"), default=True)
     # The passive reply given on first delivery (plain XML), re-sent verbatim to WeChat's retries.
     reply_xml = models.TextField(_("passive reply"), blank=True)
@@ -316,7 +319,7 @@ class ContentReview(models.Model):
     """One step of the office's review of a ``ContentChange``: who, at which level, when, what."""
 
     change = models.ForeignKey(ContentChange, on_delete=models.CASCADE, related_name="reviews")
-    level = models.PositiveSmallIntegerField(_("level"))
+    level = models.PositiveSmallIntegerField(pgettext_lazy("approval", "level"))
     role = models.CharField(_("as"), max_length=24, blank=True)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengwei.lib import secretbox
 from zhengwei.orgs.models import WeChatAccount
@@ -240,7 +241,7 @@ class Comment(models.Model):
     index = models.PositiveSmallIntegerField(default=0)
     user_comment_id = models.BigIntegerField()
     openid = models.CharField(max_length=64)
-    content = models.TextField(_("comment"))
+    content = models.TextField(pgettext_lazy("wechat comment", "comment"))
     created = models.DateTimeField(_("written"))
     elected = models.BooleanField(_("featured"), default=False)
     reply = models.TextField(_("reply"), blank=True)
@@ -251,7 +252,7 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["-created", "-id"]
-        verbose_name = _("comment")
+        verbose_name = pgettext_lazy("wechat comment", "comment")
         verbose_name_plural = _("comments")
         constraints = [
             models.UniqueConstraint(
