@@ -372,6 +372,14 @@ def action_label(code: str) -> str:
     return code
 
 
+SYSTEM_ACTOR = "system"  # what services record as the actor of system work
+
+
+def actor_label(actor_name: str) -> str:
+    """Who did it: a person's recorded name, or 系统 for the system's own work."""
+    return pgettext("audit", "System") if actor_name == SYSTEM_ACTOR else actor_name
+
+
 def _model(object_type: str):
     try:
         return apps.get_model(object_type)

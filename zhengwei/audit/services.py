@@ -6,9 +6,10 @@ from typing import Any
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhengwei.access.policy import Action, require, roles_summary
-from zhengwei.audit import chain, exports
+from zhengwei.audit import chain, exports, forms
 from zhengwei.audit.middleware import current
 from zhengwei.audit.models import AuditEntry
 from zhengwei.lib.events import publish_on_commit
@@ -130,11 +131,16 @@ EXPORT_FORMATS = {"csv", "xlsx"}
 
 
 def _describe_filters(filters: dict[str, Any]) -> str:
+    """The search as people read it: each field by its label (操作=report.), not its name."""
+    fields = forms.AuditFilterForm.base_fields
     parts = []
     for key, value in filters.items():
         if hasattr(value, "isoformat"):
             value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-        parts.append(f"{key}={value}")
+        if key == "outcome":
+            value = forms.outcome_label(value)
+        label = fields[key].label if key in fields else key
+        parts.append(f"{label}={value}")
     return "; ".join(parts) or "—"
 
 
@@ -154,12 +160,12 @@ def audit_export(*, actor, entries, filters: dict[str, Any], fmt: str) -> tuple[
         rows = rows[:EXPORT_MAX_ROWS]
         note = f"{fmt}: {_describe_filters(filters)}"
         if truncated:
-            note += f" (first {EXPORT_MAX_ROWS} rows)"
+            note += _(" (the first %(count)s entries)") % {"count": EXPORT_MAX_ROWS}
         audit_record(
             actor=actor,
             action="audit.export",
             object_type="audit.auditentry",
-            object_repr=f"{len(rows)} rows",
+            object_repr=_("%(count)s entries") % {"count": len(rows)},
             after={"format": fmt, "rows": len(rows), "filters": _json_filters(filters)},
             note=note,
         )

@@ -104,6 +104,24 @@ def model_fields() -> dict[str, list[str]]:
     }
 
 
+def recorded_fields() -> list[tuple[str, str]]:
+    """(object type, key) of everything an entry can show as a change: the fields the apps'
+    services snapshot (per app), every field of the organisations' rows (snapshot whole), and
+    the keys of literal before/after dicts (on ``http``, an object type that is no model)."""
+    found = recorded()
+    fields = model_fields()
+    shown = [
+        (t, name)
+        for app, names in sorted(found.fields.items())
+        for t in fields
+        if t.split(".")[0].startswith(app.split("_")[0])
+        for name in sorted(names & set(fields[t]))
+    ]
+    shown += [(t, name) for t in fields if t.startswith("orgs.") for name in fields[t]]
+    shown += [("http", key) for key in sorted(found.keys)]
+    return [(t, name) for t, name in dict.fromkeys(shown) if name != "id"]
+
+
 def _sample(object_type: str, name: str):
     model = apps.get_model(object_type) if "." in object_type else None
     choices = model._meta.get_field(name).flatchoices if model else None
@@ -111,13 +129,13 @@ def _sample(object_type: str, name: str):
 
 
 def seed_entries() -> int:
-    """An entry of every code; together they name every field and every recorded key (four a
-    row, as the list shows four) and cover every object type. Returns how many were written."""
-    found = recorded()
-    codes = sorted(found.codes | set(labels.ACTION_LABELS))
+    """An entry of every code; together they name every recorded field and key (four a row, as
+    the list shows four) and cover every object type. Returns how many were written."""
+    codes = sorted(recorded().codes | set(labels.ACTION_LABELS))
     fields = model_fields()
-    keys = sorted(found.keys)
-    named = {**fields, "http": keys}  # keys of entries about no model
+    named: dict[str, list[str]] = {}
+    for t, name in recorded_fields():
+        named.setdefault(t, []).append(name)
     batches = [
         (t, names[i : i + 4]) for t, names in sorted(named.items()) for i in range(0, len(names), 4)
     ]

@@ -657,7 +657,10 @@ _CJK = (
     r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]"
 )
 _STRAY = re.compile(rf"{_CJK} +{_CJK}")
-_BOXES = {"btn", "badge", "form-control", "form-select", "nav-link", "dropdown-item"}
+_BOXES = {"btn", "badge", "form-control", "form-select", "nav-link", "dropdown-item", "d-block"}
+# Containers that lay their children out as boxes (flex and grid items; the sidebar's links are
+# blocks in console.css).
+_LAYOUTS = {"d-flex", "d-inline-flex", "d-grid", "row", "btn-group", "input-group", "zw-side"}
 
 
 _BREAK = "\x00"  # where a line ends on screen (a block's edge); text never holds it
@@ -669,6 +672,7 @@ class _Runs(_Visible):
     def __init__(self) -> None:
         super().__init__()
         self.boxed: list[bool] = []  # per open element: does it end a run?
+        self.lays_out: list[bool] = []  # per open element: are its children boxes?
 
     def _break(self) -> None:
         self.parts.append(_BREAK)
@@ -679,8 +683,11 @@ class _Runs(_Visible):
 
     def handle_starttag(self, tag, attrs) -> None:
         # A button or a badge is a box of its own: the space beside it is layout, not a sentence.
-        boxed = tag in _BLOCK or bool(_BOXES & set((dict(attrs).get("class") or "").split()))
+        classes = set((dict(attrs).get("class") or "").split())
+        in_layout = bool(self.lays_out) and self.lays_out[-1]
+        boxed = tag in _BLOCK or bool(_BOXES & classes) or in_layout
         self.boxed.append(boxed)
+        self.lays_out.append(bool(_LAYOUTS & classes))
         if boxed:
             self._break()
         start = len(self.parts)
@@ -690,6 +697,7 @@ class _Runs(_Visible):
             self._break()
         if tag in _VOID:
             self.boxed.pop()
+            self.lays_out.pop()
 
     def handle_startendtag(self, tag, attrs) -> None:
         if tag in _BLOCK:
@@ -700,6 +708,8 @@ class _Runs(_Visible):
 
     def handle_endtag(self, tag) -> None:
         super().handle_endtag(tag)
+        if tag not in _VOID and self.lays_out:
+            self.lays_out.pop()
         if tag not in _VOID and self.boxed and self.boxed.pop():
             self._break()
 

@@ -69,6 +69,11 @@ def outcome_label(value: str) -> str:
 
 
 @register.filter
+def actor_label(actor_name: str) -> str:
+    return labels.actor_label(actor_name)
+
+
+@register.filter
 def action_label(code: str) -> str:
     return labels.action_label(code)
 
