@@ -652,15 +652,13 @@ _BLOCK = {
     "main", "nav", "ol", "optgroup", "option", "p", "section", "select", "summary", "table",
     "tbody", "td", "tfoot", "th", "thead", "title", "tr", "ul",
 }  # fmt: skip
-# Han characters and Chinese punctuation (、。「」（），：；？！ and the like).
-_CJK = (
-    r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]"
-)
+# Han characters and the punctuation of Chinese sentences (a ＋ or › before a word is a symbol).
+_CJK = r"[\u3400-\u4dbf\u4e00-\u9fff、。〈〉《》「」『』【】〔〕，：；？！（）]"
 _STRAY = re.compile(rf"{_CJK} +{_CJK}")
-_BOXES = {"btn", "badge", "form-control", "form-select", "nav-link", "dropdown-item", "d-block"}
+_BOXES = {"btn", "badge", "zw-state", "form-control", "form-select", "nav-link", "dropdown-item", "d-block"}
 # Containers that lay their children out as boxes (flex and grid items; the sidebar's links are
-# blocks in console.css).
-_LAYOUTS = {"d-flex", "d-inline-flex", "d-grid", "row", "btn-group", "input-group", "zw-side"}
+# blocks in console.css; the legend's items are spaced by it).
+_LAYOUTS = {"d-flex", "d-inline-flex", "d-grid", "row", "btn-group", "input-group", "zw-side", "zw-legend"}
 
 
 _BREAK = "\x00"  # where a line ends on screen (a block's edge); text never holds it
@@ -685,9 +683,10 @@ class _Runs(_Visible):
         # A button or a badge is a box of its own: the space beside it is layout, not a sentence.
         classes = set((dict(attrs).get("class") or "").split())
         in_layout = bool(self.lays_out) and self.lays_out[-1]
-        boxed = tag in _BLOCK or bool(_BOXES & classes) or in_layout
+        # <small> is small print beside the text (a subtitle, a limit), not part of its sentence.
+        boxed = tag in _BLOCK or tag == "small" or bool(_BOXES & classes) or in_layout
         self.boxed.append(boxed)
-        self.lays_out.append(bool(_LAYOUTS & classes))
+        self.lays_out.append(tag == "nav" or bool(_LAYOUTS & classes))
         if boxed:
             self._break()
         start = len(self.parts)

@@ -295,7 +295,7 @@ class ContentChange(models.Model):
 
     def __str__(self) -> str:
         # Shown to people (audit object names, the home page's recent activity): labels, not codes.
-        return f"#{self.pk} {self.get_kind_display()} {self.get_op_display()} {self.get_state_display()}"
+        return f"#{self.pk} {self.get_kind_display()} · {self.get_op_display()} · {self.get_state_display()}"
 
     @property
     def summary(self) -> str:
