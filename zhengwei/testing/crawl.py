@@ -655,10 +655,28 @@ _BLOCK = {
 # Han characters and the punctuation of Chinese sentences (a ＋ or › before a word is a symbol).
 _CJK = r"[\u3400-\u4dbf\u4e00-\u9fff、。〈〉《》「」『』【】〔〕，：；？！（）]"
 _STRAY = re.compile(rf"{_CJK} +{_CJK}")
-_BOXES = {"btn", "badge", "zw-state", "form-control", "form-select", "nav-link", "dropdown-item", "d-block"}
+_BOXES = {
+    "btn",
+    "badge",
+    "zw-state",
+    "form-control",
+    "form-select",
+    "nav-link",
+    "dropdown-item",
+    "d-block",
+}
 # Containers that lay their children out as boxes (flex and grid items; the sidebar's links are
 # blocks in console.css; the legend's items are spaced by it).
-_LAYOUTS = {"d-flex", "d-inline-flex", "d-grid", "row", "btn-group", "input-group", "zw-side", "zw-legend"}
+_LAYOUTS = {
+    "d-flex",
+    "d-inline-flex",
+    "d-grid",
+    "row",
+    "btn-group",
+    "input-group",
+    "zw-side",
+    "zw-legend",
+}
 
 
 _BREAK = "\x00"  # where a line ends on screen (a block's edge); text never holds it

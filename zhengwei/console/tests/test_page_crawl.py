@@ -124,7 +124,7 @@ def test_the_space_check_finds_spaces_inside_chinese_sentences_and_nothing_else(
         "<td>合计</td> <td>共 12 条</td><p>截至 2026-12-06，WeChat 菜单 已发布</p>"
         "<pre>值班 记录</pre><p><code>上报 代码</code> 与 <span data-code>甲 乙</span></p>"
         '<a class="btn">导出</a> <a class="btn">导入</a><span title="标题 提示">正文</span>'
-        '<h1>消息记录 <small>福建防汛</small></h1><nav><a>雨情</a> <a>水情</a></nav><p>＋ 添加班次</p>'
+        "<h1>消息记录 <small>福建防汛</small></h1><nav><a>雨情</a> <a>水情</a></nav><p>＋ 添加班次</p>"
     )
     assert crawl.stray_spaces(page) == [
         "WeChat 菜单 已发布",
