@@ -51,7 +51,7 @@ EXPECTED = {
     "people.manage":        ".  .  .  .  .  .  x  .  .  .  .  .  .",
     "roster.view":          "x  .  x  x  .  x  x  .  .  .  .  x  .",
     "roster.manage":        ".  .  x  .  .  .  x  .  .  .  .  .  .",
-    "audit.view":           ".  .  .  .  .  x  x  .  .  .  .  .  .",
+    "audit.view":           ".  .  .  .  .  x  .  .  .  .  .  .  .",
     "audit.export":         ".  .  .  .  .  x  .  .  .  .  .  .  .",
     "personal_data.view":   "x  .  x  x  .  .  .  .  .  .  .  x  .",
     "otp.enrol":            "x  x  x  x  x  x  x  x  x  x  x  x  x",
