@@ -654,7 +654,7 @@ class Store:
 # database holds one account, so no account filter is needed).
 ZHENGWEI_STORE: tuple[str, str, str, str] = (
     "wechat_inbound_inboundmessage",
-    "from_user",
+    "from_user_index",  # the openid is sealed; its blind index is what repeats
     "msg_id",
     "",
 )

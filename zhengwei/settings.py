@@ -49,6 +49,12 @@ try:
     KeyRing(FIELD_KEYS, FIELD_KEY_ACTIVE, FIELD_CIPHER)
 except FieldCryptError as _exc:
     raise ConfigError(f"field encryption: {_exc}") from None
+# Keys the blind indexes (HMAC-SHA256) that stand in for encrypted identifiers (openids) in
+# look-ups, joins and unique constraints. Outside the database like FIELD_KEYS, and not rotated
+# with them: changing it means recomputing every index (docs/guide/security.md).
+FIELD_INDEX_KEY = env_secret("FIELD_INDEX_KEY").encode() or derive_key(
+    FIELD_ENCRYPTION_KEY, "blind-index"
+)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

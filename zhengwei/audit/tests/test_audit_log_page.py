@@ -60,7 +60,14 @@ def test_the_auditor_may_read_the_log(world, client_for, entries):
 @pytest.mark.parametrize(
     # 三员分立: the system and security administrators' own actions are in the log.
     "who",
-    ["system_admin", "security_admin", "editor", "duty_officer", "office_leader", "project_manager"],
+    [
+        "system_admin",
+        "security_admin",
+        "editor",
+        "duty_officer",
+        "office_leader",
+        "project_manager",
+    ],
 )
 def test_everyone_else_is_refused(world, client_for, who):
     assert client_for(world[who]).get(reverse("audit:list")).status_code == 403

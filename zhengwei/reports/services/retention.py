@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.db import transaction
 
+from zhengwei.lib.sealed import index_values
 from zhengwei.reports.models import Report
 from zhengwei.reports.workflow import CLOSED_STATES
 
@@ -34,4 +35,8 @@ def reports_coarsen_locations(cutoff: datetime) -> int:
 
 
 def reports_forget_openids(cutoff: datetime) -> int:
-    return _closed_before(cutoff).exclude(reporter_openid="").update(reporter_openid="")
+    return (
+        _closed_before(cutoff)
+        .exclude(reporter_openid="")
+        .update(**index_values(reporter_openid=""))
+    )
