@@ -9,7 +9,9 @@ through pre-generated, signed and encrypted safe-mode requests with unique MsgId
 Environment overrides (defaults in brackets): BENCH_DURATION [20] and BENCH_WARMUP [3] seconds,
 BENCH_CONNECTIONS [64], BENCH_WORKERS [2], BENCH_ZHENGWEI_THREADS [16], BENCH_PEER_THREADS [4],
 BENCH_WRK_THREADS [1], BENCH_REQUESTS [12000 × duration, ≥ 150000], BENCH_TARGETS [all, comma-separated names],
-BENCH_PG_URL [postgres://postgres@127.0.0.1:5432], BENCH_TIMEOUT [5s, WeChat's deadline].
+BENCH_PG_URL [postgres://postgres@127.0.0.1:5432], BENCH_TIMEOUT [5s, WeChat's deadline],
+BENCH_DUPLICATES ["": new messages only; "also": every server a second time with duplicate
+deliveries; "only": duplicates only] and BENCH_DUPLICATE_POOL [5000].
 `--update-docs` also replaces the results table in docs/performance.md.
 """
 
@@ -30,7 +32,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from hashlib import sha256
 from pathlib import Path
@@ -85,6 +87,13 @@ VAR_DIR = RESULTS / "var"
 # How many of the last requests each wrk thread issued are re-sent after the run, as WeChat
 # retries would be: covers every request still in flight when wrk stopped.
 REPLAY_TAIL = max(2 * CONNECTIONS, 200)
+# Duplicate deliveries (WeChat's retries): a pool of messages is delivered once while warming up,
+# then the measured run sends only those again, round and round. "also" runs every server both
+# ways in the same run, so the cost of a retry storm is a ratio to the cost of new messages.
+DUPLICATES = os.environ.get("BENCH_DUPLICATES", "").strip().lower()
+if DUPLICATES not in ("", "also", "only"):
+    sys.exit(f"BENCH_DUPLICATES must be empty, 'also' or 'only', not {DUPLICATES!r}")
+DUPLICATE_POOL = _env_int("BENCH_DUPLICATE_POOL", 5000)
 
 BENCH_KEYS_ENV = {
     "BENCH_TOKEN": TOKEN,
@@ -292,6 +301,7 @@ class Target:
     env: dict[str, str]
     stores: str = ""  # "pg" | "sqlite" | "naive" | ""
     setup: object = None  # callable run before the server starts
+    duplicates: bool = False  # the measured run sends only deliveries already stored
     result: dict = field(default_factory=dict)
 
 
@@ -434,6 +444,8 @@ def gunicorn_argv(python: Path, app: str, worker: str, threads: int = 1) -> list
         "warning",
         "--backlog",
         "2048",
+        "--config",
+        str(BENCH / "gunicorn_ready.py"),
     ]
     if worker == "gthread":
         argv += ["--worker-class", "gthread", "--threads", str(threads)]
@@ -525,6 +537,12 @@ def build_targets(peer_py: Path) -> list[Target]:
                 f"known: {', '.join(t.name for t in targets)}"
             )
         targets = [t for t in targets if t.name in names]
+    if DUPLICATES:
+        dup = [
+            replace(t, name=f"{t.name}+dup", label=f"{t.label}, duplicates", duplicates=True)
+            for t in targets
+        ]
+        targets = dup if DUPLICATES == "only" else [*targets, *dup]
     return targets
 
 
@@ -543,10 +561,13 @@ class Server:
     def spawn(self) -> None:
         argv = [*self.target.argv, "--bind", f"127.0.0.1:{self.port}"]
         self.log_file = self.log_path.open("w")
+        self.ready_dir = RESULTS / "ready" / self.target.name
+        shutil.rmtree(self.ready_dir, ignore_errors=True)
+        self.ready_dir.mkdir(parents=True)
         self.proc = subprocess.Popen(
             argv,
             cwd=self.target.cwd,
-            env=self.target.env,
+            env={**self.target.env, "BENCH_READY_DIR": str(self.ready_dir)},
             stdout=self.log_file,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -565,7 +586,9 @@ class Server:
                 raise RuntimeError(f"{self.target.name} exited; see {self.log_path}")
             try:
                 with urllib.request.urlopen(url, timeout=5) as resp:
-                    if resp.read() == b"bench-echo":
+                    # Every worker has loaded the app (bench/gunicorn_ready.py), not just one.
+                    booted = len(list(self.ready_dir.iterdir()))
+                    if resp.read() == b"bench-echo" and booted >= WORKERS:
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
@@ -663,6 +686,19 @@ ZHENGWEI_STORE: tuple[str, str, str, str] = (
 # ------------------------------------------------------------------------------ load
 
 
+def prime_pool(server: Server, pool: Path, store: Store | None, first: int, last: int) -> None:
+    """Make sure every request of the duplicate pool was delivered once before the measured run
+    (the warm-up usually covers it; a slow server gets the rest sent here)."""
+    if store is None or store.counts(first, last)[0] == DUPLICATE_POOL:
+        return
+    lines = read_lines(pool, list(range(DUPLICATE_POOL)))
+    for url, body in lines:
+        server.post(url, body)
+    stored = store.counts(first, last)[0]
+    if stored != DUPLICATE_POOL:
+        raise RuntimeError(f"duplicate pool: {stored} of {DUPLICATE_POOL} stored after priming")
+
+
 def run_wrk(server: Server, reqfile: Path, seconds: int) -> tuple[dict, str]:
     argv = [
         "wrk",
@@ -711,9 +747,15 @@ def bench_target(target: Target, maker: RequestMaker) -> dict:
     # Fresh timestamps for this server: generate its requests right before it runs.
     warm_file, run_file = RESULTS / "warmup.reqs", RESULTS / "requests.reqs"
     t0 = time.time()
-    maker.write(warm_file, max(WARMUP * 6000, 1000))
-    first, last = maker.write(run_file, N_REQUESTS)
-    log(f"  generated {N_REQUESTS:,} unique requests in {time.time() - t0:.1f}s")
+    if target.duplicates:
+        # One pool: delivered once while warming up, then only re-delivered.
+        first, last = maker.write(run_file, DUPLICATE_POOL)
+        warm_file = run_file
+        log(f"  generated a pool of {DUPLICATE_POOL:,} requests in {time.time() - t0:.1f}s")
+    else:
+        maker.write(warm_file, max(WARMUP * 6000, 1000))
+        first, last = maker.write(run_file, N_REQUESTS)
+        log(f"  generated {N_REQUESTS:,} unique requests in {time.time() - t0:.1f}s")
 
     server = Server(target)
     server.start()
@@ -730,8 +772,10 @@ def bench_target(target: Target, maker: RequestMaker) -> dict:
                     raise RuntimeError(f"{target.name}: acknowledged message {msg_id} not stored")
         bad_url = url.replace("msg_signature=", "msg_signature=0")
         bad_status, _ = server.post(bad_url, body)
-        if WARMUP > 0:
-            run_wrk(server, warm_file, WARMUP)
+        if WARMUP > 0 or target.duplicates:
+            run_wrk(server, warm_file, max(WARMUP, 1))
+        if target.duplicates:
+            prime_pool(server, run_file, store, first, last)
         pg_db = {"pg": PG_DB, "naive": NAIVE_DB}.get(target.stores)
         meter = CpuMeter(server, pg_db)
         meter.start()
@@ -763,11 +807,17 @@ def bench_target(target: Target, maker: RequestMaker) -> dict:
         errors = stats["connect"] + stats["read"] + stats["write"] + stats["timeout"]
         result["socket_errors"] = errors
         result["ok"] = stats["requests"] - stats["status"]
-        if stats["wrapped"]:
+        if stats["wrapped"] and not target.duplicates:
             log(
                 f"  WARNING: wrk ran out of unique requests ({stats['wrapped']} wraps); raise BENCH_REQUESTS"
             )
-        if store:
+        if store and target.duplicates:
+            # Nothing new was sent: the pool must still be stored exactly once.
+            time.sleep(1.0)
+            stored, dups = store.counts(first, last)
+            result.update(stored=stored, dups=dups, lost=max(0, DUPLICATE_POOL - stored))
+            result["complete"] = stored == DUPLICATE_POOL and dups == 0
+        elif store:
             time.sleep(1.0)  # let requests still in flight when wrk stopped finish
             stored, dups = store.counts(first, last)
             result["stored"], result["dups"] = stored, dups
@@ -803,7 +853,9 @@ def bench_target(target: Target, maker: RequestMaker) -> dict:
         f"other load {result['others_pct']:.0f}%  worker CPU split {result['worker_split']}"
         + (f"  rows/commit {result['rows_per_commit']:.1f}" if "rows_per_commit" in result else "")
         + (
-            f"  stored {result['stored']:,}/{result['ok']:,} ok, lost {result['lost']}, "
+            f"  pool {result['stored']:,}/{DUPLICATE_POOL:,} stored once, dup {result['dups']}"
+            if store and target.duplicates
+            else f"  stored {result['stored']:,}/{result['ok']:,} ok, lost {result['lost']}, "
             f"dup {result['dups']}; after replay {result['stored_after_replay']:,}"
             f"/{result['issued']:,} issued, dup {result['dups_after_replay']}, "
             f"replay non-200 {result['replay_errors']}/{result['replayed']}"
@@ -913,8 +965,13 @@ def table(targets: list[Target]) -> str:
     ]
     for t in done:
         r = t.result
-        if r.get("wrapped"):
+        if r.get("wrapped") and not t.duplicates:
             stored = replay = "INVALID: wrk ran out of unique requests (raise BENCH_REQUESTS)"
+        elif t.duplicates and "stored" in r:
+            stored = f"pool {r['stored']:,} of {DUPLICATE_POOL:,} stored once (dup {r['dups']})"
+            replay = "every request a re-delivery"
+        elif t.duplicates:
+            stored, replay = f"stores nothing ({r['reply']})", "every request a re-delivery"
         elif "stored" in r:
             stored = f"{r['stored']:,} / {r['ok']:,} ({r['lost']}, {r['dups']})"
             replay = (
@@ -999,6 +1056,24 @@ def notes(targets: list[Target]) -> str:
         + ", ".join(f"{t.name} {t.result['others_pct']:.0f}%" for t in targets if t.result)
         + "."
     )
+    by_name = {t.name: t.result for t in targets if t.result}
+    pairs = [
+        (name, by_name[name], by_name[f"{name}+dup"])
+        for name in by_name
+        if f"{name}+dup" in by_name
+    ]
+    if pairs:
+        out.append(
+            "Duplicate deliveries against new messages, same server, same run (req/s ratio; CPU "
+            "ms/req, app + PG, new → duplicate; a retry should cost no more than a new message): "
+            + "; ".join(
+                f"{name} {dup['rps'] / new['rps']:.2f}× "
+                f"({new['cpu_app_ms'] + new['cpu_db_ms']:.2f} → "
+                f"{dup['cpu_app_ms'] + dup['cpu_db_ms']:.2f} ms)"
+                for name, new, dup in pairs
+            )
+            + "."
+        )
     return "\n\n".join(out)
 
 

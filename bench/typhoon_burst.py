@@ -28,25 +28,23 @@ from __future__ import annotations
 
 import os
 import random
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.stack import Stack, free_port, manage, recreate_pg_database, stack_env  # noqa: E402
+
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "results"
-LOGS = RESULTS / "logs"
 VAR_DIR = RESULTS / "typhoon-var"
-PY = Path(sys.executable)
 
 
 def _env_int(name: str, default: int) -> int:
@@ -82,154 +80,24 @@ def log(msg: str) -> None:
     print(f"[typhoon {datetime.now():%H:%M:%S}] {msg}", flush=True)
 
 
-def free_port() -> int:
-    while True:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        if port not in (8000, 8001):
-            return port
-
-
 WEB_PORT, SIM_PORT = free_port(), free_port()
 WEB = f"http://127.0.0.1:{WEB_PORT}"
 SIM = f"http://127.0.0.1:{SIM_PORT}"
 DATABASE_URL = f"{PG_URL}/{PG_DB}"
-ENV = {
-    "DATABASE_URL": DATABASE_URL,
-    "ZHENGWEI_VAR_DIR": str(VAR_DIR),
-    "DEBUG": "false",
-    "LOG_LEVEL": "WARNING",
-    "ALLOWED_HOSTS": "127.0.0.1,localhost",
-    "DJANGO_SETTINGS_MODULE": "zhengwei.settings",
-    "STATICFILES_STORAGE": "django.contrib.staticfiles.storage.StaticFilesStorage",
-    "WECHAT_API_BASE": f"{SIM}/sim/api",
-    "ZHENGWEI_SIMULATOR_URL": f"{SIM}/sim/",
-    "SIMULATOR_CALLBACK_BASE": WEB,
-    "PUBLIC_URL": WEB,
-    "DUTY_POLL_MS": str(POLL_MS),
-    "PYTHONDONTWRITEBYTECODE": "1",
-}
+ENV = stack_env(DATABASE_URL, VAR_DIR, WEB, SIM, DUTY_POLL_MS=str(POLL_MS))
 
 
-# --------------------------------------------------------------------------- the stack
-def recreate_database() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_URL}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{PG_DB}"')
-
-
-def child_env(**extra) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(ENV)
-    env.update(extra)
-    return env
-
-
-def manage(*args: str) -> None:
-    subprocess.run(
-        [str(PY), str(ROOT / "manage.py"), *args],
-        cwd=ROOT,
-        env=child_env(),
-        check=True,
-        stdout=subprocess.DEVNULL,
+def new_stack() -> Stack:
+    return Stack(
+        ENV,
+        name="typhoon",
+        web_port=WEB_PORT,
+        sim_port=SIM_PORT,
+        web_workers=WORKERS,
+        threads=THREADS,
+        task_workers=TASK_WORKERS,
+        task_interval=TASK_INTERVAL,
     )
-
-
-class Stack:
-    """gunicorn (web), gunicorn (simulated WeChat) and the task worker(s), as ./run starts them."""
-
-    def __init__(self) -> None:
-        self.procs: list[tuple[str, subprocess.Popen, object]] = []
-
-    def _start(self, name: str, argv: list[str], **env) -> None:
-        LOGS.mkdir(parents=True, exist_ok=True)
-        out = (LOGS / f"typhoon-{name}.log").open("w")
-        proc = subprocess.Popen(
-            argv,
-            cwd=ROOT,
-            env=child_env(**env),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.procs.append((name, proc, out))
-
-    def start(self) -> None:
-        gunicorn = str(PY.parent / "gunicorn")
-        common = ["--worker-class", "gthread", "--log-level", "warning"]
-        self._start(
-            "web",
-            [
-                gunicorn,
-                "zhengwei.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{WEB_PORT}",
-                "--workers",
-                str(WORKERS),
-                "--threads",
-                str(THREADS),
-                *common,
-            ],
-        )
-        self._start(
-            "simulator",
-            [
-                gunicorn,
-                "zhengwei.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{SIM_PORT}",
-                "--workers",
-                "1",
-                "--threads",
-                "8",
-                *common,
-            ],
-            ZHENGWEI_ROLE="simulator",
-        )
-        for n in range(TASK_WORKERS):
-            self._start(
-                f"worker{n}",
-                [
-                    str(PY),
-                    str(ROOT / "manage.py"),
-                    "db_worker",
-                    "--queue-name",
-                    "*",
-                    "--interval",
-                    TASK_INTERVAL,
-                    "--no-startup-delay",
-                ],
-            )
-        for url in (f"{WEB}/signin/", f"{SIM}/sim/"):
-            self._wait(url)
-
-    def _wait(self, url: str) -> None:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            for name, proc, _ in self.procs:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"{name} exited; see {LOGS}/typhoon-{name}.log")
-            try:
-                with urllib.request.urlopen(url, timeout=5):
-                    return
-            except Exception:  # noqa: BLE001 - not up yet
-                time.sleep(0.3)
-        raise RuntimeError(f"{url} did not answer")
-
-    def stop(self) -> None:
-        for _name, proc, _out in self.procs:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        for _name, proc, out in self.procs:
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-            out.close()
 
 
 # --------------------------------------------------------------------------- the console
@@ -326,14 +194,12 @@ def main() -> int:
     os.environ.update(ENV)
     os.environ.setdefault("TZ", "Asia/Shanghai")  # what Django sets; the log's clock agrees
     time.tzset()
-    sys.path.insert(0, str(ROOT))
     log(f"PostgreSQL database {PG_DB} (recreated); web {WEB}, simulator {SIM}")
-    recreate_database()
+    recreate_pg_database(PG_URL, PG_DB)
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    manage("migrate", "--noinput", "-v", "0")
-    manage("createcachetable")
-    manage("seed_demo")
-    manage("sim_seed")
+    for args in (("migrate", "--noinput", "-v", "0"), ("createcachetable",), ("seed_demo",)):
+        manage(ENV, *args)
+    manage(ENV, "sim_seed")
 
     import django
 
@@ -345,7 +211,7 @@ def main() -> int:
     from zhengwei.simulator.citizen import Citizen, sample_photo
     from zhengwei.wechat.inbound.models import InboundMessage
 
-    stack = Stack()
+    stack = new_stack()
     stack.start()
     started = datetime.now()
     try:

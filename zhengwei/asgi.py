@@ -23,7 +23,9 @@ if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
     )
 
 from zhengwei.wechat.inbound import asgi_callback  # noqa: E402
-from zhengwei.wechat.inbound.fastpath import PREFIX  # noqa: E402
+from zhengwei.wechat.inbound.fastpath import PREFIX, warm_up  # noqa: E402
+
+warm_up()
 
 
 async def _lifespan(receive, send) -> None:

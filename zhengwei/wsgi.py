@@ -12,7 +12,9 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhengwei.settings")
 django_application = get_wsgi_application()  # sets Django up before the callback is imported
 
-from zhengwei.wechat.inbound.fastpath import PREFIX, callback_app  # noqa: E402
+from zhengwei.wechat.inbound.fastpath import PREFIX, callback_app, warm_up  # noqa: E402
+
+warm_up()
 
 
 def application(environ, start_response):

@@ -1,13 +1,19 @@
-"""The demo custom menu of 福建防汛, stored locally as the current menu.
+"""The demo custom menu of 福建防汛, published to WeChat (the simulator under ``./run``) the way
+a contractor's menu always is: the operator drafts it, the office reviewer and then the office
+leader approve it (``zhengwei.wechat.inbound.changes``), and the last approval publishes it.
 
-Seeding makes no call to WeChat: the menu is recorded (menu_record) as if already on the
-platform, so the 「自定义菜单」 page has something to show and edit. 「发布」 sends it for real.
+``./run`` starts the simulator before seeding, so the phone shows this menu at once. When WeChat
+cannot be reached the change is left failed with WeChat's reason and the next seeding tries again.
+This is the one definition: the simulator's phone falls back to it, the crawl knows its keys.
 """
 
 from __future__ import annotations
 
 from zhengwei.demo.constants import ORIGINAL_ID
+from zhengwei.demo.wechat import APPROVERS
 from zhengwei.orgs.models import User, WeChatAccount
+from zhengwei.wechat.inbound import changes
+from zhengwei.wechat.inbound.models import ChangeState
 from zhengwei.wechat.outbound import services
 from zhengwei.wechat.outbound.models import PublishedMenu
 
@@ -43,10 +49,13 @@ MENU = {
 def seed(out=print) -> None:
     account = WeChatAccount.objects.get(original_id=ORIGINAL_ID)
     if PublishedMenu.objects.filter(account=account).exists():
-        out("demo: custom menu already stored")
+        out("demo: custom menu already published")
         return
-    # Recorded by the office's administrator: the menu already on WeChat, not a contractor's
-    # draft (which would wait for the office's approval).
-    admin = User.objects.get(username="admin")
-    services.menu_record(actor=admin, account=account, menu=MENU)
-    out("demo: custom menu stored locally (not published to WeChat)")
+    people = {u.username: u for u in User.objects.filter(username__in=APPROVERS + ["operator"])}
+    change = services.menu_change_submit(actor=people["operator"], account=account, menu=MENU)
+    for name in APPROVERS:
+        change = changes.content_change_approve(actor=people[name], change=change)
+    if change.state == ChangeState.APPLIED:
+        out("demo: custom menu approved by the office and published to WeChat")
+    else:
+        out(f"demo: custom menu approved but not published ({change.error}); seed again later")

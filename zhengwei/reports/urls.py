@@ -24,19 +24,20 @@ urlpatterns = [
     path("h5/report/", views.h5_form, name="h5_form"),
     path("h5/jssdk/", views.h5_jssdk, name="h5_jssdk"),
     path("r/<str:ticket>/<str:token>/", views.status_page, name="status"),
-    # Open311 GeoReport v2.
+    # Open311 GeoReport v2. An identifier is anything up to the format, so that an unknown or
+    # malformed one still gets the spec's error list in the asked format, not the HTML 404 page.
     re_path(rf"^open311/v2/discovery\.{FMT}$", open311.discovery, name="open311_discovery"),
     re_path(rf"^open311/v2/services\.{FMT}$", open311.service_list, name="open311_services"),
     re_path(
-        rf"^open311/v2/services/(?P<code>[\w-]+)\.{FMT}$",
+        rf"^open311/v2/services/(?P<code>[^/]+)\.{FMT}$",
         open311.service_definition,
         name="open311_service",
     ),
     re_path(rf"^open311/v2/requests\.{FMT}$", open311.requests, name="open311_requests"),
     re_path(
-        rf"^open311/v2/requests/(?P<request_id>[\w-]+)\.{FMT}$",
+        rf"^open311/v2/requests/(?P<request_id>[^/]+)\.{FMT}$",
         open311.request_detail,
         name="open311_request",
     ),
-    re_path(rf"^open311/v2/tokens/(?P<token>[\w-]+)\.{FMT}$", open311.token, name="open311_token"),
+    re_path(rf"^open311/v2/tokens/(?P<token>[^/]+)\.{FMT}$", open311.token, name="open311_token"),
 ]

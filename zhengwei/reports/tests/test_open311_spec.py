@@ -162,6 +162,15 @@ def test_an_unknown_service_code_is_404(client, world):
     assert root.tag == "errors" and root.find("error/code").text == "404"
 
 
+@pytest.mark.parametrize("path", ["services/{}", "requests/{}", "tokens/{}"])
+def test_a_malformed_identifier_gets_the_error_list_in_the_format_asked_for(client, world, path):
+    # Found by faults/schemathesis: U+0084 or a space did not match the URL and got the HTML page.
+    for odd in ("%C2%84", "a%20b", "%E5%8F%B0.x"):
+        assert_error(client.get(f"{BASE}/{path.format(odd)}.json"), 404)
+        root = ElementTree.fromstring(client.get(f"{BASE}/{path.format(odd)}.xml").content)
+        assert root.tag == "errors" and root.find("error/code").text == "404"
+
+
 # --- POST service request ------------------------------------------------------------------------
 def test_posting_without_a_valid_api_key_is_403(client, key, world):
     assert_error(post(client, service_code="waterlogging", lat="26.06", long="119.19"), 403)

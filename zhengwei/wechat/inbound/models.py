@@ -211,6 +211,33 @@ class MenuClickReply(models.Model):
         return self.event_key
 
 
+class MenuButtonName(models.Model):
+    """The name a menu button had, from the time a menu with it became current: the message log
+    shows a click by the name the citizen pressed, never by its key. Kept here, beside the
+    messages, because the menu itself belongs to the outbound app (which imports this one)."""
+
+    account = models.ForeignKey(
+        "orgs.WeChatAccount",
+        on_delete=models.CASCADE,
+        related_name="menu_button_names",
+        db_index=False,
+        verbose_name=_("account"),
+    )
+    # A click's key, or a link button's URL (what WeChat sends as EventKey).
+    key = models.CharField(_("menu key"), max_length=512)
+    name = models.CharField(_("button name"), max_length=60)
+    since = models.DateTimeField(_("in the menu since"))
+
+    class Meta:
+        verbose_name = _("menu button name")
+        verbose_name_plural = _("menu button names")
+        ordering = ["account", "key", "-since"]
+        indexes = [models.Index(fields=["account", "key", "-since"], name="wx_menu_button_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 # --- what speaks for the office: automatic replies and the menu, drafted and approved ----------
 
 

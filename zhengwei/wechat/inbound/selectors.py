@@ -17,6 +17,7 @@ from zhengwei.wechat.inbound.models import (
     ContentChange,
     InboundMessage,
     KeywordReply,
+    MenuButtonName,
     MenuClickReply,
 )
 from zhengwei.wechat.inbound.policy import (
@@ -92,10 +93,31 @@ def _cut(text: str, n: int = 80, *, revealed: bool = False) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def preview(m: InboundMessage, *, personal: bool, revealed: bool = False) -> str:
-    """A one-line summary. Without ``personal``: no coordinates, place names, photo URLs or media
-    ids (they locate or show the citizen). Phone and ID numbers, names and the like in what the
-    citizen wrote are masked for everyone (``_cut``)."""
+def _button_names(account: WeChatAccount, messages) -> dict[int, str]:
+    """Message pk → the name the pressed button had when it was pressed (the newest name recorded
+    before; a click older than every record takes the first one), for click and link events."""
+    pressed = [m for m in messages if m.kind == "event" and m.event.lower() in ("click", "view")]
+    history: dict[str, list[tuple]] = {}
+    for row in MenuButtonName.objects.filter(
+        account=account, key__in={m.event_key for m in pressed}
+    ).order_by("since", "pk"):
+        history.setdefault(row.key, []).append((row.since, row.name))
+    names = {}
+    for m in pressed:
+        versions = history.get(m.event_key)
+        if versions:
+            names[m.pk] = next(
+                (name for since, name in reversed(versions) if since <= m.received_at),
+                versions[0][1],
+            )
+    return names
+
+
+def preview(m: InboundMessage, *, personal: bool, revealed: bool = False, button: str = "") -> str:
+    """A one-line summary. A click shows ``button``, the name of the button pressed, never its
+    key. Without ``personal``: no coordinates, place names, photo URLs or media ids (they locate
+    or show the citizen). Phone and ID numbers, names and the like in what the citizen wrote are
+    masked for everyone (``_cut``)."""
     hidden = _("(personal data hidden)")
     f = m.field
     key = m.event.lower() if m.kind == "event" else m.msg_type
@@ -123,7 +145,11 @@ def preview(m: InboundMessage, *, personal: bool, revealed: bool = False) -> str
         return _cut(f"{place} ({info.get('Location_X', '')}, {info.get('Location_Y', '')})")
     if key == "link":
         return _cut(f("Title"))
-    if key in ("click", "view", "scan"):
+    if key == "click":
+        return button or _("A button no longer in any menu")
+    if key == "view":
+        return f"{button} · {_cut(m.event_key)}" if button else _cut(m.event_key)
+    if key == "scan":
         return _cut(m.event_key)
     if key == "subscribe":
         scene = m.event_key.removeprefix("qrscene_") if m.event_key.startswith("qrscene_") else ""
@@ -154,6 +180,8 @@ def message_rows(*, user, account: WeChatAccount, messages, revealed: bool = Fal
     personal_data.view) shows what citizens wrote in full and their openids."""
     personal = may(user, Action.PERSONAL_DATA_VIEW, account)
     revealed = revealed and personal
+    messages = list(messages)
+    buttons = _button_names(account, messages)
     rows = []
     for m in messages:
         key = m.event.lower() if m.kind == "event" else m.msg_type
@@ -162,7 +190,9 @@ def message_rows(*, user, account: WeChatAccount, messages, revealed: bool = Fal
             Row(
                 message=m,
                 type_label=label() if label else (m.event or m.msg_type),
-                preview=preview(m, personal=personal, revealed=revealed),
+                preview=preview(
+                    m, personal=personal, revealed=revealed, button=buttons.get(m.pk, "")
+                ),
                 sender=m.from_user if revealed else pseudonym(m.from_user, account_id=account.pk),
             )
         )

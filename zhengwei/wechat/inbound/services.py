@@ -32,6 +32,7 @@ from zhengwei.wechat.inbound.models import (
     ContentChange,
     InboundMessage,
     KeywordReply,
+    MenuButtonName,
     MenuClickReply,
     State,
 )
@@ -322,3 +323,32 @@ def menu_click_reply_update(
 @transaction.atomic
 def menu_click_reply_delete(*, actor, reply: MenuClickReply, change=None) -> None:
     _delete(actor, reply, MENU_FIELDS, "wechat.menu_reply.delete", change)
+
+
+# ----------------------------------------------------------------- the names of menu buttons
+
+
+def menu_button_names_record(*, account, menu: dict, now=None) -> int:
+    """Keep the name of each button of a menu that has just become current (published, recorded
+    or fetched by the outbound app, in its transaction): a row for each key whose name is new or
+    changed, so the message log names a click as the menu read when it was pressed. System
+    bookkeeping of a change audited by its caller. Returns the number of rows written."""
+    now = now or timezone.now()
+    names: dict[str, str] = {}
+    for top in menu.get("button") or []:
+        for button in top.get("sub_button") or [top]:
+            key = button.get("key") or button.get("url") or ""
+            if key and button.get("name"):
+                names[key[:512]] = button["name"][:60]
+    current = {}
+    for row in MenuButtonName.objects.filter(account=account, key__in=list(names)).order_by(
+        "key", "-since"
+    ):
+        current.setdefault(row.key, row.name)
+    new = [
+        MenuButtonName(account=account, key=key, name=name, since=now)
+        for key, name in names.items()
+        if current.get(key) != name
+    ]
+    MenuButtonName.objects.bulk_create(new)
+    return len(new)

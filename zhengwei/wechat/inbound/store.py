@@ -116,11 +116,52 @@ def insert_rows(rows: list[Row]) -> list[Stored]:
     and one round trip (no BEGIN/COMMIT); one result per row, in order.
 
     The same key twice in one batch (a retry storm hitting one process) inserts once; the later
-    copies are answered like retries."""
+    copies are answered like retries.
+
+    On SQLite the keys are looked up first: a read needs no lock in WAL mode, so a batch of
+    retries is answered without taking the database's single write lock (which every process's
+    writer and the task worker queue for), and only new deliveries are written."""
     first: dict[tuple[int, str], Row] = {}
     for row in rows:
         first.setdefault((row.account_id, row.dedupe_key), row)
-    unique = list(first.values())
+    stored_replies: dict[tuple[int, str], str] = {}
+    if connection.vendor == "sqlite":
+        stored_replies = _stored_replies(list(first))
+    unique = [row for key, row in first.items() if key not in stored_replies]
+    created: set[tuple[int, str]] = set()
+    if unique:
+        created = _insert(unique)
+    conflicts = [key for key in first if key not in created and key not in stored_replies]
+    if conflicts:  # stored by another process since (or, on PostgreSQL, retries)
+        stored_replies.update(_stored_replies(conflicts))
+    results = []
+    for row in rows:
+        key = (row.account_id, row.dedupe_key)
+        if key in created and first[key] is row:
+            results.append(Stored(created=True, reply_xml=row.reply_xml))
+        elif key in created:
+            results.append(Stored(created=False, reply_xml=first[key].reply_xml))
+        else:
+            results.append(Stored(created=False, reply_xml=stored_replies.get(key, "")))
+    return results
+
+
+def _stored_replies(keys: list[tuple[int, str]]) -> dict[tuple[int, str], str]:
+    """The stored first deliveries among ``keys``: (account, dedupe key) → its reply."""
+    by_account: dict[int, list[str]] = defaultdict(list)
+    for account_id, dedupe_key in keys:
+        by_account[account_id].append(dedupe_key)
+    found = {}
+    for account_id, dedupe_keys in by_account.items():
+        for key, reply in InboundMessage.objects.filter(
+            account_id=account_id, dedupe_key__in=dedupe_keys
+        ).values_list("dedupe_key", "reply_xml"):
+            found[(account_id, key)] = reply
+    return found
+
+
+def _insert(unique: list[Row]) -> set[tuple[int, str]]:
+    """INSERT … ON CONFLICT DO NOTHING of rows with distinct keys; the keys actually inserted."""
     created: set[tuple[int, str]] = set()
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
@@ -140,26 +181,7 @@ def insert_rows(rows: list[Row]) -> list[Stored]:
                     cur.execute(_insert_sql(1, False, connection.vendor), _params(row))
                     if cur.rowcount == 1:
                         created.add((row.account_id, row.dedupe_key))
-    stored_replies: dict[tuple[int, str], str] = {}
-    conflicts: dict[int, list[str]] = defaultdict(list)
-    for key in first:
-        if key not in created:
-            conflicts[key[0]].append(key[1])
-    for account_id, dedupe_keys in conflicts.items():
-        for key, reply in InboundMessage.objects.filter(
-            account_id=account_id, dedupe_key__in=dedupe_keys
-        ).values_list("dedupe_key", "reply_xml"):
-            stored_replies[(account_id, key)] = reply
-    results = []
-    for row in rows:
-        key = (row.account_id, row.dedupe_key)
-        if key in created and first[key] is row:
-            results.append(Stored(created=True, reply_xml=row.reply_xml))
-        elif key in created:
-            results.append(Stored(created=False, reply_xml=first[key].reply_xml))
-        else:
-            results.append(Stored(created=False, reply_xml=stored_replies.get(key, "")))
-    return results
+    return created
 
 
 class DirectStore:

@@ -29,7 +29,7 @@ from zhengwei.lib.events import publish_on_commit
 from zhengwei.orgs.models import User, WeChatAccount
 from zhengwei.wechat.inbound.changes import content_change_applied, content_change_open
 from zhengwei.wechat.inbound.models import ChangeKind, ChangeOp, ChangeState, ContentChange
-from zhengwei.wechat.inbound.services import require_approved
+from zhengwei.wechat.inbound.services import menu_button_names_record, require_approved
 from zhengwei.wechat.outbound import limits, policy, windows
 from zhengwei.wechat.outbound.client import WeChatClient, might_have_arrived
 from zhengwei.wechat.outbound.errors import (
@@ -82,6 +82,7 @@ def menu_publish(
     _call(actor, "wechat.menu.publish", account, WeChatClient(account).menu_create, menu)
     with transaction.atomic():
         record = PublishedMenu.objects.create(account=account, json=menu, published_by=actor)
+        menu_button_names_record(account=account, menu=menu)
         note = f"change #{change.pk}" if change else ""
         audit_record(actor=actor, action="wechat.menu.publish", obj=account, after=menu, note=note)
         publish_on_commit("wechat_menu.published", account_id=account.pk)
@@ -135,6 +136,7 @@ def menu_record(
         record = PublishedMenu.objects.create(
             account=account, json=menu, published_by=actor, source=source
         )
+        menu_button_names_record(account=account, menu=menu)
         audit_record(actor=actor, action="wechat.menu.record", obj=account, after=menu)
     return record
 
@@ -148,6 +150,7 @@ def menu_fetch(*, actor: User, account: WeChatAccount) -> PublishedMenu:
         record = PublishedMenu.objects.create(
             account=account, json=menu, published_by=actor, source=MenuSource.FETCHED
         )
+        menu_button_names_record(account=account, menu=menu)
         audit_record(actor=actor, action="wechat.menu.fetch", obj=account, after=menu)
     return record
 
