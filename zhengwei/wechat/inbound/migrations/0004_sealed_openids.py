@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('orgs', '0004_user_language'),
-        ('wechat_inbound', '0002_content_changes'),
+        ('wechat_inbound', '0003_menu_button_names'),
     ]
 
     operations = [

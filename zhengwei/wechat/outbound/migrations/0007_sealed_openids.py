@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('orgs', '0004_user_language'),
-        ('wechat_outbound', '0005_circuit_and_retries'),
+        ('wechat_outbound', '0006_menu_button_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
