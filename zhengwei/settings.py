@@ -307,6 +307,9 @@ RETENTION_DAYS: dict[str, int] = {
     "message_texts": 180,  # the content of citizens' messages to the account
     "exact_locations": 365,  # a closed report's exact position (coarsened to about 1 km)
     "reporter_openids": 365,  # a closed report's link to the reporter's WeChat identity
+    "report_photos": 365,  # a closed report's photos (the files and their records)
+    "chat_drafts": 30,  # what a citizen sent while reporting in chat, once confirmed or abandoned
+    "conversation_texts": 180,  # what citizens wrote in the 互动 inbox, once the case is closed
 }
 if env_str("RETENTION_DAYS"):
     try:

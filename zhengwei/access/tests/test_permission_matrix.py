@@ -53,6 +53,7 @@ EXPECTED = {
     "roster.manage":        ".  .  x  .  .  .  x  .  .  .  .  .  .",
     "audit.view":           ".  .  .  .  .  x  .  .  .  .  .  .  .",
     "audit.export":         ".  .  .  .  .  x  .  .  .  .  .  .  .",
+    "retention.view":       ".  .  .  .  .  x  .  .  .  .  .  .  x",
     "personal_data.view":   "x  .  x  x  .  .  .  .  .  .  .  x  .",
     "otp.enrol":            "x  x  x  x  x  x  x  x  x  x  x  x  x",
     # reports (issue 4)
