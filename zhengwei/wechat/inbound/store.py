@@ -79,6 +79,7 @@ class Stored:
 
 _COLUMNS = [f for f in InboundMessage._meta.concrete_fields if f.attname in Row.__annotations__]
 _SEALED = [f for f in _COLUMNS if isinstance(f, SealedTextField)]
+_REPLY = InboundMessage._meta.get_field("reply_xml")  # sealed at rest, sent back in clear
 
 
 def sealed_values(row: Row) -> dict:
@@ -171,7 +172,7 @@ def _stored_replies(keys: list[tuple[int, str]]) -> dict[tuple[int, str], str]:
                 [account_id, *dedupe_keys],
             )
             for key, reply in cur.fetchall():
-                found[(account_id, key)] = reply
+                found[(account_id, key)] = _REPLY.from_db_value(reply, None, connection)
     return found
 
 
