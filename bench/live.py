@@ -3,14 +3,18 @@
 One gunicorn serving ``zhengwei.wsgi`` (2 workers × 16 threads, the ./run defaults) on
 PostgreSQL, loopback, wrk with 64 connections. In one run, each for BENCH_DURATION seconds:
 
-- ``live``: GET /live/<slug>/ — the page as zhengwei serves it (ETag + the rendered list in the
-  shared cache: the database cache table, as a default installation has no Redis);
+- ``live``: GET /live/<slug>/ — the page as zhengwei serves it: the lean WSGI path
+  (zhengwei/newsroom/live_fast.py) answers from the copy in the shared cache (the database cache
+  table, as a default installation has no Redis), before Django's middleware;
 - ``live-conditional``: the same with If-None-Match, each wrk thread keeping the last ETag it
   got, as the page's own poller and browsers do (mostly 304);
+- ``live-django``: the same page and cached copy through Django's full stack (a query string
+  sends the request past the lean path), i.e. how the page was served before the lean path;
+- ``live-redis`` / ``live-redis-conditional``: as ``live`` with REDIS_URL set;
 - ``live-uncached`` (peer): the same view in a second gunicorn whose cache is Django's
   DummyCache, so every request queries and renders the page, i.e. an uncached render;
 - ``static`` (peer): a static file (live.css) from the same server (WhiteNoise), the ceiling
-  of this stack on this machine.
+  of Django's stack on this machine.
 
 Meanwhile a "reporter" adds an approved entry every BENCH_POST_EVERY seconds (10) in this
 process, as live_entry_post + live_entry_check leave the database (entry row, event changed_at),
@@ -61,6 +65,8 @@ DOCS = ROOT / "docs" / "performance.md"
 DOCS_START, DOCS_END = "<!-- bench:live:start -->", "<!-- bench:live:end -->"
 
 
+# The run before the lean path (lead, stop 18): the page through Django's full stack.
+EARLIER = {"live": 876, "live-redis": 1106, "static": 3444}
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 
@@ -139,11 +145,15 @@ class Reporter(threading.Thread):
         self.posted = 0
 
     def run(self) -> None:
+        from django.core.cache.backends.redis import RedisCache
         from django.db import connection, transaction
         from django.utils import timezone
 
-        from zhengwei.newsroom.live_cache import live_changed
+        from zhengwei.newsroom.live_cache import live_changed, refresh
         from zhengwei.newsroom.models import LiveEntry, LiveEntryState, LiveEvent
+
+        # The Redis server's copies: the writer refreshes them as a REDIS_URL installation does.
+        redis = RedisCache(REDIS_URL, {})
 
         event = LiveEvent.objects.get(slug=SLUG)
         while not self.stop_event.wait(POST_EVERY):
@@ -159,6 +169,7 @@ class Reporter(threading.Thread):
                     checked_at=now,
                 )
                 live_changed(event.pk, now=now)  # as live_entry_check does
+            refresh(event.pk, store=redis)
             self.posted += 1
         connection.close()
 
@@ -223,6 +234,9 @@ def main() -> None:
         Target("zhengwei-live-redis", "", "", gunicorn, ROOT, env(redis=True), "")
     )
     peer = LiveServer(Target("uncached-render", "", "", gunicorn, ROOT, env(uncached=True), ""))
+    if os.environ.get("BENCH_PORT_BASE"):  # on a shared machine: the ports one was given
+        for offset, server in enumerate((zw, zw_redis, peer)):
+            server.port = int(os.environ["BENCH_PORT_BASE"]) + offset
     rows = []
     reporter = Reporter()
     try:
@@ -233,11 +247,17 @@ def main() -> None:
         runs = [
             (
                 "live",
-                "zhengwei: /live/<slug>/ (ETag, rendered list in the shared cache)",
+                "zhengwei: /live/<slug>/, lean path, copy in the shared cache (database)",
                 zw,
                 False,
             ),
             ("live-conditional", "zhengwei: the same, readers send If-None-Match", zw, True),
+            (
+                "live-django",
+                "the same copy through Django's full stack (as before the lean path)",
+                zw,
+                False,
+            ),
             ("live-redis", "zhengwei with REDIS_URL: the cache in Redis", zw_redis, False),
             ("live-redis-conditional", "the same with If-None-Match", zw_redis, True),
             (
@@ -248,7 +268,7 @@ def main() -> None:
             ),
         ]
         for name, what, server, conditional in runs:
-            path = f"/live/{SLUG}/"
+            path = f"/live/{SLUG}/" + ("?via=django" if name == "live-django" else "")
             print(f"» {name}: warm-up {WARMUP} s, then {DURATION} s", flush=True)
             wrk(server.base + path, WARMUP, conditional)
             rows.append((name, what, wrk(server.base + path, DURATION, conditional)))
@@ -266,21 +286,23 @@ def main() -> None:
         zw_redis.stop()
         peer.stop()
     uncached = next(r for n, _w, r in rows if n == "live-uncached")["rps"]
+    static = next(r for n, _w, r in rows if n == "static")["rps"]
     lines = [
         f"Run {datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} CPUs, gunicorn 2 workers × "
         f"{THREADS} threads, wrk {WRK_THREADS} threads × {CONNECTIONS} connections, "
         f"{DURATION} s each, {ENTRIES} entries, a new entry every {POST_EVERY:g} s "
         f"({reporter.posted} posted during the run).",
         "",
-        "| run | what | req/s | 200 | 304 | other / errors | p50 ms | p99 ms | ÷ uncached |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| run | what | req/s | 200 | 304 | other / errors | p50 ms | p99 ms | ÷ uncached "
+        "| ÷ static |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, what, r in rows:
         errors = r["other"] + r["connect"] + r["read"] + r["write"] + r["timeout"]
         lines.append(
             f"| `{name}` | {what} | {r['rps']:,.0f} | {r['ok']:,} | {r['not_modified']:,} | "
             f"{errors} | {r['p50_us'] / 1000:.1f} | {r['p99_us'] / 1000:.1f} | "
-            f"{r['rps'] / uncached:.1f}× |"
+            f"{r['rps'] / uncached:.1f}× | {r['rps'] / static:.2f}× |"
         )
     live = rows[0][2]
     verdict = (
@@ -289,6 +311,18 @@ def main() -> None:
         else "NOT met on this run (see the machine's load)"
     )
     lines += ["", f"Target ≥ 2,000 req/s with p99 ≤ 100 ms for `live`: {verdict}."]
+    measured = {name: r["rps"] for name, _w, r in rows}
+    lines += [
+        "",
+        "Against the run before the lean path (full Django stack, same bench): "
+        + "; ".join(
+            f"`{name}` {before:,} → {measured[name]:,.0f} req/s "
+            f"({before / EARLIER['static']:.2f} → {measured[name] / static:.2f} of a static file)"
+            for name, before in EARLIER.items()
+            if name != "static"
+        )
+        + ".",
+    ]
     table = "\n".join(lines)
     print(table)
     (RESULTS / f"live-{datetime.now():%Y%m%d-%H%M}.md").write_text(table + "\n")

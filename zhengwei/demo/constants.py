@@ -36,3 +36,12 @@ PEOPLE = [
     ("operator", "孙运营", "contractor", "operator", "运营"),
     ("county", "周县值班", "unit", "unit_officer", "闽侯县防办值班员"),
 ]
+
+# The demo people's own WeChat on the demo account (the simulator has a phone for each), bound for
+# phone previews (预览) of drafts: username → (openid, the simulator's name for the phone).
+PREVIEW_PHONES = {
+    "reviewer": ("oFjFx0ChenKeZhang0Staff00R01", "陈科长的微信"),
+    "leader": ("oFjFx0LinZhuRen000Staff00L02", "林主任的微信"),
+    "editor": ("oFjFx0LiBianJi0000Staff00E03", "李编辑的微信"),
+    "writer": ("oFjFx0ZhaoJiZhe000Staff00W04", "赵记者的微信"),
+}

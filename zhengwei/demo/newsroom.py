@@ -4,8 +4,10 @@ Five weeks of history (3 July – 6 August 2017): columns with their cadence, wo
 articles written, checked and approved through the 三审 chain by the demo people (through the
 newsroom services), pushes published (history: their WeChat outcome is written in bulk, as the
 platform would have reported it), the Nesat emergency with its live page — and today's work in
-progress: a topic to decide, an article waiting at 复审, a returned one, a planned push, and the
-hydro briefing offered as a draft.
+progress: a topic to decide, an article waiting at 复审 with comments on its passages, a returned
+one with the editor's comments, a planned push, and the hydro briefing offered as a draft. The
+reviewers, the leader, the editor and the writer have their own WeChat bound for previews (the
+simulator has their phones: ``sim_seed``).
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
-from zhengwei.demo.constants import ORIGINAL_ID
+from zhengwei.demo.constants import ORIGINAL_ID, PREVIEW_PHONES
 from zhengwei.newsroom import services
+from zhengwei.newsroom.checks import document
 from zhengwei.newsroom.models import (
     Article,
     Column,
@@ -30,6 +33,7 @@ from zhengwei.newsroom.models import (
     Push,
     Term,
 )
+from zhengwei.newsroom.sanitize import text_of
 from zhengwei.orgs.models import User, WeChatAccount
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -191,6 +195,24 @@ def _emergency(people, account) -> None:
     LiveEvent.objects.filter(pk=event.pk).update(created_at=_at(date(2017, 7, 29), 20))
 
 
+def _bindings(people, account) -> None:
+    """Each demo person's own WeChat is bound for previews, as if they had sent 「绑定 <code>」
+    from the simulator's phone of that name."""
+    for username, (openid, _phone) in PREVIEW_PHONES.items():
+        code = services.preview_code_issue(actor=people[username], account=account).code
+        services.preview_bind(account=account, openid=openid, code=code)
+
+
+def _comment(person, article, quote: str, body: str):
+    """A comment on the passage ``quote`` of the article's current text (offset as the article
+    page's selection gives it)."""
+    revision = article.revision
+    text = document(revision.title, revision.digest, text_of(revision.body_html))
+    return services.comment_add(
+        actor=person, article=article, body=body, quote=quote, offset=text.find(quote)
+    )
+
+
 def _today(people, account, columns) -> None:
     today = timezone.localdate()
     direction = services.direction_issue(
@@ -210,9 +232,31 @@ def _today(people, account, columns) -> None:
         planned_for=today + timedelta(days=2),
         due_at=_at(today + timedelta(days=1), 18),
     )
-    waiting = _write(people, account, columns["防汛动态"], "本周降雨趋势及防御提示")
+    waiting = _write(
+        people,
+        account,
+        columns["防汛动态"],
+        "本周降雨趋势及防御提示",
+        body="<p>据省气象台预报，本周我省将有两次明显降雨过程，闽北、闽西北局地有大暴雨。</p>"
+        "<p>省防汛办提醒：山区群众遇强降雨要及时转移，切勿在河边、沟谷逗留。</p>",
+    )
     services.article_submit(actor=people["writer"], article=waiting)
+    _comment(
+        people["editor"], waiting, "闽北、闽西北局地有大暴雨", "已与省气象台短期预报核对，一致。"
+    )
     services.review_approve(actor=people["editor"], step=waiting.steps.get(state="pending"))
+    _comment(
+        people["reviewer"],
+        waiting,
+        "两次明显降雨过程",
+        "请写明两次过程的起止时间（据气象台预报：周二至周三、周五至周六）。",
+    )
+    _comment(
+        people["reviewer"],
+        waiting,
+        "及时转移",
+        "建议补一句转移安置点的查询方式（拨打12345或当地防办电话）。",
+    )
     returned = _write(
         people,
         account,
@@ -221,6 +265,8 @@ def _today(people, account, columns) -> None:
         body="<p>发布暴雨预螫后，请按装好防水挡板，水库绝对安全的说法不可信。</p>",
     )
     services.article_submit(actor=people["writer"], article=returned)
+    _comment(people["editor"], returned, "暴雨预螫", "错别字：应为“暴雨预警”。")
+    _comment(people["editor"], returned, "水库绝对安全", "“绝对安全”是禁用说法，请改为如实表述。")
     services.review_return(
         actor=people["editor"],
         step=returned.steps.get(state="pending"),
@@ -262,11 +308,12 @@ def seed(out=print) -> None:
             actor=people["reviewer"], account=account, kind=kind, lines="\n".join(lines)
         )
     people["cover"] = _cover(account, people["operator"])
+    _bindings(people, account)
     _history(people, account, columns)
     _emergency(people, account)
     _today(people, account, columns)
     out(
         f"demo: newsroom — {len(COLUMNS)} columns, {Term.objects.filter(account=account).count()} "
         f"word-list entries, {Article.objects.filter(account=account).count()} articles, "
-        "the 2017 Nesat emergency with its live page"
+        "the 2017 Nesat emergency with its live page, the demo people's WeChat bound for previews"
     )

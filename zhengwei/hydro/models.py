@@ -143,8 +143,12 @@ class RainObservation(models.Model):
 
     pk = models.CompositePrimaryKey("station_id", "tm")
     # No foreign-key constraint: the importers check every code against the stations first, and
-    # the check would cost a lookup per row on 17.5 million rows a year.
-    station = models.ForeignKey(Station, on_delete=models.CASCADE, db_constraint=False)
+    # the check would cost a lookup per row on 17.5 million rows a year. No index of its own
+    # either: the key (station, tm) serves "this station's rows", and two more B-trees (Django
+    # adds a LIKE one on PostgreSQL) doubled the server's cost of loading a file (bench/hydro.py).
+    station = models.ForeignKey(
+        Station, on_delete=models.CASCADE, db_constraint=False, db_index=False
+    )
     tm = models.DateTimeField(_("time"))
     drp = models.DecimalField(_("rain (mm)"), max_digits=5, decimal_places=1)
     intv = models.DecimalField(_("interval (h)"), max_digits=5, decimal_places=2, default=1)
@@ -170,8 +174,12 @@ class RiverObservation(models.Model):
 
     pk = models.CompositePrimaryKey("station_id", "tm")
     # No foreign-key constraint: the importers check every code against the stations first, and
-    # the check would cost a lookup per row on 17.5 million rows a year.
-    station = models.ForeignKey(Station, on_delete=models.CASCADE, db_constraint=False)
+    # the check would cost a lookup per row on 17.5 million rows a year. No index of its own
+    # either: the key (station, tm) serves "this station's rows", and two more B-trees (Django
+    # adds a LIKE one on PostgreSQL) doubled the server's cost of loading a file (bench/hydro.py).
+    station = models.ForeignKey(
+        Station, on_delete=models.CASCADE, db_constraint=False, db_index=False
+    )
     tm = models.DateTimeField(_("time"))
     z = models.DecimalField(_("level (m)"), max_digits=7, decimal_places=3)
     q = models.DecimalField(
@@ -191,8 +199,12 @@ class ReservoirObservation(models.Model):
 
     pk = models.CompositePrimaryKey("station_id", "tm")
     # No foreign-key constraint: the importers check every code against the stations first, and
-    # the check would cost a lookup per row on 17.5 million rows a year.
-    station = models.ForeignKey(Station, on_delete=models.CASCADE, db_constraint=False)
+    # the check would cost a lookup per row on 17.5 million rows a year. No index of its own
+    # either: the key (station, tm) serves "this station's rows", and two more B-trees (Django
+    # adds a LIKE one on PostgreSQL) doubled the server's cost of loading a file (bench/hydro.py).
+    station = models.ForeignKey(
+        Station, on_delete=models.CASCADE, db_constraint=False, db_index=False
+    )
     tm = models.DateTimeField(_("time"))
     rz = models.DecimalField(_("level (m)"), max_digits=7, decimal_places=3)
     inq = models.DecimalField(

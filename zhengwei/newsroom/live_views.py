@@ -3,63 +3,46 @@
 Each response carries an ETag made of the event's id and its last change; a reader's browser
 (and any proxy) asks with If-None-Match and gets 304. The ETag and the rendered page live
 together in the shared cache (``live_cache``), so a request costs one cache lookup and no query
-while nothing changed; a change drops the copies after commit and the next request renders once
-for every process. New entries appear without reload: the page's script polls ``feed/`` the same
-way. ``bench/run live`` measures it.
+while nothing changed; a change puts new copies in place after commit. Most readers never reach
+these views: ``live_fast`` answers from the same copies before Django (zhengwei/wsgi.py); they
+come here when there is no copy yet, or when the lean path is unsure (a signed-in person…).
+New entries appear without reload: the page's script polls ``feed/`` the same way.
+``bench/run live`` measures it.
 """
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from zhengwei.newsroom import live_cache
-from zhengwei.newsroom.models import LiveEntry, LiveEntryState, LiveEvent
-
-MAX_AGE = 5
+from zhengwei.newsroom.models import LiveEntry, LiveEntryState
 
 
-def _render(slug: str, part: str, template: str) -> tuple[str, str]:
-    event = LiveEvent.objects.filter(slug=slug).first()
-    if event is None:
-        raise Http404
-    etag = f'"live-{event.pk}-{event.changed_at.timestamp():.6f}-{part}-{get_language()}"'
-    entries = list(
-        LiveEntry.objects.filter(event=event, state=LiveEntryState.APPROVED)
-        .select_related("posted_by")
-        .order_by("-posted_at")[:200]
-    )
-    return etag, render_to_string(template, {"event": event, "entries": entries})
-
-
-def _answer(request, slug: str, part: str, template: str):
-    key = live_cache.key(slug, part, get_language())
-    hit = cache.get(key)
+def _answer(request, slug: str, part: str):
+    hit = live_cache.copy(slug, part, get_language())
     if hit is None:
-        hit = _render(slug, part, template)
-        cache.set(key, hit, live_cache.SECONDS)
+        raise Http404
     etag, html = hit
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponseNotModified()
     else:
         response = HttpResponse(html)
     response["ETag"] = etag
-    response["Cache-Control"] = f"public, max-age={MAX_AGE}"
+    response["Cache-Control"] = live_cache.cache_control()
     return response
 
 
 @require_GET
 def page(request, slug: str):
-    return _answer(request, slug, "page", "newsroom/live_page.html")
+    return _answer(request, slug, "page")
 
 
 @require_GET
 def feed(request, slug: str):
-    return _answer(request, slug, "feed", "newsroom/_live_feed.html")
+    return _answer(request, slug, "feed")
 
 
 @require_GET

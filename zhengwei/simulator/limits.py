@@ -77,6 +77,16 @@ DEFAULTS: dict[str, Any] = {
         "preview_daily": 100,
         # FromUserName of MASSSENDJOBFINISH; real samples show an openid-like value.
         "event_from": "oSimMassSendNotifier000000000",
+        # A mass send whose article title (or text) contains this is accepted (errcode 0), then
+        # finishes with ``fail_status`` instead of going out, as when WeChat's review stops it;
+        # ``fail_all`` does that to every mass send (SIMULATOR_LIMITS='{"mass": {"fail_all":
+        # true}}'); the simulator's page can fail the next one with a chosen status.
+        "fail_marker": "[[sim:fail]]",
+        "fail_status": "err(10001)",
+        "fail_all": False,
+        # Whether a send that failed after submission still spends the day's quota. WeChat's
+        # documentation does not say; off, so that a corrected push can go out the same day.
+        "failed_uses_quota": False,
     },
     "custom": {
         "message_quota": 5,

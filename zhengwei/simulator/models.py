@@ -38,6 +38,9 @@ class SimAccount(models.Model):
     # The menu as the last successful menu/create stored it ({"button": [...]}); null: none.
     menu = models.JSONField(null=True, blank=True)
     menu_id = models.BigIntegerField(null=True, blank=True)
+    # Set on the simulator's page: the next mass send is accepted, then finishes with this
+    # MASSSENDJOBFINISH Status (e.g. err(10001)) instead of going out. Used once.
+    mass_fail_next = models.CharField(_("next mass send"), max_length=20, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -266,6 +269,9 @@ class SimMassSend(models.Model):
     completes_at = models.DateTimeField()
     created_at = models.DateTimeField(default=timezone.now)
     deleted = models.BooleanField(default=False)
+    # The MASSSENDJOBFINISH Status of a send that failed after submission (err(10001), send
+    # fail); empty: it went out.
+    fail_status = models.CharField(max_length=20, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -277,7 +283,9 @@ class SimMassSend(models.Model):
         now = now or timezone.now()
         if self.deleted:
             return "DELETE"
-        return "SENDING" if now < self.completes_at else "SEND_SUCCESS"
+        if now < self.completes_at:
+            return "SENDING"
+        return "SEND_FAIL" if self.fail_status else "SEND_SUCCESS"
 
 
 class ArticleSource(models.TextChoices):

@@ -26,9 +26,10 @@ def demo_callback_url(original_id: str = demo.ORIGINAL_ID) -> str:
     return f"{base.rstrip('/')}/wechat/callback/{original_id}/"
 
 
-def seed(*, reset: bool = False, out=None) -> SimAccount:
-    """Create the demo account if missing (``reset``: restore every demo value). The callback URL
-    always follows SIMULATOR_CALLBACK_BASE, since ports change between runs."""
+def seed(*, reset: bool = False, staff: bool = False, out=None) -> SimAccount:
+    """Create the demo account if missing (``reset``: restore every demo value; ``staff``: the
+    demo people's own phones, for previews, as ./run has them). The callback URL always follows
+    SIMULATOR_CALLBACK_BASE, since ports change between runs."""
     say = out or (lambda _m: None)
     values = {
         "name": demo.ACCOUNT_NAME,
@@ -70,7 +71,9 @@ def seed(*, reset: bool = False, out=None) -> SimAccount:
             account.save(update_fields=changed)
             say(f"simulator: updated {', '.join(changed)}")
         now = timezone.now()
-        for n, (openid, nickname) in enumerate(DEMO_CITIZENS):
+        # ``staff``: the demo people's own phones follow too; their drafts' previews land there.
+        phones = [*DEMO_CITIZENS, *(demo.PREVIEW_PHONES.values() if staff else ())]
+        for n, (openid, nickname) in enumerate(phones):
             SimFollower.objects.get_or_create(
                 account=account,
                 openid=openid,
@@ -87,7 +90,7 @@ def seed(*, reset: bool = False, out=None) -> SimAccount:
 def ensure_seeded() -> None:
     """Seed on the first request that finds no account at all (one indexed query afterwards)."""
     if not SimAccount.objects.exists():
-        seed()
+        seed(staff=True)
 
 
 def demo_account() -> SimAccount:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("citizens/new/", views.new_citizen, name="new_citizen"),
     path("account/", views.account_settings, name="account_settings"),
+    path("account/mass-failure/", views.mass_failure, name="mass_failure"),
     path("phone/<str:openid>/", views.phone_page, name="phone"),
     path("phone/<str:openid>/thread/", views.phone_thread, name="thread"),
     path("phone/<str:openid>/<slug:action>/", views.phone_action, name="action"),

@@ -100,6 +100,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "modes": Mode.choices,
         "types": AccountType.choices,
+        "mass_failures": MASS_FAILURES,
         "menu_is_default": not (account.menu and account.menu.get("button")),
         "deliveries": SimDelivery.objects.filter(account=account)[:10],
         "publishes": SimPublish.objects.filter(account=account)[:5],
@@ -148,6 +149,25 @@ def account_settings(request: HttpRequest) -> HttpResponse:
         else:
             account.callback_url = callback_url
     account.save()
+    url = reverse("simulator:index")
+    if not _is_demo(account):
+        url += f"?account={account.original_id}"
+    return redirect(url)
+
+
+# MASSSENDJOBFINISH statuses the page can make the next mass send finish with (WeChat's own
+# strings; what each means is the platform's business: zhengwei/newsroom/services/publishing.py).
+MASS_FAILURES = ("err(10001)", "err(20001)", "err(20013)", "err(30003)", "err(40002)", "send fail")
+
+
+@simulator_page
+@require_POST
+def mass_failure(request: HttpRequest) -> HttpResponse:
+    """Make the next mass send fail after submission, as WeChat's review can (or undo that)."""
+    account = _account(request)
+    status = request.POST.get("status") or ""
+    account.mass_fail_next = status if status in MASS_FAILURES else ""
+    account.save(update_fields=["mass_fail_next"])
     url = reverse("simulator:index")
     if not _is_demo(account):
         url += f"?account={account.original_id}"

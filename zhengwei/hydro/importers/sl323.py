@@ -20,6 +20,8 @@ season that is not MMDD.
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -94,6 +96,8 @@ class Context:
     def __init__(self, stations: dict[str, tuple[str, float | None]], now: datetime | None = None):
         self.stations = stations
         self.now = now or timezone.now()
+        self.moments: dict[str, str] = {}
+        self._references: dict[tuple, dict[str, float | None]] = {}
 
     def station(self, stcd: str, *types: str) -> str:
         if not stcd:
@@ -106,30 +110,61 @@ class Context:
         return stcd
 
     def check_level(self, stcd: str, level: Decimal, what: str) -> None:
-        reference = self.stations[stcd][1]
-        if reference is not None and abs(float(level) - reference) > MAX_LEVEL_OFFSET_M:
-            raise ValueError(
-                f"{what} {level} m is {abs(float(level) - reference):.1f} m away from the "
-                f"station's reference level {reference} m (wrong datum or unit?)"
-            )
+        _check_level(self.stations[stcd][1], level, what)
+
+    def moment(self, text: str) -> str:
+        """An observation's time as stored (ISO 8601 with its offset), read once per file:
+        a file repeats each time once per station."""
+        iso = self.moments.get(text)
+        if iso is None:
+            iso = self.moments[text] = _time(text, self.now).isoformat()
+        return iso
+
+    def references(self, types: tuple[str, ...]) -> dict[str, float | None]:
+        """The reference level of every station of ``types`` (any type when empty), by code."""
+        if types not in self._references:
+            self._references[types] = {
+                stcd: reference
+                for stcd, (sttp, reference) in self.stations.items()
+                if not types or sttp in types
+            }
+        return self._references[types]
+
+
+def _check_level(reference: float | None, level: Decimal, what: str) -> None:
+    if reference is not None and abs(float(level) - reference) > MAX_LEVEL_OFFSET_M:
+        raise ValueError(
+            f"{what} {level} m is {abs(float(level) - reference):.1f} m away from the "
+            f"station's reference level {reference} m (wrong datum or unit?)"
+        )
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
 
 
 ONE_HOUR = Decimal("1")
+# Observation rows come out as text, as the database reads them (COPY takes it as it is). Their
+# values are checked apart from station and time, each combination once (with the station's
+# reference level, which the level checks need): a province's rain file is mostly 0.0, and its
+# intervals are all 1.
+VALUES_SEEN = 65536
 
 
-def _rain(cell: dict, ctx: Context) -> tuple:
-    stcd = ctx.station(cell.get("STCD", ""))
-    tm = _time(cell.get("TM", ""), ctx.now)
-    drp = _decimal(cell.get("DRP"), "rain DRP")
-    intv = _decimal(cell.get("INTV"), "interval INTV", required=False) or ONE_HOUR
-    dyp = _decimal(cell.get("DYP"), "daily rain DYP", required=False)
+@functools.lru_cache(maxsize=VALUES_SEEN)
+def _rain_values(_reference, texts: tuple) -> tuple:
+    drp_text, intv_text, dyp_text = texts
+    drp = _decimal(drp_text, "rain DRP")
+    intv = _decimal(intv_text, "interval INTV", required=False)
+    intv = ONE_HOUR if intv is None else intv
+    dyp = _decimal(dyp_text, "daily rain DYP", required=False)
     if drp < 0 or (dyp is not None and dyp < 0):
         raise ValueError(f"negative rain {drp}")
     if intv <= 0:
         raise ValueError(f"interval INTV must be positive, got {intv}")
     if drp > (MAX_HOURLY_RAIN if intv <= 1 else MAX_RAIN):
         raise ValueError(f"impossible rain {drp} mm in {intv} h")
-    return (stcd, tm, drp, intv, dyp)
+    return (str(drp), str(intv), _text(dyp))
 
 
 def _trend(text: str | None) -> str:
@@ -139,30 +174,98 @@ def _trend(text: str | None) -> str:
     return value
 
 
-def _river(cell: dict, ctx: Context) -> tuple:
-    stcd = ctx.station(cell.get("STCD", ""), *RIVER_TYPES)
-    tm = _time(cell.get("TM", ""), ctx.now)
-    z = _decimal(cell.get("Z"), "level Z")
-    ctx.check_level(stcd, z, "level")
-    q = _decimal(cell.get("Q"), "discharge Q", required=False)
+@functools.lru_cache(maxsize=VALUES_SEEN)
+def _river_values(reference, texts: tuple) -> tuple:
+    z_text, q_text, wptn_text = texts
+    z = _decimal(z_text, "level Z")
+    _check_level(reference, z, "level")
+    q = _decimal(q_text, "discharge Q", required=False)
     if q is not None and q < 0:
         raise ValueError(f"negative discharge {q}")
-    return (stcd, tm, z, q, _trend(cell.get("WPTN")))
+    return (str(z), _text(q), _trend(wptn_text))
 
 
-def _reservoir(cell: dict, ctx: Context) -> tuple:
-    stcd = ctx.station(cell.get("STCD", ""), StationType.RESERVOIR)
-    tm = _time(cell.get("TM", ""), ctx.now)
-    rz = _decimal(cell.get("RZ"), "level RZ")
-    ctx.check_level(stcd, rz, "level")
-    inq = _decimal(cell.get("INQ"), "inflow INQ", required=False)
-    otq = _decimal(cell.get("OTQ"), "outflow OTQ", required=False)
-    w = _decimal(cell.get("W"), "storage W", required=False)
+@functools.lru_cache(maxsize=VALUES_SEEN)
+def _reservoir_values(reference, texts: tuple) -> tuple:
+    rz_text, inq_text, otq_text, w_text, rwptn_text = texts
+    rz = _decimal(rz_text, "level RZ")
+    _check_level(reference, rz, "level")
+    inq = _decimal(inq_text, "inflow INQ", required=False)
+    otq = _decimal(otq_text, "outflow OTQ", required=False)
+    w = _decimal(w_text, "storage W", required=False)
     if otq is not None and otq < 0:
         raise ValueError(f"negative outflow {otq}")
     if w is not None and w < 0:
         raise ValueError(f"negative storage {w}")
-    return (stcd, tm, rz, inq, otq, w, _trend(cell.get("RWPTN")))
+    return (str(rz), _text(inq), _text(otq), _text(w), _trend(rwptn_text))
+
+
+# Per observation table: its columns (station and time first, then what the value check takes),
+# the station types it may name, and the value check.
+OBSERVED = {
+    ImportKind.RAIN: (("STCD", "TM", "DRP", "INTV", "DYP"), (), _rain_values),
+    ImportKind.RIVER: (("STCD", "TM", "Z", "Q", "WPTN"), RIVER_TYPES, _river_values),
+    ImportKind.RESERVOIR: (
+        ("STCD", "TM", "RZ", "INQ", "OTQ", "W", "RWPTN"),
+        (StationType.RESERVOIR,),
+        _reservoir_values,
+    ),
+}
+
+
+CHUNK = 10000
+
+
+def _observations(kind: str, records, ctx: Context, parsed: Parsed, *, names=None):
+    """Check observation ``records`` ((line, cells, raw)) lazily, yielding the rows taken in
+    chunks (the store writes one while the next is read) and adding the rejected ones to
+    ``parsed``: the station (known, of a type the table takes), the time, the values, and each
+    (station, time) once. Cells are in OBSERVED's column order, or, given the file's column
+    ``names``, in the file's (then a line of another width is rejected). The loop every row of a
+    feed goes through: the common case is a few dictionary lookups, and the checks that say why
+    run when those miss."""
+    columns, types, values = OBSERVED[kind]
+    width = len(names) if names else len(columns)
+    # A column the table lacks reads as the empty cell added at the end of every line.
+    at = [names.index(c) if c in names else width for c in columns] if names else None
+    pick = operator.itemgetter(*at) if at else tuple
+    short = width in (at or ())
+    allowed = ctx.references(types)
+    moments, moment, station = ctx.moments, ctx.moment, ctx.station
+    rejects, seen, rows = parsed.rejects, {}, []
+    for line, cells, raw in records:
+        parsed.read += 1
+        if len(cells) != width:
+            unreadable = len(cells) == 1 and cells[0].startswith("\x00")
+            why = "unreadable CSV line" if unreadable else f"{len(cells)} instead of {width}"
+            rejects.append(Reject(line, f"wrong number of columns ({why})", raw))
+            continue
+        if short:
+            cells.append("")
+        cells = pick(cells)
+        stcd, when = cells[0], cells[1]
+        try:
+            reference = allowed.get(stcd, _UNKNOWN)
+            if reference is _UNKNOWN:
+                station(stcd, *types)  # says why it is not one of them
+            tm = moments.get(when) or moment(when)
+            row = (stcd, tm, *values(reference, cells[2:]))
+        except ValueError as exc:
+            rejects.append(Reject(line, str(exc), raw))
+            continue
+        first = seen.setdefault((stcd, tm), line)
+        if first != line:
+            rejects.append(Reject(line, f"duplicate of line {first}", raw))
+            continue
+        rows.append(row)
+        if len(rows) == CHUNK:
+            yield rows
+            rows = []
+    if rows:
+        yield rows
+
+
+_UNKNOWN = object()
 
 
 def _float(text, what):
@@ -264,9 +367,6 @@ def _reservoir_limits(cell: dict, ctx: Context) -> dict:
 
 ROW_PARSERS = {
     ImportKind.STATIONS: _station,
-    ImportKind.RAIN: _rain,
-    ImportKind.RIVER: _river,
-    ImportKind.RESERVOIR: _reservoir,
     ImportKind.RIVER_LIMITS: _river_limits,
     ImportKind.RESERVOIR_LIMITS: _reservoir_limits,
 }
@@ -276,15 +376,18 @@ def _key(kind: str, row) -> tuple:
     """What may appear only once in a file: SL 323's primary key of the table."""
     if kind == ImportKind.STATIONS:
         return (row["stcd"],)
-    if kind in THRESHOLD_KINDS:
-        return (row["stcd"], row["season"][0])
-    return (row[0], row[1])
+    return (row["stcd"], row["season"][0])
 
 
 def parse_records(
     kind: str, records: Iterable[tuple[int, dict, str]], ctx: Context, parsed: Parsed
 ) -> Parsed:
     """Check ``records`` ((line, {COLUMN: value}, raw)) of one table into ``parsed``."""
+    if kind in OBSERVED:
+        columns = OBSERVED[kind][0]
+        cells = ((line, [cell.get(c) or "" for c in columns], raw) for line, cell, raw in records)
+        parsed.chunks = _observations(kind, cells, ctx, parsed)
+        return parsed
     row_of = ROW_PARSERS[kind]
     seen: dict = {}
     for line, cell, raw in records:
@@ -319,26 +422,21 @@ def parse_csv(text: str, ctx: Context, *, kind: str | None = None) -> Parsed:
     if kind and found != kind:
         raise FileRefused(f"expected a {kind} table, found a {found} header", header_line)
     names = [h.strip().upper() for h in header]
+    width = len(names)
+    parsed = Parsed(kind=found)
+    if found in OBSERVED:
+        parsed.expected = text.count("\n") + 1 - header_line
+        parsed.chunks = _observations(found, rows, ctx, parsed, names=names)
+        return parsed
 
     def records():
         for line, cells, raw in rows:
-            if len(cells) == 1 and cells[0].startswith("\x00"):
-                yield line, {}, raw
+            if len(cells) == width:
+                yield line, dict(zip(names, cells)), raw  # noqa: B905  (lengths just checked)
                 continue
-            if len(cells) != len(names):
-                yield line, {"__width__": f"{len(cells)} instead of {len(names)}"}, raw
-                continue
-            yield line, dict(zip(names, cells, strict=True)), raw
+            parsed.read += 1
+            unreadable = len(cells) == 1 and cells[0].startswith("\x00")
+            why = "unreadable CSV line" if unreadable else f"{len(cells)} instead of {width}"
+            parsed.rejects.append(Reject(line, f"wrong number of columns ({why})", raw))
 
-    parsed = Parsed(kind=found)
-
-    def checked():
-        for line, cell, raw in records():
-            if "__width__" in cell or not cell:
-                parsed.read += 1
-                why = cell.get("__width__", "unreadable CSV line")
-                parsed.rejects.append(Reject(line, f"wrong number of columns ({why})", raw))
-                continue
-            yield line, cell, raw
-
-    return parse_records(found, checked(), ctx, parsed)
+    return parse_records(found, records(), ctx, parsed)

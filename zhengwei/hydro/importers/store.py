@@ -1,20 +1,29 @@
 """Idempotent upserts of checked rows: importing the same file twice changes nothing.
 
-Observations on PostgreSQL go through ``COPY``. When the table holds nothing in the rows' time
-span (a feed's new hours, the usual case; one BRIN probe tells) they are copied straight into it.
-Otherwise into a temporary table and one ``INSERT … SELECT … ON CONFLICT (station_id, tm) DO
-UPDATE``: the set-based upsert from the staging table keeps it idempotent (a plain COPY into the
-real table would fail on the first row already there). Other databases (SQLite in development)
-use ``bulk_create(update_conflicts=True)``, the same statement row by row in batches.
-Callers run these inside the import's transaction.
+Observation rows arrive as text (sl323), as the database reads it, in chunks read from the file as
+they are taken. On PostgreSQL they go through ``COPY`` in CSV (written by the csv module), and
+while the server loads one chunk the next is read. A chunk of new hours (later than anything the
+table holds; the usual feed file) cannot collide with a stored row and is copied straight into the
+table, at COPY's speed. Any other chunk goes into a temporary table, and at the end one
+``INSERT … SELECT … ON CONFLICT (station_id, tm) DO UPDATE`` takes them all, leaving a row alone
+when its values are the same (a re-sent file writes nothing; a plain COPY into the real table
+would fail on the first row already there). Imports into one table take turns (a transaction
+lock), so that what is new cannot change under an import. Other databases (SQLite in development)
+use ``bulk_create(update_conflicts=True)``, the same statement row by row in batches. Callers run
+these inside the import's transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import csv
+import io
+import itertools
+import operator
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Max, OuterRef, Subquery
 
 from zhengwei.hydro.models import (
     ImportKind,
@@ -25,6 +34,8 @@ from zhengwei.hydro.models import (
     Threshold,
 )
 
+# The columns of each table in the order of sl323's rows; the last of river and reservoir rows
+# is the trend, an empty text rather than NULL.
 TABLES = {
     ImportKind.RAIN: (RainObservation, ("station_id", "tm", "drp", "intv", "dyp")),
     ImportKind.RIVER: (RiverObservation, ("station_id", "tm", "z", "q", "wptn")),
@@ -33,71 +44,98 @@ TABLES = {
         ("station_id", "tm", "rz", "inq", "otq", "w", "rwptn"),
     ),
 }
-BATCH = 5000
+NOT_NULL_TEXT = ("wptn", "rwptn")
 
 
 def upsert_observations(
-    kind: str, rows: Sequence[tuple], progress: Callable[[int], None] | None = None
+    kind: str, chunks: Iterable[Sequence[tuple]], progress: Callable[[int], None] | None = None
 ) -> int:
+    """Store every chunk of rows; the number of rows."""
     model, columns = TABLES[kind]
-    if not rows:
-        return 0
     if connection.vendor == "postgresql":
-        return _copy_upsert(model._meta.db_table, columns, rows, progress)
+        return _copy_upsert(model, columns, chunks, progress)
     fields = [c.removesuffix("_id") if c == "station_id" else c for c in columns]
-    for start in range(0, len(rows), BATCH):
-        chunk = rows[start : start + BATCH]
+    stored = 0
+    for chunk in chunks:
         model.objects.bulk_create(
             [model(**dict(zip(columns, row, strict=True))) for row in chunk],
             update_conflicts=True,
             unique_fields=["station", "tm"],
             update_fields=[f for f in fields if f not in ("station", "tm")],
+            batch_size=1000,
         )
+        stored += len(chunk)
         if progress:
             progress(len(chunk))
-    return len(rows)
+    return stored
 
 
-def _copy(cursor, target: str, cols: str, rows, progress) -> None:
-    raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-    with raw.copy(f"COPY {target} ({cols}) FROM STDIN") as copy:
-        for done, row in enumerate(rows, start=1):
-            copy.write_row(row)
-            if progress and done % BATCH == 0:
-                progress(BATCH)
-    if progress:
-        progress(len(rows) % BATCH)
+def newest(model) -> datetime | None:
+    """The latest time the table holds: each station's newest row is one probe of the
+    (station, tm) key, where Max(tm) over the table would read all of it (the BRIN index on time
+    cannot answer a maximum)."""
+    latest = model.objects.filter(station=OuterRef("pk")).order_by("-tm").values("tm")[:1]
+    return Station.objects.annotate(t=Subquery(latest)).aggregate(newest=Max("t"))["newest"]
 
 
-def _copy_upsert(table: str, columns: Sequence[str], rows, progress) -> int:
-    cols = ", ".join(columns)
-    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c not in ("station_id", "tm"))
+def _copy_upsert(model, columns: Sequence[str], chunks, progress) -> int:
+    table = model._meta.db_table
     stage = f"{table}_stage"
-    times = [row[1] for row in rows]
+    keep_empty = [c for c in columns if c in NOT_NULL_TEXT]
+    options = f", FORCE_NOT_NULL ({', '.join(keep_empty)})" if keep_empty else ""
+    stored, staged = 0, False
     with connection.cursor() as cursor:
-        # New hours (the usual feed file) cannot collide with a stored row: COPY straight into
-        # the table, at COPY's speed. The check is one BRIN range probe.
-        cursor.execute(
-            f"SELECT EXISTS (SELECT 1 FROM {table} WHERE tm >= %s AND tm <= %s)",
-            [min(times), max(times)],
-        )
-        if not cursor.fetchone()[0]:
-            _copy(cursor, table, cols, rows, progress)
-            return len(rows)
-        cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table} INCLUDING DEFAULTS) "
-            "ON COMMIT DELETE ROWS"
-        )
-        cursor.execute(f"TRUNCATE {stage}")
-        _copy(cursor, stage, cols, rows, progress)
-        # No DISTINCT ON: the parsers reject a key seen twice in one file (sl323.parse_records),
-        # and sorting every batch would cost more than the upsert itself.
-        cursor.execute(
-            f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {stage} "
-            f"ON CONFLICT (station_id, tm) DO UPDATE SET {updates}"
-        )
-        cursor.execute(f"TRUNCATE {stage}")
-    return len(rows)
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [table])
+        after = newest(model)
+
+        def routed():
+            for chunk in chunks:
+                # Times are ISO texts, not all in one offset: compared as times, once each.
+                first = min(datetime.fromisoformat(text) for text in {row[1] for row in chunk})
+                yield (table if after is None or first > after else stage), chunk
+
+        # One COPY for each run of chunks bound for the same table, open while they are read.
+        for target, run in itertools.groupby(routed(), key=operator.itemgetter(0)):
+            if target == stage and not staged:
+                _stage(cursor, table, stage)
+                staged = True
+            sql = f"COPY {target} ({', '.join(columns)}) FROM STDIN (FORMAT csv{options})"
+            with cursor.cursor.copy(sql) as copy:  # the psycopg cursor under Django's wrapper
+                for _target, chunk in run:
+                    buffer = io.StringIO()
+                    csv.writer(buffer, lineterminator="\n").writerows(chunk)
+                    copy.write(buffer.getvalue())
+                    stored += len(chunk)
+                    if progress:
+                        progress(len(chunk))
+        if staged:
+            _merge(cursor, table, stage, columns)
+    return stored
+
+
+def _stage(cursor, table: str, stage: str) -> None:
+    cursor.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table} INCLUDING DEFAULTS) "
+        "ON COMMIT DELETE ROWS"
+    )
+    cursor.execute(f"TRUNCATE {stage}")
+
+
+def _merge(cursor, table: str, stage: str, columns: Sequence[str]) -> None:
+    cols = ", ".join(columns)
+    values = [c for c in columns if c not in ("station_id", "tm")]
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in values)
+    changed = (
+        f"({', '.join(f'{table}.{c}' for c in values)}) IS DISTINCT FROM "
+        f"({', '.join(f'EXCLUDED.{c}' for c in values)})"
+    )
+    # No DISTINCT ON: the parsers reject a key seen twice in one file (sl323), and sorting every
+    # row would cost more than the upsert itself.
+    cursor.execute(
+        f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {stage} "
+        f"ON CONFLICT (station_id, tm) DO UPDATE SET {updates} WHERE {changed}"
+    )
+    cursor.execute(f"TRUNCATE {stage}")
 
 
 STATION_FIELDS = (

@@ -98,15 +98,12 @@ def parse(kind: str | None, name: str, text: str) -> Parsed:
 def _store(parsed: Parsed, progress: Progress | None, source: str) -> int:
     kind = parsed.kind
     if kind in sl323.OBSERVATION_KINDS:
-        total, done = len(parsed.rows), 0
 
-        def step(n: int) -> None:
-            nonlocal done
-            done += n
+        def step(_n: int) -> None:
             if progress:
-                progress(done, total)
+                progress(parsed.read, max(parsed.read, parsed.expected or 0) or None)
 
-        return store.upsert_observations(kind, parsed.rows, step)
+        return store.upsert_observations(kind, parsed.chunks, step)
     if kind == ImportKind.STATIONS:
         regions = regions_ensure() if parsed.rows else {}
         return store.upsert_stations(parsed.rows, regions)

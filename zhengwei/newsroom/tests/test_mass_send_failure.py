@@ -3,6 +3,7 @@
 a retry is a fresh send; a failed publish names the articles WeChat refused (``fail_idx``)."""
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 
@@ -148,3 +149,24 @@ def test_a_failed_publish_names_the_articles_wechat_refused(world, platform):
     assert Notification.objects.filter(
         kind="newsroom.push_failed", recipient=world["office_leader"]
     ).exists()
+
+
+def test_the_operator_sees_the_reason_and_pressing_retry_twice_sends_once(
+    world, platform, client_for
+):
+    push = sent_push(world)
+    with override("zh-hans"):
+        services.push_masssend_finish(
+            account_id=world.account.pk, msg_id=push.msg_id, status="err(10001)", payload={}
+        )
+    client = client_for(world["operator"])
+    page = client.get(reverse("newsroom:push", args=[push.pk]))
+    assert 'data-testid="push-error-next"' in page.text and "涉嫌广告" in page.text
+    assert 'data-testid="retry"' in page.text
+    platform.route(SENDALL, {"errcode": 0, "msg_id": 1000000002, "msg_data_id": 2247483652})
+    retry = reverse("newsroom:push_act", args=[push.pk, "retry"])
+    client.post(retry)
+    client.post(retry)
+    push.refresh_from_db()
+    assert push.state == PushState.PUBLISHED and push.msg_id == "1000000002"
+    assert platform.count(SENDALL) == 2  # the refused send and one retry

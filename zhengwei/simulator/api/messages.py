@@ -2,8 +2,10 @@
 
 ``sendall``: one successful call a day for a subscription account (then 45028), ``clientmsgid``
 de-duplication (45065 with the earlier msg_id), the push lands on every follower's phone and the
-MASSSENDJOBFINISH event reaches the callback ``mass.delay_seconds`` later. ``custom/send``: only
-inside the citizen's window (45015 outside, 45047 when its quota is spent)."""
+MASSSENDJOBFINISH event reaches the callback ``mass.delay_seconds`` later. A send can be made to
+fail after submission, as WeChat's review does (``fail_for``): it is accepted with a msg_id, nothing
+reaches the phones, and MASSSENDJOBFINISH carries the failure (``err(10001)``). ``custom/send``:
+only inside the citizen's window (45015 outside, 45047 when its quota is spent)."""
 
 from __future__ import annotations
 
@@ -109,6 +111,21 @@ def _default_clientmsgid(body: dict, msgtype: str) -> str:
     return "auto:" + hashlib.sha1(f"{scope}|{msgtype}|{content}".encode()).hexdigest()
 
 
+def fail_for(account: SimAccount, conf: dict, body: dict, msgtype: str, draft) -> str:
+    """The Status this send will finish with if it is to fail; empty: it goes out. The page's
+    switch (once), then the marker in a title or text, then ``fail_all``."""
+    if account.mass_fail_next:
+        return account.mass_fail_next
+    marker = conf.get("fail_marker") or ""
+    if draft is not None:
+        texts = [str(a.get("title", "")) for a in draft.articles]
+    else:
+        texts = [str((body.get(msgtype) or {}).get("content", ""))]
+    if (marker and any(marker in t for t in texts)) or conf.get("fail_all"):
+        return conf["fail_status"]
+    return ""
+
+
 def mass_event_xml(mass: SimMassSend, rows: list[SimArticle], event_from: str) -> bytes:
     fields = {
         "ToUserName": mass.account.original_id,
@@ -117,11 +134,11 @@ def mass_event_xml(mass: SimMassSend, rows: list[SimArticle], event_from: str) -
         "MsgType": "event",
         "Event": "MASSSENDJOBFINISH",
         "MsgID": mass.msg_id,
-        "Status": "send success",
+        "Status": mass.fail_status or "send success",
         "TotalCount": mass.total_count,
         "FilterCount": mass.filter_count,
         "SentCount": mass.sent_count,
-        "ErrorCount": 0,
+        "ErrorCount": mass.filter_count - mass.sent_count,
         "CopyrightCheckResult": {"Count": 0, "CheckState": 1},
     }
     if rows:
@@ -186,6 +203,9 @@ def sendall(call: Call):
 
     recipients, filtered = _recipients(call, is_to_all, tag_id)
     completes_at = call.now + timedelta(seconds=float(conf["delay_seconds"]))
+    failure = fail_for(account, conf, body, msgtype, draft)
+    if account.mass_fail_next:
+        SimAccount.objects.filter(pk=account.pk).update(mass_fail_next="")
     mass = SimMassSend.objects.create(
         account=account,
         msg_id=next_number(account, "msg_id"),
@@ -197,12 +217,15 @@ def sendall(call: Call):
         tag_id=None if is_to_all else int(tag_id),
         total_count=len(recipients) + filtered,
         filter_count=len(recipients),
-        sent_count=len(recipients),
+        sent_count=0 if failure else len(recipients),
         completes_at=completes_at,
         created_at=call.now,
+        fail_status=failure,
     )
+    if failure:
+        recipients = []  # nothing reaches a phone; the draft is consumed all the same
     rows: list[SimArticle] = []
-    if draft is not None:
+    if draft is not None and not failure:
         rows = create_articles(
             account,
             msg_data_id=mass.msg_data_id,
@@ -210,6 +233,7 @@ def sendall(call: Call):
             source=ArticleSource.MASS,
             visible_at=completes_at,
         )
+    if draft is not None:
         # A mass-sent draft leaves the draft box; its media_id is no longer valid.
         draft.consumed_at = call.now
         draft.save(update_fields=["consumed_at"])
@@ -229,7 +253,8 @@ def sendall(call: Call):
         ],
         batch_size=500,
     )
-    bump(account, "mass:sendall")
+    if not failure or conf["failed_uses_quota"]:
+        bump(account, "mass:sendall")
     deliveries.enqueue(
         account,
         "MASSSENDJOBFINISH",

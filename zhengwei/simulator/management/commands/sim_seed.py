@@ -8,8 +8,8 @@ from zhengwei.simulator.seed import seed
 
 class Command(BaseCommand):
     help = (
-        "Create the simulated 福建防汛 account (values from zhengwei/demo/constants.py) and a few "
-        "demo citizens; the callback URL follows SIMULATOR_CALLBACK_BASE. Safe to run again."
+        "Create the simulated 福建防汛 account (values from zhengwei/demo/constants.py), a few "
+        "demo citizens and the demo people's own phones (previews); the callback URL follows SIMULATOR_CALLBACK_BASE. Safe to run again."
     )
 
     def add_arguments(self, parser):
@@ -33,7 +33,9 @@ class Command(BaseCommand):
         verbose = options["verbosity"] >= 1
         if options["migrate"] and alias() != "default":
             call_command("migrate", database=alias(), interactive=False, verbosity=0)
-        account = seed(reset=options["reset"], out=self.stdout.write if verbose else None)
+        account = seed(
+            reset=options["reset"], staff=True, out=self.stdout.write if verbose else None
+        )
         if verbose:
             self.stdout.write(
                 self.style.SUCCESS(

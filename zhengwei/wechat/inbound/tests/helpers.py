@@ -66,9 +66,9 @@ def crypto_for(account) -> WXCrypto:
     return WXCrypto(account.token, account.encoding_aes_key, account.app_id)
 
 
-def wsgi_call(method: str, url: str, body: bytes = b"") -> tuple[str, dict, bytes]:
-    """Call the production WSGI entry point (zhengwei.wsgi, with the lean callback path) in
-    process: (status line, headers, body)."""
+def wsgi_call(method: str, url: str, body: bytes = b"", **extra) -> tuple[str, dict, bytes]:
+    """Call the production WSGI entry point (zhengwei.wsgi, with its lean paths) in process:
+    (status line, headers, body). ``extra``: more environ keys (``HTTP_HOST=…``)."""
     path, _, query = url.partition("?")
     captured = {}
     environ = {
@@ -83,6 +83,7 @@ def wsgi_call(method: str, url: str, body: bytes = b"") -> tuple[str, dict, byte
         "SERVER_NAME": "localhost",
         "SERVER_PORT": "80",
         "REMOTE_ADDR": "127.0.0.1",
+        **extra,
     }
     chunks = application(
         environ, lambda status, headers: captured.update(status=status, headers=dict(headers))
