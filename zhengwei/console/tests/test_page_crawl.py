@@ -45,6 +45,7 @@ def _codes() -> set[str]:
 TERMS = {
     "NOTIFY_GATEWAY",
     "NOTIFY_GATEWAY_URL",
+    "RETENTION_DAYS",
     "wechat_periodic",
     "article_id",
     "access_token",
