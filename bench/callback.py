@@ -85,8 +85,9 @@ ZW_APP = os.environ.get("BENCH_ZHENGWEI_APP", "zhengwei.wsgi:application")
 ZW_WORKER = os.environ.get("BENCH_ZHENGWEI_WORKER", "gthread")
 ZW_EXTRA_ARGS = os.environ.get("BENCH_ZHENGWEI_ARGS", "").split()  # more gunicorn options
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
-PG_DB = "zhengwei_bench"
-NAIVE_DB = "zhengwei_bench_naive"
+# Overridable so engineers benchmarking side by side on one machine do not share a database.
+PG_DB = os.environ.get("BENCH_PG_DB", "zhengwei_bench")
+NAIVE_DB = os.environ.get("BENCH_NAIVE_DB", "zhengwei_bench_naive")
 SQLITE_FILE = RESULTS / "zhengwei_bench.sqlite3"
 VAR_DIR = RESULTS / "var"
 # How many of the last requests each wrk thread issued are re-sent after the run, as WeChat
@@ -301,7 +302,20 @@ class Target:
     result: dict = field(default_factory=dict)
 
 
+_PORTS = iter(range(int(os.environ.get("BENCH_PORT_BASE", "0")) or 1, 65536))
+
+
 def free_port() -> int:
+    """A free loopback port: the next from BENCH_PORT_BASE when it is set (a range one was
+    given on a shared machine), any the kernel picks otherwise."""
+    if os.environ.get("BENCH_PORT_BASE"):
+        for port in _PORTS:
+            with socket.socket() as s:
+                try:
+                    s.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+            return port
     while True:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
@@ -673,7 +687,7 @@ class Store:
 # database holds one account, so no account filter is needed).
 ZHENGWEI_STORE: tuple[str, str, str, str] = (
     "wechat_inbound_inboundmessage",
-    "from_user",
+    "from_user_index",  # the openid is sealed; its blind index is what repeats
     "msg_id",
     "",
 )

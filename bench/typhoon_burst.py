@@ -263,11 +263,12 @@ def main() -> int:
         confirmed = ChatDraft.objects.filter(openid__in=openids, state=DraftState.CONFIRMED).count()
         stored_callbacks = InboundMessage.objects.filter(from_user__in=openids).count()
         # Server time: the 确认 message stored → its report created.
-        confirm_at = dict(
-            InboundMessage.objects.filter(
-                from_user__in=openids, msg_type="text", fields__Content="确认"
-            ).values_list("from_user", "received_at")
-        )
+        # The fields are sealed at rest: the 确认 is found after decryption.
+        confirm_at = {
+            m.from_user: m.received_at
+            for m in InboundMessage.objects.filter(from_user__in=openids, msg_type="text")
+            if m.field("Content") == "确认"
+        }
         latencies, server, missing, errors = [], [], [], []
         non_200 = 0
         for outcome in outcomes:

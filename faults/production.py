@@ -395,6 +395,12 @@ def report(load: Load, accepted: set[str], counts: dict, alive: dict, results: d
         f"production layout under faults: {len(sent):,} callbacks sent at {RATE:g}/s "
         f"to WSGI and ASGI ({_codes(sent)}), {len(accepted):,} answered 200"
     )
+    start = min((s.at for s in sent), default=0.0)
+    for s in sorted((s for s in sent if s.status != 200), key=lambda s: s.at)[:10]:
+        print(
+            f"  not 200: {s.status or 'no answer'} from {s.target} after {s.took:.1f} s, "
+            f"sent {s.at - start:.1f} s into the load"
+        )
     for name in ("restart", "outage"):
         r = results[name]
         first = r["first_200_after"]

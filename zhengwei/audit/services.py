@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -10,7 +11,8 @@ from django.utils import timezone
 from zhengwei.access.policy import Action, require, roles_summary
 from zhengwei.audit import chain, exports
 from zhengwei.audit.middleware import current
-from zhengwei.audit.models import AuditEntry
+from zhengwei.audit.models import AuditEntry, PurgeRun
+from zhengwei.lib import retention
 from zhengwei.lib.events import publish_on_commit
 
 
@@ -170,3 +172,37 @@ def audit_export(*, actor, entries, filters: dict[str, Any], fmt: str) -> tuple[
 
 def _json_filters(filters: dict[str, Any]) -> dict[str, str]:
     return {k: (v.isoformat() if hasattr(v, "isoformat") else str(v)) for k, v in filters.items()}
+
+
+def retention_purge(*, actor=None, now=None) -> list[PurgeRun]:
+    """Purge every class of personal data past its period (lib/retention), keep one PurgeRun row
+    per class for the purge report, and one audit entry for the run. The scheduler runs it as the
+    system; nobody purges by hand before the period."""
+    now = now or timezone.now()
+    run = uuid.uuid4()
+    with transaction.atomic():
+        done = retention.purge_all(now)
+        rows = PurgeRun.objects.bulk_create(
+            PurgeRun(
+                run=run,
+                at=now,
+                data_class=name,
+                days=result["days"],
+                cutoff=now - timedelta(days=result["days"]),
+                records=result["purged"],
+                files=result["files"],
+                oldest_kept=result["oldest_kept"],
+            )
+            for name, result in done.items()
+        )
+        audit_record(
+            actor=actor,
+            action="retention.purge",
+            actor_name="" if actor else "system",
+            object_type="retention",
+            object_id=str(run),
+            object_repr=f"{sum(d['purged'] for d in done.values())} rows",
+            after=done,
+        )
+        publish_on_commit("retention.purged", run=str(run))
+    return rows

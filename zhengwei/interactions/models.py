@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhengwei.interactions.errors import IllegalMove
+from zhengwei.lib.sealed import BlindIndexField, SealedIdentityField
 from zhengwei.orgs.models import WeChatAccount
 from zhengwei.reports.models import State as ReportState
 
@@ -43,7 +44,10 @@ class ChatDraft(models.Model):
     account = models.ForeignKey(
         WeChatAccount, on_delete=models.CASCADE, related_name="+", verbose_name=_("account")
     )
-    openid = models.CharField(_("citizen openid"), max_length=64)
+    openid = SealedIdentityField(
+        _("citizen openid"), context="interactions.chatdraft.openid", index="openid_index"
+    )
+    openid_index = BlindIndexField(source="openid")
     state = models.CharField(
         _("state"), max_length=12, choices=DraftState.choices, default=DraftState.COLLECTING
     )
@@ -75,7 +79,7 @@ class ChatDraft(models.Model):
         verbose_name_plural = _("chat report drafts")
         constraints = [
             models.UniqueConstraint(
-                fields=["account", "openid"],
+                fields=["account", "openid_index"],
                 condition=Q(state="collecting"),
                 name="interactions_one_collecting_draft",
             )
@@ -150,7 +154,8 @@ class CitizenNotice(models.Model):
     step = models.ForeignKey(
         "reports.ReportStep", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    openid = models.CharField(max_length=64)
+    openid = SealedIdentityField(context="interactions.citizennotice.openid", index="openid_index")
+    openid_index = BlindIndexField(source="openid")
     kind = models.CharField(max_length=16, choices=NoticeKind.choices, default=NoticeKind.STEP)
     state = models.CharField(max_length=12, choices=ReportState.choices, blank=True)
     text = models.TextField()
@@ -170,10 +175,10 @@ class CitizenNotice(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("message to a reporter")
         verbose_name_plural = _("messages to reporters")
-        indexes = [models.Index(fields=["account", "openid", "-created_at"])]
+        indexes = [models.Index(fields=["account", "openid_index", "-created_at"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["step", "openid"], name="interactions_notice_once_per_reporter"
+                fields=["step", "openid_index"], name="interactions_notice_once_per_reporter"
             )
         ]
 
@@ -209,7 +214,10 @@ class Conversation(models.Model):
         WeChatAccount, on_delete=models.CASCADE, related_name="+", verbose_name=_("account")
     )
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
-    openid = models.CharField(_("citizen openid"), max_length=64)
+    openid = SealedIdentityField(
+        _("citizen openid"), context="interactions.conversation.openid", index="openid_index"
+    )
+    openid_index = BlindIndexField(source="openid")
     comment = models.OneToOneField(
         "wechat_outbound.Comment",
         null=True,
@@ -267,7 +275,7 @@ class Conversation(models.Model):
         verbose_name_plural = _("conversations")
         indexes = [
             models.Index(fields=["account", "state"]),
-            models.Index(fields=["account", "openid", "channel"]),
+            models.Index(fields=["account", "openid_index", "channel"]),
         ]
 
     def __str__(self) -> str:

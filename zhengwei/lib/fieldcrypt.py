@@ -128,11 +128,22 @@ def settings_ring() -> KeyRing:
 # The encrypted columns, registered by the apps that own them: (model label, field, context).
 # ``manage.py rotate_field_keys`` walks them.
 COLUMNS: list[tuple[str, str, str]] = []
+# What a column's values were before it was encrypted: "secretbox" (the reporter's phone and
+# name, sealed with Fernet first) or "plain" (openids, locations, message contents).
+LEGACY: dict[tuple[str, str], str] = {}
 
 
-def register(model_label: str, field: str, context: str) -> None:
+def register(model_label: str, field: str, context: str, *, legacy: str = "secretbox") -> None:
     if (model_label, field, context) not in COLUMNS:
         COLUMNS.append((model_label, field, context))
+    LEGACY[(model_label, field)] = legacy
+
+
+def reveal_column(stored: str, model_label: str, field: str, context: str) -> str:
+    """The plaintext of a registered column's stored value, whatever its era."""
+    if is_encrypted(stored) or LEGACY.get((model_label, field)) != "plain":
+        return reveal(stored, context)
+    return stored
 
 
 def seal(plaintext: str, context: str) -> str:

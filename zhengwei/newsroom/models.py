@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhengwei.lib.sealed import BlindIndexField, SealedIdentityField
 from zhengwei.newsroom.workflow import ArticleState, PushState, StepState, TopicState
 from zhengwei.orgs.models import Role, User, WeChatAccount
 
@@ -499,7 +500,10 @@ class PreviewBinding(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="preview_bindings")
     account = models.ForeignKey(WeChatAccount, on_delete=models.CASCADE, related_name="+")
-    openid = models.CharField(max_length=64, blank=True)
+    openid = SealedIdentityField(
+        blank=True, context="newsroom.previewbinding.openid", index="openid_index"
+    )
+    openid_index = BlindIndexField(source="openid")
     bound_at = models.DateTimeField(null=True, blank=True)
     code = models.CharField(max_length=6, blank=True)
     code_expires_at = models.DateTimeField(null=True, blank=True)

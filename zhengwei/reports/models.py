@@ -20,6 +20,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from zhengwei.lib import fieldcrypt
+from zhengwei.lib.sealed import BlindIndexField, SealedIdentityField
 from zhengwei.orgs.models import Organisation, OrgKind, User, WeChatAccount
 from zhengwei.reports.geo import Datum, LocationFlag
 
@@ -145,7 +146,13 @@ class Report(models.Model):
     )
 
     # Reporter (personal data).
-    reporter_openid = models.CharField(_("reporter openid"), max_length=64, blank=True)
+    reporter_openid = SealedIdentityField(
+        _("reporter openid"),
+        blank=True,
+        context="reports.report.reporter_openid",
+        index="reporter_openid_index",
+    )
+    reporter_openid_index = BlindIndexField(source="reporter_openid")
     reporter_phone_sealed = models.TextField(blank=True)
     reporter_phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
     reporter_phone_masked = models.CharField(_("phone"), max_length=24, blank=True)
@@ -243,7 +250,7 @@ class Report(models.Model):
         indexes = [
             models.Index(fields=["account", "state"]),
             models.Index(fields=["account", "created_at"]),
-            models.Index(fields=["reporter_openid"]),
+            models.Index(fields=["reporter_openid_index"]),
         ]
 
     def __str__(self) -> str:

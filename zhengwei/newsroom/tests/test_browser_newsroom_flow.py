@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from zhengwei.demo.constants import DEMO_PASSWORD, PREVIEW_PHONES
-from zhengwei.testing.browser import screenshot, sign_in, sign_out
+from zhengwei.testing.browser import screenshot, sign_in, sign_out, simulator_as_wechat
 
 pytestmark = [
     pytest.mark.browser,
@@ -45,16 +45,9 @@ def newsroom_stage(live_server, settings):
     from zhengwei.wechat.inbound import keys, replies
 
     settings.PUBLIC_URL = live_server.url
-    settings.WECHAT_API_BASE = f"{live_server.url}/sim/api"
-    settings.WECHAT_TOKEN_MODE = "stable"
-    settings.SIMULATOR_ENABLED = True
-    settings.SIMULATOR_CALLBACK_BASE = live_server.url
-    settings.SIMULATOR_PUBLIC_URL = f"{live_server.url}/sim/"
-    settings.SIMULATOR_LIMITS = {
-        "phone": {"async": False, "poll_ms": 500},
-        "mass": {"delay_seconds": 1},
-        "deliveries": {"poll_seconds": 0.2},
-    }
+    simulator_as_wechat(
+        settings, live_server, mass={"delay_seconds": 1}, deliveries={"poll_seconds": 0.2}
+    )
     keys.forget_account()
     replies.forget_rules()
     account = orgs.seed(out=lambda m: None)

@@ -79,7 +79,7 @@ def inbound_claim(*, limit: int = 100) -> tuple[str, list[InboundMessage]]:
     # 300 chat reports lost in `bench/run processing` on PostgreSQL with 2 workers.
     earlier_in_hand = InboundMessage.objects.filter(
         account_id=OuterRef("account_id"),
-        from_user=OuterRef("from_user"),
+        from_user_index=OuterRef("from_user_index"),  # the sealed openid's blind index
         pk__lt=OuterRef("pk"),
         state=State.PROCESSING,
         claimed_at__gte=now - timedelta(seconds=settings.WECHAT_PROCESSING_TIMEOUT),

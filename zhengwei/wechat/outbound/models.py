@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhengwei.lib import secretbox
+from zhengwei.lib.sealed import BlindIndexField, SealedIdentityField
 from zhengwei.orgs.models import WeChatAccount
 
 
@@ -87,7 +88,8 @@ class ServiceWindow(models.Model):
     """The customer-service window a citizen's interaction opens (reference §3.6)."""
 
     account = models.ForeignKey(WeChatAccount, on_delete=models.CASCADE, related_name="+")
-    openid = models.CharField(max_length=64)
+    openid = SealedIdentityField(context="wechat.servicewindow.openid", index="openid_index")
+    openid_index = BlindIndexField(source="openid")
     kind = models.CharField(max_length=12, choices=WindowKind.choices)
     opened_at = models.DateTimeField()
     expires_at = models.DateTimeField()
@@ -98,7 +100,7 @@ class ServiceWindow(models.Model):
         verbose_name = _("service window")
         verbose_name_plural = _("service windows")
         constraints = [
-            models.UniqueConstraint(fields=["account", "openid"], name="wx_window_unique")
+            models.UniqueConstraint(fields=["account", "openid_index"], name="wx_window_unique")
         ]
 
     def __str__(self) -> str:
@@ -145,7 +147,10 @@ class OutboundMessage(models.Model):
     account = models.ForeignKey(
         WeChatAccount, on_delete=models.CASCADE, related_name="outbound_messages"
     )
-    openid = models.CharField(_("citizen openid"), max_length=64)
+    openid = SealedIdentityField(
+        _("citizen openid"), context="wechat.outboundmessage.openid", index="openid_index"
+    )
+    openid_index = BlindIndexField(source="openid")
     msgtype = models.CharField(_("message type"), max_length=20)
     body = models.JSONField(_("body"))
     personal = models.BooleanField(_("about personal matters"), default=False)
@@ -167,7 +172,7 @@ class OutboundMessage(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["account", "openid", "state"])]
+        indexes = [models.Index(fields=["account", "openid_index", "state"])]
         verbose_name = _("customer-service message")
         verbose_name_plural = _("customer-service messages")
 
@@ -239,7 +244,8 @@ class Comment(models.Model):
     msg_data_id = models.BigIntegerField()
     index = models.PositiveSmallIntegerField(default=0)
     user_comment_id = models.BigIntegerField()
-    openid = models.CharField(max_length=64)
+    openid = SealedIdentityField(context="wechat.comment.openid", index="openid_index")
+    openid_index = BlindIndexField(source="openid")
     content = models.TextField(_("comment"))
     created = models.DateTimeField(_("written"))
     elected = models.BooleanField(_("featured"), default=False)
