@@ -273,7 +273,7 @@ def check(requests_log: Path, accepted_file: Path, fault, alive, pushes) -> dict
 
         twice += (
             InboundMessage.objects.filter(msg_id__in=msg_ids[i : i + 5000])
-            .values("account_id", "from_user", "msg_id")
+            .values("account_id", "from_user_index", "msg_id")  # the openid is sealed
             .annotate(n=Count("id"))
             .filter(n__gt=1)
             .count()
