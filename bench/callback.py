@@ -21,7 +21,6 @@ import base64
 import json
 import os
 import platform
-import random
 import re
 import shutil
 import signal
@@ -40,9 +39,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.keys import APP_ID, CALLBACK_PATH, ENCODING_AES_KEY, ORIGINAL_ID, TOKEN  # noqa: E402
+from bench.keys import (  # noqa: E402
+    APP_ID,
+    CALLBACK_PATH,
+    ENCODING_AES_KEY,
+    ORIGINAL_ID,
+    TOKEN,
+    safe_mode_request,
+)
 from zhengwei.lib.wxcrypto import WXCrypto, make_signature  # noqa: E402
-from zhengwei.lib.wxxml import build_message_xml  # noqa: E402
 
 BENCH = ROOT / "bench"
 PEERS = BENCH / "peers"
@@ -245,27 +250,18 @@ class RequestMaker:
         msg_id = str(self.next_msg_id)
         self.next_msg_id += 1
         from_user = self.openids[i % len(self.openids)]
-        now = int(time.time())
-        inner = build_message_xml(
+        query, body = safe_mode_request(
+            self.crypto,
+            TOKEN,
             {
                 "ToUserName": ORIGINAL_ID,
                 "FromUserName": from_user,
-                "CreateTime": now,
+                "CreateTime": int(time.time()),
                 "MsgType": "text",
                 "Content": f"{_CONTENTS[i % len(_CONTENTS)]} #{i}",
                 "MsgId": int(msg_id),
-            }
+            },
         )
-        encrypt = self.crypto.encrypt(inner)
-        ts, nonce = str(now), str(random.randrange(10**9, 10**10))
-        query = (
-            f"signature={make_signature(TOKEN, ts, nonce)}&timestamp={ts}&nonce={nonce}"
-            f"&openid={from_user}&encrypt_type=aes&msg_signature={self.crypto.sign(ts, nonce, encrypt)}"
-        )
-        body = (
-            f"<xml><ToUserName><![CDATA[{ORIGINAL_ID}]]></ToUserName>"
-            f"<Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>"
-        ).encode()
         return f"{CALLBACK_PATH}?{query}", body, from_user, msg_id
 
     def write(self, path: Path, n: int) -> tuple[int, int]:

@@ -35,7 +35,7 @@ import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,7 +68,6 @@ class Proc:
     name: str
     argv: list[str]
     popen: subprocess.Popen | None = None
-    pids: set[int] = field(default_factory=set)  # the process and (gunicorn) its workers
 
     def start(self, env: dict) -> None:
         out = (WORK / f"{self.name}.log").open("w")
