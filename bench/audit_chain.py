@@ -56,7 +56,7 @@ def fresh_database() -> None:
     psql("INSERT INTO bench_row (id) SELECT generate_series(0, 63)", PG_DB)
 
 
-def _writer(mode: str, row: int, go, deadline_box, out) -> None:
+def _writer(mode: str, row: int, ready, go, deadline_box, out) -> None:
     import django
 
     django.setup()
@@ -89,6 +89,7 @@ def _writer(mode: str, row: int, go, deadline_box, out) -> None:
                 )
 
     write()  # connect and warm up before the clock starts
+    ready.put(row)
     go.wait()
     deadline = deadline_box.value
     took: list[float] = []
@@ -100,12 +101,16 @@ def _writer(mode: str, row: int, go, deadline_box, out) -> None:
 
 def run(mode: str, writers: int) -> dict:
     ctx = multiprocessing.get_context("spawn")
-    go, out = ctx.Event(), ctx.Queue()
+    ready, go, out = ctx.Queue(), ctx.Event(), ctx.Queue()
     deadline = ctx.Value("d", 0.0)
-    procs = [ctx.Process(target=_writer, args=(mode, i, go, deadline, out)) for i in range(writers)]
+    procs = [
+        ctx.Process(target=_writer, args=(mode, i, ready, go, deadline, out))
+        for i in range(writers)
+    ]
     for p in procs:
         p.start()
-    time.sleep(3 + writers)  # every writer has set Django up and written once
+    for _ in procs:
+        ready.get()  # every writer has set Django up and written once
     deadline.value = time.perf_counter() + SECONDS
     go.set()
     took = [t for _ in procs for t in out.get()]

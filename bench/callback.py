@@ -21,7 +21,6 @@ import base64
 import json
 import os
 import platform
-import random
 import re
 import shutil
 import signal
@@ -40,9 +39,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.keys import APP_ID, CALLBACK_PATH, ENCODING_AES_KEY, ORIGINAL_ID, TOKEN  # noqa: E402
+from bench.keys import (  # noqa: E402
+    APP_ID,
+    CALLBACK_PATH,
+    ENCODING_AES_KEY,
+    ORIGINAL_ID,
+    TOKEN,
+    safe_mode_request,
+)
 from zhengwei.lib.wxcrypto import WXCrypto, make_signature  # noqa: E402
-from zhengwei.lib.wxxml import build_message_xml  # noqa: E402
 
 BENCH = ROOT / "bench"
 PEERS = BENCH / "peers"
@@ -80,8 +85,9 @@ ZW_APP = os.environ.get("BENCH_ZHENGWEI_APP", "zhengwei.wsgi:application")
 ZW_WORKER = os.environ.get("BENCH_ZHENGWEI_WORKER", "gthread")
 ZW_EXTRA_ARGS = os.environ.get("BENCH_ZHENGWEI_ARGS", "").split()  # more gunicorn options
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
-PG_DB = "zhengwei_bench"
-NAIVE_DB = "zhengwei_bench_naive"
+# Overridable so engineers benchmarking side by side on one machine do not share a database.
+PG_DB = os.environ.get("BENCH_PG_DB", "zhengwei_bench")
+NAIVE_DB = os.environ.get("BENCH_NAIVE_DB", "zhengwei_bench_naive")
 SQLITE_FILE = RESULTS / "zhengwei_bench.sqlite3"
 VAR_DIR = RESULTS / "var"
 # How many of the last requests each wrk thread issued are re-sent after the run, as WeChat
@@ -244,27 +250,18 @@ class RequestMaker:
         msg_id = str(self.next_msg_id)
         self.next_msg_id += 1
         from_user = self.openids[i % len(self.openids)]
-        now = int(time.time())
-        inner = build_message_xml(
+        query, body = safe_mode_request(
+            self.crypto,
+            TOKEN,
             {
                 "ToUserName": ORIGINAL_ID,
                 "FromUserName": from_user,
-                "CreateTime": now,
+                "CreateTime": int(time.time()),
                 "MsgType": "text",
                 "Content": f"{_CONTENTS[i % len(_CONTENTS)]} #{i}",
                 "MsgId": int(msg_id),
-            }
+            },
         )
-        encrypt = self.crypto.encrypt(inner)
-        ts, nonce = str(now), str(random.randrange(10**9, 10**10))
-        query = (
-            f"signature={make_signature(TOKEN, ts, nonce)}&timestamp={ts}&nonce={nonce}"
-            f"&openid={from_user}&encrypt_type=aes&msg_signature={self.crypto.sign(ts, nonce, encrypt)}"
-        )
-        body = (
-            f"<xml><ToUserName><![CDATA[{ORIGINAL_ID}]]></ToUserName>"
-            f"<Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>"
-        ).encode()
         return f"{CALLBACK_PATH}?{query}", body, from_user, msg_id
 
     def write(self, path: Path, n: int) -> tuple[int, int]:
@@ -305,7 +302,20 @@ class Target:
     result: dict = field(default_factory=dict)
 
 
+_PORTS = iter(range(int(os.environ.get("BENCH_PORT_BASE", "0")) or 1, 65536))
+
+
 def free_port() -> int:
+    """A free loopback port: the next from BENCH_PORT_BASE when it is set (a range one was
+    given on a shared machine), any the kernel picks otherwise."""
+    if os.environ.get("BENCH_PORT_BASE"):
+        for port in _PORTS:
+            with socket.socket() as s:
+                try:
+                    s.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+            return port
     while True:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
@@ -677,7 +687,7 @@ class Store:
 # database holds one account, so no account filter is needed).
 ZHENGWEI_STORE: tuple[str, str, str, str] = (
     "wechat_inbound_inboundmessage",
-    "from_user",
+    "from_user_index",  # the openid is sealed; its blind index is what repeats
     "msg_id",
     "",
 )

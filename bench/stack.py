@@ -21,6 +21,17 @@ PY = Path(sys.executable)
 LOGS = ROOT / "bench" / "results" / "logs"
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+def pct(values: list[float], q: float) -> float:
+    """The q-quantile (nearest rank) of a non-empty list."""
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, int(round(q * len(ordered) + 0.5)) - 1))]
+
+
 def free_port() -> int:
     while True:
         with socket.socket() as s:

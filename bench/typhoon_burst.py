@@ -40,29 +40,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.stack import Stack, free_port, manage, recreate_pg_database, stack_env  # noqa: E402
+from bench.stack import Stack, env_int, free_port, manage, pct, recreate_pg_database, stack_env  # noqa: E402
 
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "results"
 VAR_DIR = RESULTS / "typhoon-var"
 
 
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    return int(value) if value else default
-
-
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 PG_DB = "zhengwei_bench_typhoon"
-N_REPORTS = _env_int("BENCH_TYPHOON_REPORTS", 500)
-SECONDS = _env_int("BENCH_TYPHOON_SECONDS", 300)
-SENDERS = _env_int("BENCH_TYPHOON_SENDERS", 24)
-WORKERS = _env_int("BENCH_WORKERS", 2)
-THREADS = _env_int("BENCH_ZHENGWEI_THREADS", 8)
-TASK_WORKERS = _env_int("BENCH_TASK_WORKERS", 1)
+N_REPORTS = env_int("BENCH_TYPHOON_REPORTS", 500)
+SECONDS = env_int("BENCH_TYPHOON_SECONDS", 300)
+SENDERS = env_int("BENCH_TYPHOON_SENDERS", 24)
+WORKERS = env_int("BENCH_WORKERS", 2)
+THREADS = env_int("BENCH_ZHENGWEI_THREADS", 8)
+TASK_WORKERS = env_int("BENCH_TASK_WORKERS", 1)
 TASK_INTERVAL = os.environ.get("BENCH_TASK_INTERVAL", "0.5")
-POLL_MS = _env_int("BENCH_POLL_MS", 1000)
-DRAIN = _env_int("BENCH_TYPHOON_DRAIN", 180)
+POLL_MS = env_int("BENCH_POLL_MS", 1000)
+DRAIN = env_int("BENCH_TYPHOON_DRAIN", 180)
 TARGET_P95 = 2.0
 DEMO_PASSWORD = "Demo@2026zw"
 
@@ -185,11 +180,6 @@ def report_once(citizen, n: int, photo: bytes, outcome: Outcome) -> None:
         outcome.error = f"{type(exc).__name__}: {exc}"[:200]
 
 
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, int(round(q * len(ordered) + 0.5)) - 1))]
-
-
 def main() -> int:
     os.environ.update(ENV)
     os.environ.setdefault("TZ", "Asia/Shanghai")  # what Django sets; the log's clock agrees
@@ -273,11 +263,12 @@ def main() -> int:
         confirmed = ChatDraft.objects.filter(openid__in=openids, state=DraftState.CONFIRMED).count()
         stored_callbacks = InboundMessage.objects.filter(from_user__in=openids).count()
         # Server time: the 确认 message stored → its report created.
-        confirm_at = dict(
-            InboundMessage.objects.filter(
-                from_user__in=openids, msg_type="text", fields__Content="确认"
-            ).values_list("from_user", "received_at")
-        )
+        # The fields are sealed at rest: the 确认 is found after decryption.
+        confirm_at = {
+            m.from_user: m.received_at
+            for m in InboundMessage.objects.filter(from_user__in=openids, msg_type="text")
+            if m.field("Content") == "确认"
+        }
         latencies, server, missing, errors = [], [], [], []
         non_200 = 0
         for outcome in outcomes:

@@ -35,7 +35,7 @@ import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,7 +68,6 @@ class Proc:
     name: str
     argv: list[str]
     popen: subprocess.Popen | None = None
-    pids: set[int] = field(default_factory=set)  # the process and (gunicorn) its workers
 
     def start(self, env: dict) -> None:
         out = (WORK / f"{self.name}.log").open("w")
@@ -395,6 +394,12 @@ def report(load: Load, accepted: set[str], counts: dict, alive: dict, results: d
         f"production layout under faults: {len(sent):,} callbacks sent at {RATE:g}/s "
         f"to WSGI and ASGI ({_codes(sent)}), {len(accepted):,} answered 200"
     )
+    start = min((s.at for s in sent), default=0.0)
+    for s in sorted((s for s in sent if s.status != 200), key=lambda s: s.at)[:10]:
+        print(
+            f"  not 200: {s.status or 'no answer'} from {s.target} after {s.took:.1f} s, "
+            f"sent {s.at - start:.1f} s into the load"
+        )
     for name in ("restart", "outage"):
         r = results[name]
         first = r["first_200_after"]

@@ -49,6 +49,12 @@ try:
     KeyRing(FIELD_KEYS, FIELD_KEY_ACTIVE, FIELD_CIPHER)
 except FieldCryptError as _exc:
     raise ConfigError(f"field encryption: {_exc}") from None
+# Keys the blind indexes (HMAC-SHA256) that stand in for encrypted identifiers (openids) in
+# look-ups, joins and unique constraints. Outside the database like FIELD_KEYS, and not rotated
+# with them: changing it means recomputing every index (docs/guide/security.md).
+FIELD_INDEX_KEY = env_secret("FIELD_INDEX_KEY").encode() or derive_key(
+    FIELD_ENCRYPTION_KEY, "blind-index"
+)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -301,6 +307,9 @@ RETENTION_DAYS: dict[str, int] = {
     "message_texts": 180,  # the content of citizens' messages to the account
     "exact_locations": 365,  # a closed report's exact position (coarsened to about 1 km)
     "reporter_openids": 365,  # a closed report's link to the reporter's WeChat identity
+    "report_photos": 365,  # a closed report's photos (the files and their records)
+    "chat_drafts": 30,  # what a citizen sent while reporting in chat, once confirmed or abandoned
+    "conversation_texts": 180,  # what citizens wrote in the 互动 inbox, once the case is closed
 }
 if env_str("RETENTION_DAYS"):
     try:

@@ -115,6 +115,34 @@ ACTION_LABELS: dict[str, Any] = {
     "wechat.menu_reply.create": pgettext_lazy("audit", "Created a menu reply"),
     "wechat.menu_reply.delete": pgettext_lazy("audit", "Deleted a menu reply"),
     "wechat.menu_reply.update": pgettext_lazy("audit", "Changed a menu reply"),
+    "hydro.briefing.generate": pgettext_lazy("audit", "Generated a flood briefing"),
+    "hydro.briefing.offer": pgettext_lazy("audit", "Offered a flood briefing to the newsroom"),
+    "newsroom.article.create": pgettext_lazy("audit", "Created an article"),
+    "newsroom.article.offer": pgettext_lazy("audit", "An article was offered to the newsroom"),
+    "newsroom.article.save": pgettext_lazy("audit", "Saved an article"),
+    "newsroom.article.submit": pgettext_lazy("audit", "Submitted an article for review"),
+    "performance.incident.record": pgettext_lazy("audit", "Recorded an incident"),
+    "performance.publication.record": pgettext_lazy("audit", "Recorded a publication"),
+    "performance.registry.record": pgettext_lazy(
+        "audit", "Recorded an account's registration check"
+    ),
+    "performance.reprint.done": pgettext_lazy("audit", "Recorded a reprint as done"),
+    "performance.reprint.record": pgettext_lazy("audit", "Recorded a reprint request"),
+    "performance.scorecard.compute": pgettext_lazy("audit", "Computed a scorecard"),
+    "performance.scorecard.sign": pgettext_lazy("audit", "Signed a scorecard"),
+    "performance.veto.clear": pgettext_lazy("audit", "A veto alert was cleared"),
+    "performance.veto.open": pgettext_lazy("audit", "A veto alert was raised"),
+    "procurement.create": pgettext_lazy("audit", "Started a purchase"),
+    "procurement.review": pgettext_lazy("audit", "Recorded a contract's monthly review"),
+    "report.ack": pgettext_lazy("audit", "Acknowledged a report"),
+    "report.add_photos": pgettext_lazy("audit", "Added photos to a report"),
+    "report.note": pgettext_lazy("audit", "Added a note to a report"),
+    "report.rate": pgettext_lazy("audit", "A reporter rated the handling"),
+    "report.receive": pgettext_lazy("audit", "Received a report"),
+    "report.supervise": pgettext_lazy("audit", "Supervised an overdue report"),
+    "reports.emergency_end": pgettext_lazy("audit", "Ended emergency mode"),
+    "reports.emergency_start": pgettext_lazy("audit", "Started emergency mode"),
+    "role.suspend": pgettext_lazy("audit", "Suspended a role"),
 }
 
 # The parts of a code, for codes nobody registered.
@@ -146,6 +174,41 @@ OBJECT_LABELS: dict[str, Any] = {
     "contract": pgettext_lazy("audit", "Contract"),
     "performance": pgettext_lazy("audit", "Performance"),
     "personal_data": pgettext_lazy("audit", "Personal data"),
+    "backup": pgettext_lazy("audit", "Backup"),
+    "fieldcrypt": pgettext_lazy("audit", "Field encryption keys"),
+    "retention": pgettext_lazy("audit", "Retention of personal data"),
+    # Models without a verbose name of their own.
+    "scheduler.scheduledrun": pgettext_lazy("audit", "Scheduled run"),
+    "reports.ratecounter": pgettext_lazy("audit", "Submission rate counter"),
+    "hydro.snapshot": pgettext_lazy("audit", "Flood data snapshot"),
+    "hydro.briefingchart": pgettext_lazy("audit", "Briefing chart"),
+    "newsroom.comment": pgettext_lazy("audit", "Review comment"),
+    "newsroom.newsimage": pgettext_lazy("audit", "News image"),
+    "newsroom.rosterentry": pgettext_lazy("audit", "On-site reporter"),
+    "newsroom.liveevent": pgettext_lazy("audit", "Live coverage"),
+    "newsroom.liveentry": pgettext_lazy("audit", "Live update"),
+    "procurement.thresholdrule": pgettext_lazy("audit", "Threshold rule"),
+    "procurement.catalogueitem": pgettext_lazy("audit", "Catalogue item"),
+    "procurement.supplier": pgettext_lazy("audit", "Supplier"),
+    "procurement.supplierevidence": pgettext_lazy("audit", "Supplier evidence"),
+    "procurement.purchase": pgettext_lazy("audit", "Purchase"),
+    "procurement.artefact": pgettext_lazy("audit", "Purchase document"),
+    "procurement.bid": pgettext_lazy("audit", "Bid"),
+    "procurement.qualificationcheck": pgettext_lazy("audit", "Qualification check"),
+    "procurement.evaluator": pgettext_lazy("audit", "Evaluator"),
+    "procurement.score": pgettext_lazy("audit", "Bid score"),
+    "procurement.contract": pgettext_lazy("audit", "Contract"),
+    "procurement.servicelevel": pgettext_lazy("audit", "Service level"),
+    "procurement.supplement": pgettext_lazy("audit", "Supplementary agreement"),
+    "procurement.review": pgettext_lazy("audit", "Monthly performance review"),
+    "procurement.acceptance": pgettext_lazy("audit", "Monthly acceptance"),
+    "procurement.payment": pgettext_lazy("audit", "Payment"),
+    "procurement.reminder": pgettext_lazy("audit", "Deadline reminder"),
+    "performance.menuprobe": pgettext_lazy("audit", "Menu link check"),
+    "performance.vetoalert": pgettext_lazy("audit", "Veto alert"),
+    "performance.scorecarditem": pgettext_lazy("audit", "Scorecard item"),
+    "performance.itemreview": pgettext_lazy("audit", "Scorecard item review"),
+    "performance.monthfigures": pgettext_lazy("audit", "Month's figures"),
 }
 
 VERB_LABELS: dict[str, Any] = {
@@ -184,6 +247,108 @@ VERB_LABELS: dict[str, Any] = {
 }
 
 
+# Keys an entry records that are no field of its object's model (``{"level": 2, "role": …}``),
+# and every key of entries about no model (``http``, ``backup``).
+FIELD_LABELS: dict[str, Any] = {
+    "account": pgettext_lazy("audit field", "WeChat account"),
+    "amount": pgettext_lazy("audit field", "amount"),
+    "anchor": pgettext_lazy("audit field", "last removed link"),
+    "approved_revision": pgettext_lazy("audit field", "approved revision"),
+    "artefact": pgettext_lazy("audit field", "document"),
+    "article": pgettext_lazy("audit field", "article"),
+    "articles": pgettext_lazy("audit field", "articles"),
+    "attached": pgettext_lazy("audit field", "photos attached"),
+    "author": pgettext_lazy("audit field", "author"),
+    "band": pgettext_lazy("audit field", "grade band"),
+    "body_html": pgettext_lazy("audit field", "body"),
+    "broken_id": pgettext_lazy("audit field", "first broken entry"),
+    "checked": pgettext_lazy("audit field", "entries checked"),
+    "cipher": pgettext_lazy("audit field", "cipher"),
+    "clientmsgid": pgettext_lazy("audit field", "send reference"),
+    "code": pgettext_lazy("audit field", "code"),
+    "column": pgettext_lazy("audit field", "column"),
+    "comment": pgettext_lazy("audit field", "comment"),
+    "condition": pgettext_lazy("audit field", "veto condition"),
+    "cover": pgettext_lazy("audit field", "cover image"),
+    "created_at": pgettext_lazy("audit field", "created at"),
+    "credit_code": pgettext_lazy("audit field", "credit code"),
+    "cutoff": pgettext_lazy("audit field", "cut-off"),
+    "deadline": pgettext_lazy("audit field", "deadline"),
+    "designated_at": pgettext_lazy("audit field", "designated at"),
+    "detail": pgettext_lazy("audit field", "detail"),
+    "differences": pgettext_lazy("audit field", "differences"),
+    "digest": pgettext_lazy("audit field", "digest"),
+    "end": pgettext_lazy("audit field", "end"),
+    "errors": pgettext_lazy("audit field", "errors"),
+    "evaluator": pgettext_lazy("audit field", "evaluator"),
+    "extra_vetoes": pgettext_lazy("audit field", "other vetoes"),
+    "filed_on": pgettext_lazy("audit field", "filed on"),
+    "filters": pgettext_lazy("audit field", "filters"),
+    "format": pgettext_lazy("audit field", "format"),
+    "from": pgettext_lazy("audit field", "from"),
+    "granted_at": pgettext_lazy("audit field", "granted at"),
+    "granted_by": pgettext_lazy("audit field", "granted by"),
+    "how": pgettext_lazy("audit field", "started by"),
+    "is_active": pgettext_lazy("audit field", "active"),
+    "is_original": pgettext_lazy("audit field", "original work"),
+    "item": pgettext_lazy("audit field", "item"),
+    "key": pgettext_lazy("audit field", "key"),
+    "kind": pgettext_lazy("audit field", "kind"),
+    "language": pgettext_lazy("audit field", "language"),
+    "late": pgettext_lazy("audit field", "late"),
+    "level": pgettext_lazy("audit field", "level"),
+    "limit": pgettext_lazy("audit field", "limit"),
+    "msgtype": pgettext_lazy("audit field", "message type"),
+    "name": pgettext_lazy("audit field", "name"),
+    "no_conflict": pgettext_lazy("audit field", "no conflict of interest"),
+    "number": pgettext_lazy("audit field", "number"),
+    "occurred_at": pgettext_lazy("audit field", "occurred at"),
+    "ocid": pgettext_lazy("audit field", "OCDS id"),
+    "ok": pgettext_lazy("audit field", "succeeded"),
+    "on": pgettext_lazy("audit field", "date"),
+    "operation_model": pgettext_lazy("audit field", "operation model"),
+    "org_kind": pgettext_lazy("audit field", "kind of organisation"),
+    "passed": pgettext_lazy("audit field", "passed"),
+    "payment_pct": pgettext_lazy("audit field", "payment share"),
+    "period": pgettext_lazy("audit field", "period"),
+    "photos": pgettext_lazy("audit field", "photos"),
+    "points": pgettext_lazy("audit field", "points"),
+    "price": pgettext_lazy("audit field", "price"),
+    "push": pgettext_lazy("audit field", "push"),
+    "quality": pgettext_lazy("audit field", "quality"),
+    "re_encrypted": pgettext_lazy("audit field", "re-encrypted"),
+    "read": pgettext_lazy("audit field", "rows read"),
+    "reason": pgettext_lazy("audit field", "reason"),
+    "ref": pgettext_lazy("audit field", "reference"),
+    "reference": pgettext_lazy("audit field", "reference"),
+    "rejected": pgettext_lazy("audit field", "rejected"),
+    "removed": pgettext_lazy("audit field", "removed"),
+    "report": pgettext_lazy("audit field", "report"),
+    "reprinted_at": pgettext_lazy("audit field", "reprinted at"),
+    "retention_days": pgettext_lazy("audit field", "days kept"),
+    "revision": pgettext_lazy("audit field", "revision"),
+    "role": pgettext_lazy("audit field", "role"),
+    "rows": pgettext_lazy("audit field", "rows"),
+    "score": pgettext_lazy("audit field", "score"),
+    "sha256": pgettext_lazy("audit field", "SHA-256"),
+    "source_url": pgettext_lazy("audit field", "source link"),
+    "start": pgettext_lazy("audit field", "start"),
+    "state": pgettext_lazy("audit field", "state"),
+    "status": pgettext_lazy("audit field", "status"),
+    "step": pgettext_lazy("audit field", "step"),
+    "stored": pgettext_lazy("audit field", "rows stored"),
+    "supplier": pgettext_lazy("audit field", "supplier"),
+    "tables": pgettext_lazy("audit field", "tables"),
+    "tag_id": pgettext_lazy("audit field", "tag"),
+    "tender": pgettext_lazy("audit field", "tender threshold"),
+    "text": pgettext_lazy("audit field", "text"),
+    "title": pgettext_lazy("audit field", "title"),
+    "total": pgettext_lazy("audit field", "total"),
+    "valid_until": pgettext_lazy("audit field", "valid until"),
+    "vetoed": pgettext_lazy("audit field", "vetoed"),
+}
+
+
 def register_actions(labels: dict[str, Any]) -> None:
     """Let an app label its own audit codes (``{"newsroom.article_publish": _("…")}``)."""
     ACTION_LABELS.update(labels)
@@ -207,6 +372,14 @@ def action_label(code: str) -> str:
     return code
 
 
+SYSTEM_ACTOR = "system"  # what services record as the actor of system work
+
+
+def actor_label(actor_name: str) -> str:
+    """Who did it: a person's recorded name, or 系统 for the system's own work."""
+    return pgettext("audit", "System") if actor_name == SYSTEM_ACTOR else actor_name
+
+
 def _model(object_type: str):
     try:
         return apps.get_model(object_type)
@@ -215,6 +388,10 @@ def _model(object_type: str):
 
 
 def object_type_label(object_type: str) -> str:
+    """A model's verbose name; object types that are no model (``http``, ``auth``) and models
+    without a verbose name of their own by their label in OBJECT_LABELS."""
+    if object_type in OBJECT_LABELS:
+        return str(OBJECT_LABELS[object_type])
     model = _model(object_type) if object_type else None
     return str(model._meta.verbose_name) if model is not None else object_type
 
@@ -227,13 +404,16 @@ def object_label(object_type: str, object_id: str = "", object_repr: str = "") -
 
 
 def field_label(object_type: str, field: str) -> str:
+    """A field's verbose name; a key that is no field of the model, or a field that has no
+    verbose name of its own (Django's default is the name itself), by FIELD_LABELS."""
     model = _model(object_type) if object_type else None
-    if model is None:
-        return field
     try:
-        return str(model._meta.get_field(field).verbose_name)
-    except FieldDoesNotExist:
-        return field
+        name = model._meta.get_field(field).verbose_name
+    except (FieldDoesNotExist, AttributeError):
+        name = None
+    if name is None or (name == field.replace("_", " ") and field in FIELD_LABELS):
+        return str(FIELD_LABELS.get(field, field))
+    return str(name)
 
 
 def value_label(object_type: str, field: str, value: Any) -> Any:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AppendOnlyError(RuntimeError):
@@ -58,7 +59,9 @@ class AuditEntry(models.Model):
     # The hash chain (audit/chain.py): the previous entry's link and this entry's own, an HMAC
     # over both and the content above; ``manage.py audit_verify`` finds the first broken link.
     prev_hash = models.CharField(_("previous link"), max_length=64, blank=True, editable=False)
-    entry_hash = models.CharField(_("link"), max_length=64, blank=True, editable=False)
+    entry_hash = models.CharField(
+        pgettext_lazy("hash chain", "link"), max_length=64, blank=True, editable=False
+    )
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -78,3 +81,25 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit entries are removed only by the retention job")
+
+
+class PurgeRun(models.Model):
+    """What one run of the retention purge did to one class of personal data (the purge report)."""
+
+    run = models.UUIDField(_("run"), db_index=True)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    data_class = models.CharField(_("data class"), max_length=64)
+    days = models.PositiveIntegerField(_("retention period (days)"))
+    cutoff = models.DateTimeField(_("purged what is older than"))
+    records = models.PositiveIntegerField(_("records purged"), default=0)
+    files = models.PositiveIntegerField(_("files deleted"), default=0)
+    oldest_kept = models.DateTimeField(_("oldest kept"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "data_class"]
+        verbose_name = _("personal-data purge")
+        verbose_name_plural = _("personal-data purges")
+        indexes = [models.Index(fields=["-at"], name="audit_purge_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} · {self.records}"

@@ -15,4 +15,13 @@ ITEMS = (
         "⌕",
         900,
     ),
+    NavItem(
+        _("Audit"),
+        _("Personal-data purges"),
+        "audit:purges",
+        Action.RETENTION_VIEW,
+        _("What each daily purge removed, per class of personal data, and the oldest kept"),
+        "⌫",
+        910,
+    ),
 )

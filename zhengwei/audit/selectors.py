@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from zhengwei.access.policy import Action, require, visible_organisation_ids
-from zhengwei.audit.models import AuditEntry
+from zhengwei.audit.models import AuditEntry, PurgeRun
 
 
 def _scoped(user) -> QuerySet[AuditEntry]:
@@ -108,3 +108,10 @@ def field_history(*, obj, field: str) -> list[tuple[datetime, object, object]]:
         .values_list("at", "before", "after")
     )
     return [(at, before[field], after[field]) for at, before, after in rows]
+
+
+def purge_runs(*, user) -> QuerySet[PurgeRun]:
+    """The purge report: each run's rows, newest first (the security administrator and the
+    auditor check that the retention periods are applied)."""
+    require(user, Action.RETENTION_VIEW)
+    return PurgeRun.objects.order_by("-at", "data_class")

@@ -1,16 +1,19 @@
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhengwei.access.policy import Action, require, roles_summary
-from zhengwei.audit import chain, exports
+from zhengwei.audit import chain, exports, forms
 from zhengwei.audit.middleware import current
-from zhengwei.audit.models import AuditEntry
+from zhengwei.audit.models import AuditEntry, PurgeRun
+from zhengwei.lib import retention
 from zhengwei.lib.events import publish_on_commit
 
 
@@ -130,11 +133,16 @@ EXPORT_FORMATS = {"csv", "xlsx"}
 
 
 def _describe_filters(filters: dict[str, Any]) -> str:
+    """The search as people read it: each field by its label (操作=report.), not its name."""
+    fields = forms.AuditFilterForm.base_fields
     parts = []
     for key, value in filters.items():
         if hasattr(value, "isoformat"):
             value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-        parts.append(f"{key}={value}")
+        if key == "outcome":
+            value = forms.outcome_label(value)
+        label = fields[key].label if key in fields else key
+        parts.append(f"{label}={value}")
     return "; ".join(parts) or "—"
 
 
@@ -154,12 +162,12 @@ def audit_export(*, actor, entries, filters: dict[str, Any], fmt: str) -> tuple[
         rows = rows[:EXPORT_MAX_ROWS]
         note = f"{fmt}: {_describe_filters(filters)}"
         if truncated:
-            note += f" (first {EXPORT_MAX_ROWS} rows)"
+            note += _(" (the first %(count)s entries)") % {"count": EXPORT_MAX_ROWS}
         audit_record(
             actor=actor,
             action="audit.export",
             object_type="audit.auditentry",
-            object_repr=f"{len(rows)} rows",
+            object_repr=_("%(count)s entries") % {"count": len(rows)},
             after={"format": fmt, "rows": len(rows), "filters": _json_filters(filters)},
             note=note,
         )
@@ -170,3 +178,37 @@ def audit_export(*, actor, entries, filters: dict[str, Any], fmt: str) -> tuple[
 
 def _json_filters(filters: dict[str, Any]) -> dict[str, str]:
     return {k: (v.isoformat() if hasattr(v, "isoformat") else str(v)) for k, v in filters.items()}
+
+
+def retention_purge(*, actor=None, now=None) -> list[PurgeRun]:
+    """Purge every class of personal data past its period (lib/retention), keep one PurgeRun row
+    per class for the purge report, and one audit entry for the run. The scheduler runs it as the
+    system; nobody purges by hand before the period."""
+    now = now or timezone.now()
+    run = uuid.uuid4()
+    with transaction.atomic():
+        done = retention.purge_all(now)
+        rows = PurgeRun.objects.bulk_create(
+            PurgeRun(
+                run=run,
+                at=now,
+                data_class=name,
+                days=result["days"],
+                cutoff=now - timedelta(days=result["days"]),
+                records=result["purged"],
+                files=result["files"],
+                oldest_kept=result["oldest_kept"],
+            )
+            for name, result in done.items()
+        )
+        audit_record(
+            actor=actor,
+            action="retention.purge",
+            actor_name="" if actor else "system",
+            object_type="retention",
+            object_id=str(run),
+            object_repr=f"{sum(d['purged'] for d in done.values())} rows",
+            after=done,
+        )
+        publish_on_commit("retention.purged", run=str(run))
+    return rows

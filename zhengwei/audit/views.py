@@ -8,11 +8,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from zhengwei.access.policy import Action, may, require
 from zhengwei.audit import selectors, services
 from zhengwei.audit.forms import AuditFilterForm
+from zhengwei.lib import retention
 
 PER_PAGE = 50
 CONTENT_TYPES = {
@@ -73,3 +75,13 @@ def audit_export(request, fmt: str):
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.{fmt}"'
     return response
+
+
+@login_required
+@require_GET
+def purge_report(request):
+    runs = Paginator(selectors.purge_runs(user=request.user), 100).get_page(request.GET.get("page"))
+    labels = {name: data_class.label for name, data_class in retention.REGISTRY.items()}
+    for row in runs:
+        row.label = labels.get(row.data_class) or pgettext("data class", "No longer kept")
+    return render(request, "audit/purges.html", {"page": runs})

@@ -246,7 +246,7 @@ class Typhoon(models.Model):
     name_cn = models.CharField(_("Chinese name"), max_length=30)
     name_en = models.CharField(_("English name"), max_length=30, blank=True)
     season = models.PositiveSmallIntegerField(_("season"))
-    is_active = models.BooleanField(_("active"), default=False)
+    is_active = models.BooleanField(pgettext_lazy("typhoon", "active"), default=False)
     sources = models.TextField(_("sources"), blank=True)
 
     class Meta:
@@ -266,7 +266,9 @@ class TrackPoint(models.Model):
     tm = models.DateTimeField(_("time"))
     lat = models.FloatField(_("latitude"))
     lng = models.FloatField(_("longitude"))
-    grade = models.CharField(_("grade"), max_length=8, choices=TyphoonGrade.choices, blank=True)
+    grade = models.CharField(
+        pgettext_lazy("typhoon", "grade"), max_length=8, choices=TyphoonGrade.choices, blank=True
+    )
     wind = models.FloatField(_("max wind (m/s)"), null=True, blank=True)
     pressure = models.FloatField(_("central pressure (hPa)"), null=True, blank=True)
     move_dir = models.CharField(_("moving towards"), max_length=10, blank=True)
@@ -302,7 +304,9 @@ class Forecast(models.Model):
     tm = models.DateTimeField(_("valid at"))
     lat = models.FloatField(_("latitude"))
     lng = models.FloatField(_("longitude"))
-    grade = models.CharField(_("grade"), max_length=8, choices=TyphoonGrade.choices, blank=True)
+    grade = models.CharField(
+        pgettext_lazy("typhoon", "grade"), max_length=8, choices=TyphoonGrade.choices, blank=True
+    )
     wind = models.FloatField(_("max wind (m/s)"), null=True, blank=True)
     pressure = models.FloatField(_("central pressure (hPa)"), null=True, blank=True)
 
@@ -329,7 +333,9 @@ class Landfall(models.Model):
     lng = models.FloatField(_("longitude"), null=True, blank=True)
     wind = models.FloatField(_("max wind (m/s)"), null=True, blank=True)
     pressure = models.FloatField(_("central pressure (hPa)"), null=True, blank=True)
-    grade = models.CharField(_("grade"), max_length=8, choices=TyphoonGrade.choices, blank=True)
+    grade = models.CharField(
+        pgettext_lazy("typhoon", "grade"), max_length=8, choices=TyphoonGrade.choices, blank=True
+    )
     source_url = models.CharField(_("source URL"), max_length=300, blank=True)
 
     class Meta:

@@ -12,8 +12,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengwei.interactions.errors import IllegalMove
+from zhengwei.lib.sealed import BlindIndexField, SealedIdentityField
 from zhengwei.orgs.models import WeChatAccount
 from zhengwei.reports.models import State as ReportState
 
@@ -21,7 +23,7 @@ from zhengwei.reports.models import State as ReportState
 # --- chat intake ---------------------------------------------------------------------------
 class DraftState(models.TextChoices):
     COLLECTING = "collecting", _("Collecting")
-    CONFIRMED = "confirmed", _("Confirmed")
+    CONFIRMED = "confirmed", pgettext_lazy("chat report", "Confirmed")
     ABANDONED = "abandoned", _("Abandoned")
 
 
@@ -43,11 +45,16 @@ class ChatDraft(models.Model):
     account = models.ForeignKey(
         WeChatAccount, on_delete=models.CASCADE, related_name="+", verbose_name=_("account")
     )
-    openid = models.CharField(_("citizen openid"), max_length=64)
+    openid = SealedIdentityField(
+        _("citizen openid"), context="interactions.chatdraft.openid", index="openid_index"
+    )
+    openid_index = BlindIndexField(source="openid")
     state = models.CharField(
         _("state"), max_length=12, choices=DraftState.choices, default=DraftState.COLLECTING
     )
-    started_how = models.CharField(_("started by"), max_length=10, choices=DraftStart.choices)
+    started_how = models.CharField(
+        pgettext_lazy("chat report", "started by"), max_length=10, choices=DraftStart.choices
+    )
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     # Not auto_now: the window runs from the citizen's last message, not from any save.
     updated_at = models.DateTimeField(_("last message"), default=timezone.now)
@@ -75,7 +82,7 @@ class ChatDraft(models.Model):
         verbose_name_plural = _("chat report drafts")
         constraints = [
             models.UniqueConstraint(
-                fields=["account", "openid"],
+                fields=["account", "openid_index"],
                 condition=Q(state="collecting"),
                 name="interactions_one_collecting_draft",
             )
@@ -150,7 +157,8 @@ class CitizenNotice(models.Model):
     step = models.ForeignKey(
         "reports.ReportStep", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    openid = models.CharField(max_length=64)
+    openid = SealedIdentityField(context="interactions.citizennotice.openid", index="openid_index")
+    openid_index = BlindIndexField(source="openid")
     kind = models.CharField(max_length=16, choices=NoticeKind.choices, default=NoticeKind.STEP)
     state = models.CharField(max_length=12, choices=ReportState.choices, blank=True)
     text = models.TextField()
@@ -170,10 +178,10 @@ class CitizenNotice(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("message to a reporter")
         verbose_name_plural = _("messages to reporters")
-        indexes = [models.Index(fields=["account", "openid", "-created_at"])]
+        indexes = [models.Index(fields=["account", "openid_index", "-created_at"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["step", "openid"], name="interactions_notice_once_per_reporter"
+                fields=["step", "openid_index"], name="interactions_notice_once_per_reporter"
             )
         ]
 
@@ -209,14 +217,17 @@ class Conversation(models.Model):
         WeChatAccount, on_delete=models.CASCADE, related_name="+", verbose_name=_("account")
     )
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
-    openid = models.CharField(_("citizen openid"), max_length=64)
+    openid = SealedIdentityField(
+        _("citizen openid"), context="interactions.conversation.openid", index="openid_index"
+    )
+    openid_index = BlindIndexField(source="openid")
     comment = models.OneToOneField(
         "wechat_outbound.Comment",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("comment"),
+        verbose_name=pgettext_lazy("wechat comment", "comment"),
     )
     preview = models.CharField(_("summary"), max_length=200, blank=True)
     suggested_category = models.CharField(
@@ -267,7 +278,7 @@ class Conversation(models.Model):
         verbose_name_plural = _("conversations")
         indexes = [
             models.Index(fields=["account", "state"]),
-            models.Index(fields=["account", "openid", "channel"]),
+            models.Index(fields=["account", "openid_index", "channel"]),
         ]
 
     def __str__(self) -> str:

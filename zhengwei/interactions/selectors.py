@@ -231,22 +231,23 @@ def reply_templates(*, user, account: WeChatAccount) -> list[TemplateRow]:
 
 def waiting_by_conversation(conversations) -> dict[int, int]:
     """conversation id → messages to that citizen waiting for them to write again."""
-    by_key = {(c.account_id, c.openid): c.pk for c in conversations if c.openid}
+    # Grouped by the openids' blind index: the sealed openids differ row by row.
+    by_key = {(c.account_id, c.openid_index): c.pk for c in conversations if c.openid}
     if not by_key:
         return {}
     rows = (
         OutboundMessage.objects.filter(
             account_id__in={a for a, _o in by_key},
-            openid__in={o for _a, o in by_key},
+            openid_index__in={o for _a, o in by_key},
             state=OutboundState.WAITING_WINDOW,
         )
-        .values("account_id", "openid")
+        .values("account_id", "openid_index")
         .annotate(n=Count("pk"))
     )
     return {
-        by_key[(r["account_id"], r["openid"])]: r["n"]
+        by_key[(r["account_id"], r["openid_index"])]: r["n"]
         for r in rows
-        if (r["account_id"], r["openid"]) in by_key
+        if (r["account_id"], r["openid_index"]) in by_key
     }
 
 

@@ -14,7 +14,9 @@ import uuid
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from zhengwei.lib.sealed import BlindIndexField, SealedIdentityField
 from zhengwei.newsroom.workflow import ArticleState, PushState, StepState, TopicState
 from zhengwei.orgs.models import Role, User, WeChatAccount
 
@@ -226,7 +228,7 @@ class Article(models.Model):
     title = models.CharField(_("title"), max_length=64)
     author = models.CharField(_("author"), max_length=32, blank=True)
     digest = models.CharField(_("digest"), max_length=256, blank=True)
-    body_html = models.TextField(_("body"), blank=True)
+    body_html = models.TextField(pgettext_lazy("article", "body"), blank=True)
     cover = models.ForeignKey(
         "NewsImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -330,7 +332,7 @@ class ChainStep(models.Model):
     )
     mode = models.CharField(max_length=10, choices=ChainMode.choices, default=ChainMode.NORMAL)
     order = models.PositiveSmallIntegerField()
-    name = models.CharField(_("level"), max_length=20)
+    name = models.CharField(pgettext_lazy("approval", "level"), max_length=20)
     role = models.CharField(_("role"), max_length=24, choices=Role.choices)
     time_limit_minutes = models.PositiveIntegerField(_("time limit (minutes)"), default=0)
     escalate_to = models.CharField(
@@ -352,7 +354,7 @@ class ReviewStep(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="steps")
     round = models.PositiveSmallIntegerField(default=1)
     order = models.PositiveSmallIntegerField()
-    name = models.CharField(_("level"), max_length=20)
+    name = models.CharField(pgettext_lazy("approval", "level"), max_length=20)
     role = models.CharField(max_length=24, choices=Role.choices)
     mode = models.CharField(max_length=10, choices=ChainMode.choices, default=ChainMode.NORMAL)
     revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="+")
@@ -439,7 +441,7 @@ class FindingKind(models.TextChoices):
 
 
 class FindingState(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("finding", "Open")
     CONFIRMED = "confirmed", _("Confirmed error")
     DISMISSED = "dismissed", _("Dismissed")
 
@@ -499,7 +501,10 @@ class PreviewBinding(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="preview_bindings")
     account = models.ForeignKey(WeChatAccount, on_delete=models.CASCADE, related_name="+")
-    openid = models.CharField(max_length=64, blank=True)
+    openid = SealedIdentityField(
+        blank=True, context="newsroom.previewbinding.openid", index="openid_index"
+    )
+    openid_index = BlindIndexField(source="openid")
     bound_at = models.DateTimeField(null=True, blank=True)
     code = models.CharField(max_length=6, blank=True)
     code_expires_at = models.DateTimeField(null=True, blank=True)
@@ -579,7 +584,7 @@ class LiveEvent(models.Model):
     slug = models.SlugField(unique=True)
     title = models.CharField(_("title"), max_length=80)
     intro = models.TextField(_("introduction"), blank=True)
-    is_open = models.BooleanField(_("live"), default=True)
+    is_open = models.BooleanField(pgettext_lazy("live coverage state", "live"), default=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     changed_at = models.DateTimeField(default=timezone.now)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengwei.orgs.models import WeChatAccount
 
@@ -227,7 +228,9 @@ class Scorecard(models.Model):
     account = models.ForeignKey(WeChatAccount, on_delete=models.PROTECT, related_name="+")
     contract_id = models.PositiveBigIntegerField(null=True, blank=True)
     contract_label = models.CharField(_("contract"), max_length=200, blank=True)
-    period = models.CharField(_("period"), max_length=8, choices=PeriodKind.choices)
+    period = models.CharField(
+        pgettext_lazy("reporting period", "period"), max_length=8, choices=PeriodKind.choices
+    )
     start = models.DateField(_("from"))
     end = models.DateField(_("until (exclusive)"))
     state = models.CharField(

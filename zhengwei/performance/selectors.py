@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from zhengwei.access.policy import accounts_for, require
 from zhengwei.audit.selectors import field_history
@@ -179,7 +180,14 @@ def evidence(
         ).order_by("published_at")[:limit]
         return Evidence(
             _("Publications"),
-            [_("Published"), _("Kind"), _("Title"), _("Articles"), _("Original"), _("Succeeded")],
+            [
+                pgettext("time", "Published"),
+                _("Kind"),
+                _("Title"),
+                pgettext("count", "Articles"),
+                _("Original"),
+                _("Succeeded"),
+            ],
             [
                 [
                     fmt(p.published_at),
@@ -281,11 +289,11 @@ def evidence(
         return Evidence(
             _("Menu-link probes"),
             [
-                _("Checked"),
+                pgettext("checked at", "Checked"),
                 _("Menu item"),
                 _("Link"),
                 _("Working"),
-                _("Status"),
+                pgettext("http", "Status"),
                 _("Time (ms)"),
                 _("Error"),
             ],
@@ -314,7 +322,7 @@ def evidence(
             _("Messages and comments"),
             [
                 _("No."),
-                _("Received"),
+                pgettext("time", "Received"),
                 _("Class"),
                 _("First response (h)"),
                 _("Resolved (h)"),
@@ -341,7 +349,7 @@ def evidence(
             _("Disaster reports"),
             [
                 _("Ticket"),
-                _("Received"),
+                pgettext("time", "Received"),
                 _("State"),
                 _("First acknowledgement (min)"),
                 _("Due"),

@@ -60,7 +60,9 @@ def today():
 
 class PurchaseForm(Styled):
     title = forms.CharField(
-        label=_("Title"), max_length=120, initial="「福建防汛」政务微信运营服务"
+        label=pgettext_lazy("purchase", "Title"),
+        max_length=120,
+        initial="「福建防汛」政务微信运营服务",
     )
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     level = forms.ChoiceField(label=_("Level of the buying unit"), choices=Level.choices)
@@ -261,7 +263,7 @@ class ReviewForm(Styled):
 
 
 class AcceptanceForm(Styled):
-    period_label = forms.CharField(label=_("Period"), max_length=40)
+    period_label = forms.CharField(label=pgettext_lazy("reporting period", "Period"), max_length=40)
     period_fee = money_field(_("Fee for the period (yuan)"))
     members = forms.ModelMultipleChoiceField(label=_("Acceptance panel"), queryset=None)
     conclusion = forms.CharField(
@@ -329,7 +331,7 @@ class ThresholdForm(Styled):
     effective_from = date_field(_("In force from"))
     decentralised_limit = money_field(_("Decentralised procurement limit (yuan)"))
     public_tender_threshold = money_field(_("Public tender threshold (yuan)"))
-    source = forms.CharField(label=_("Source"), max_length=200)
+    source = forms.CharField(label=pgettext_lazy("legal basis", "Source"), max_length=200)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
@@ -339,4 +341,4 @@ class CatalogueItemForm(Styled):
     code = forms.CharField(label=_("Code"), max_length=20)
     name = forms.CharField(label=_("Name"), max_length=80)
     amount_threshold = money_field(_("Applies from (yuan, empty = any amount)"), required=False)
-    source = forms.CharField(label=_("Source"), max_length=200)
+    source = forms.CharField(label=pgettext_lazy("legal basis", "Source"), max_length=200)

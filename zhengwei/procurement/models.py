@@ -87,7 +87,7 @@ STEP_ORDER: list[str] = [s.value for s in Step]
 
 class PurchaseState(models.TextChoices):
     OPEN = "open", pgettext_lazy("procurement", "In progress")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("purchase state", "Closed")
     CANCELLED = "cancelled", _("Cancelled")
 
 
@@ -100,7 +100,7 @@ class ThresholdRule(models.Model):
     effective_from = models.DateField(_("in force from"))
     decentralised_limit = MONEY(_("decentralised procurement limit (yuan)"))
     public_tender_threshold = MONEY(_("public tender threshold (yuan)"))
-    source = models.CharField(_("source"), max_length=200)
+    source = models.CharField(pgettext_lazy("legal basis", "source"), max_length=200)
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -125,7 +125,7 @@ class CatalogueItem(models.Model):
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=80)
     amount_threshold = MONEY(_("amount from which it applies (yuan)"), null=True, blank=True)
-    source = models.CharField(_("source"), max_length=200)
+    source = models.CharField(pgettext_lazy("legal basis", "source"), max_length=200)
 
     class Meta:
         ordering = ["region", "-effective_from", "code"]
@@ -208,7 +208,7 @@ class Purchase(models.Model):
         WeChatAccount, verbose_name=_("account"), on_delete=models.PROTECT, related_name="purchases"
     )
     ocid = models.CharField(_("OCID"), max_length=80, unique=True)
-    title = models.CharField(_("title"), max_length=120)
+    title = models.CharField(pgettext_lazy("purchase", "title"), max_length=120)
     year = models.PositiveSmallIntegerField(_("year"))
     level = models.CharField(_("level"), max_length=12, choices=Level.choices)
     region = models.CharField(_("region"), max_length=40, default="福建省")
@@ -352,7 +352,7 @@ class Score(models.Model):
 
 class ContractState(models.TextChoices):
     SIGNED = "signed", _("Signed")
-    ENDED = "ended", _("Ended")
+    ENDED = "ended", pgettext_lazy("contract state", "Ended")
     TERMINATED = "terminated", _("Terminated")
 
 
@@ -478,7 +478,7 @@ class Acceptance(models.Model):
     """履约验收书: a panel of at least two checks each deliverable against what was measured."""
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="acceptances")
-    period_label = models.CharField(_("period"), max_length=40)
+    period_label = models.CharField(pgettext_lazy("reporting period", "period"), max_length=40)
     accepted_on = models.DateField(_("accepted on"))
     members = models.ManyToManyField(User, related_name="+", verbose_name=_("panel"))
     items = models.JSONField(default=list)  # [{"indicator", "target", "measured", "met"}]

@@ -16,14 +16,30 @@ class ReportsConfig(AppConfig):
         from zhengwei.reports.services.retention import (
             reports_coarsen_locations,
             reports_forget_openids,
+            reports_oldest_location,
+            reports_oldest_openid,
+            reports_oldest_photo,
+            reports_purge_photos,
         )
         from zhengwei.wechat.inbound.changes import emergency_source
 
         emergency_source(emergency_reason)
 
         retention.register(
-            "exact_locations", _("Exact locations of closed reports"), reports_coarsen_locations
+            "exact_locations",
+            _("Exact locations of closed reports"),
+            reports_coarsen_locations,
+            oldest=reports_oldest_location,
         )
         retention.register(
-            "reporter_openids", _("Reporters' openids on closed reports"), reports_forget_openids
+            "reporter_openids",
+            _("Reporters' openids on closed reports"),
+            reports_forget_openids,
+            oldest=reports_oldest_openid,
+        )
+        retention.register(
+            "report_photos",
+            _("Photos of closed reports"),
+            reports_purge_photos,
+            oldest=reports_oldest_photo,
         )

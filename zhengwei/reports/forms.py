@@ -9,7 +9,7 @@ from zhengwei.reports.models import Datum, Hazard, Priority, State
 
 
 def county_choices(blank_label=_("All counties")) -> list[tuple[str, str]]:
-    return [("", blank_label)] + [(c.code, f"{c.city} {c.name}") for c in geo.counties()]
+    return [("", blank_label)] + [(c.code, f"{c.city}{c.name}") for c in geo.counties()]
 
 
 class FilterForm(forms.Form):

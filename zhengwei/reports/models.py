@@ -18,8 +18,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengwei.lib import fieldcrypt
+from zhengwei.lib.sealed import BlindIndexField, SealedIdentityField
 from zhengwei.orgs.models import Organisation, OrgKind, User, WeChatAccount
 from zhengwei.reports.geo import Datum, LocationFlag
 
@@ -145,7 +147,13 @@ class Report(models.Model):
     )
 
     # Reporter (personal data).
-    reporter_openid = models.CharField(_("reporter openid"), max_length=64, blank=True)
+    reporter_openid = SealedIdentityField(
+        _("reporter openid"),
+        blank=True,
+        context="reports.report.reporter_openid",
+        index="reporter_openid_index",
+    )
+    reporter_openid_index = BlindIndexField(source="reporter_openid")
     reporter_phone_sealed = models.TextField(blank=True)
     reporter_phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
     reporter_phone_masked = models.CharField(_("phone"), max_length=24, blank=True)
@@ -243,7 +251,7 @@ class Report(models.Model):
         indexes = [
             models.Index(fields=["account", "state"]),
             models.Index(fields=["account", "created_at"]),
-            models.Index(fields=["reporter_openid"]),
+            models.Index(fields=["reporter_openid_index"]),
         ]
 
     def __str__(self) -> str:
@@ -281,7 +289,9 @@ class ReportStep(models.Model):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="steps")
     kind = models.CharField(_("step"), max_length=16, choices=StepKind.choices)
-    from_state = models.CharField(_("from"), max_length=12, choices=State.choices, blank=True)
+    from_state = models.CharField(
+        pgettext_lazy("state change", "from"), max_length=12, choices=State.choices, blank=True
+    )
     to_state = models.CharField(_("to"), max_length=12, choices=State.choices)
     actor = models.ForeignKey(
         User,
@@ -289,7 +299,7 @@ class ReportStep(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("by"),
+        verbose_name=pgettext_lazy("report step", "by"),
     )
     # Who it was when not a signed-in person: "市民", "系统", "Open311 · 12345热线".
     actor_label = models.CharField(max_length=80, blank=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Mode(models.TextChoices):
@@ -289,7 +290,7 @@ class SimMassSend(models.Model):
 
 
 class ArticleSource(models.TextChoices):
-    PUBLISH = "publish", _("published")
+    PUBLISH = "publish", pgettext_lazy("state", "published")
     MASS = "mass", _("mass-sent")
 
 

@@ -132,3 +132,15 @@ def sign_in(page, username: str, password: str) -> None:
 
 def sign_out(page) -> None:
     page.context.clear_cookies()
+
+
+def simulator_as_wechat(settings, live_server, **limits) -> None:
+    """Point the platform's WeChat calls at the simulator inside the live server and the
+    simulator's callbacks back at the platform; phones answer at once (``limits`` are merged
+    into SIMULATOR_LIMITS)."""
+    settings.WECHAT_API_BASE = f"{live_server.url}/sim/api"
+    settings.WECHAT_TOKEN_MODE = "stable"
+    settings.SIMULATOR_ENABLED = True
+    settings.SIMULATOR_CALLBACK_BASE = live_server.url
+    settings.SIMULATOR_PUBLIC_URL = f"{live_server.url}/sim/"
+    settings.SIMULATOR_LIMITS = {"phone": {"async": False, "poll_ms": 500}, **limits}

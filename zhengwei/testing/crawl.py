@@ -640,3 +640,111 @@ def raw_codes(html: str, *, codes: Iterable[str] = (), terms: Iterable[str] = ()
         if re.search(rf"(?<![\w./@:{{-]){re.escape(code)}(?![\w/@}}-])", text):
             found.append(code)
     return sorted(set(found) - set(terms))
+
+
+# --- Stray spaces inside Chinese sentences -------------------------------------------------------
+
+# Where a browser breaks the line: whitespace between two of these is never shown.
+_BLOCK = {
+    "address", "article", "aside", "blockquote", "body", "br", "button", "caption", "dd", "details",
+    "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2",
+    "h3", "h4", "h5", "h6", "head", "header", "hr", "html", "img", "input", "label", "legend", "li",
+    "main", "nav", "ol", "optgroup", "option", "p", "section", "select", "summary", "table",
+    "tbody", "td", "tfoot", "th", "thead", "title", "tr", "ul",
+}  # fmt: skip
+# Han characters and the punctuation of Chinese sentences (a ＋ or › before a word is a symbol).
+_CJK = r"[\u3400-\u4dbf\u4e00-\u9fff、。〈〉《》「」『』【】〔〕，：；？！（）]"
+_STRAY = re.compile(rf"{_CJK} +{_CJK}")
+_BOXES = {
+    "btn",
+    "badge",
+    "zw-state",
+    "form-control",
+    "form-select",
+    "nav-link",
+    "dropdown-item",
+    "d-block",
+}
+# Containers that lay their children out as boxes (flex and grid items; the sidebar's links are
+# blocks in console.css; the legend's items are spaced by it).
+_LAYOUTS = {
+    "d-flex",
+    "d-inline-flex",
+    "d-grid",
+    "row",
+    "btn-group",
+    "input-group",
+    "zw-side",
+    "zw-legend",
+}
+
+
+_BREAK = "\x00"  # where a line ends on screen (a block's edge); text never holds it
+
+
+class _Runs(_Visible):
+    """Visible text as the browser lays it out: one run per block, whitespace collapsed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.boxed: list[bool] = []  # per open element: does it end a run?
+        self.lays_out: list[bool] = []  # per open element: are its children boxes?
+
+    def _break(self) -> None:
+        self.parts.append(_BREAK)
+
+    def _alone(self, start: int) -> None:
+        # An attribute shown on hover (title, placeholder) is not part of the sentence around it.
+        self.parts[start:] = [x for v in self.parts[start:] for x in (_BREAK, v, _BREAK)]
+
+    def handle_starttag(self, tag, attrs) -> None:
+        # A button or a badge is a box of its own: the space beside it is layout, not a sentence.
+        classes = set((dict(attrs).get("class") or "").split())
+        in_layout = bool(self.lays_out) and self.lays_out[-1]
+        # <small> is small print beside the text (a subtitle, a limit), not part of its sentence.
+        boxed = tag in _BLOCK or tag == "small" or bool(_BOXES & classes) or in_layout
+        self.boxed.append(boxed)
+        self.lays_out.append(tag == "nav" or bool(_LAYOUTS & classes))
+        if boxed:
+            self._break()
+        start = len(self.parts)
+        super().handle_starttag(tag, attrs)
+        self._alone(start)
+        if boxed:
+            self._break()
+        if tag in _VOID:
+            self.boxed.pop()
+            self.lays_out.pop()
+
+    def handle_startendtag(self, tag, attrs) -> None:
+        if tag in _BLOCK:
+            self._break()
+        start = len(self.parts)
+        super().handle_startendtag(tag, attrs)
+        self._alone(start)
+
+    def handle_endtag(self, tag) -> None:
+        super().handle_endtag(tag)
+        if tag not in _VOID and self.lays_out:
+            self.lays_out.pop()
+        if tag not in _VOID and self.boxed and self.boxed.pop():
+            self._break()
+
+    def handle_data(self, data) -> None:
+        self.parts.append(data if not self._in_code() else _BREAK)
+
+
+def stray_spaces(html: str) -> list[str]:
+    """Spaces a person sees between two Chinese characters ("报告 已提交", "已转 闽侯县"): template
+    whitespace or fragments joined with a space. Spaces beside numbers and Latin words are fine,
+    and so is whatever is marked as a code (<code>, <pre>, ``data-code``)."""
+    parser = _Runs()
+    parser.feed(html)
+    parser.close()
+    text = "".join(parser.parts)
+    found = []
+    for run in text.split(_BREAK):
+        run = re.sub(r"[ \t\r\n\f]+", " ", run)
+        for m in _STRAY.finditer(run):
+            found.append(run[max(0, m.start() - 8) : m.end() + 8])
+    return sorted(set(found))

@@ -51,8 +51,9 @@ EXPECTED = {
     "people.manage":        ".  .  .  .  .  .  x  .  .  .  .  .  .",
     "roster.view":          "x  .  x  x  .  x  x  .  .  .  .  x  .",
     "roster.manage":        ".  .  x  .  .  .  x  .  .  .  .  .  .",
-    "audit.view":           ".  .  .  .  .  x  x  .  .  .  .  .  .",
+    "audit.view":           ".  .  .  .  .  x  .  .  .  .  .  .  .",
     "audit.export":         ".  .  .  .  .  x  .  .  .  .  .  .  .",
+    "retention.view":       ".  .  .  .  .  x  .  .  .  .  .  .  x",
     "personal_data.view":   "x  .  x  x  .  .  .  .  .  .  .  x  .",
     "otp.enrol":            "x  x  x  x  x  x  x  x  x  x  x  x  x",
     # reports (issue 4)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django import template
+from django.utils.translation import gettext as _
 
 from zhengwei.audit import forms, labels
 
@@ -24,10 +25,13 @@ def _text(value) -> str:
     return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
 
 
-def _value(entry, key: str, values: dict) -> str | None:
+def _value(entry, key: str, values: dict) -> dict | None:
+    """The value as recorded, with a choice's label (已接收, not ``received``); a structured value
+    (a menu, a list) is data, shown as the record keeps it and marked as such (``code``)."""
     if key not in values:
         return None
-    return _text(labels.value_label(entry.object_type, key, values[key]))
+    value = labels.value_label(entry.object_type, key, values[key])
+    return {"text": _text(value), "code": isinstance(value, dict | list)}
 
 
 @register.filter
@@ -44,9 +48,11 @@ def audit_changes(entry) -> dict:
                 "after": _value(entry, key, after),
             }
         )
-    for label, value in (("before", entry.before), ("after", entry.after)):
+    for label, value in ((_("Before"), entry.before), (_("After"), entry.after)):
         if value not in (None, {}) and not isinstance(value, dict):
-            rows.append({"key": label, "before": None, "after": _text(value)})
+            rows.append(
+                {"key": label, "before": None, "after": {"text": _text(value), "code": True}}
+            )
     return {"rows": rows[:MAX_ROWS], "more": max(0, len(rows) - MAX_ROWS)}
 
 
@@ -60,6 +66,11 @@ def pretty_json(value) -> str:
 @register.filter
 def outcome_label(value: str) -> str:
     return forms.outcome_label(value)
+
+
+@register.filter
+def actor_label(actor_name: str) -> str:
+    return labels.actor_label(actor_name)
 
 
 @register.filter

@@ -133,6 +133,10 @@ def test_the_system_administrator_reaches_every_management_page(page, demo):
     page.goto(reverse("console:person_detail", args=[duty.pk]))
     assert page.get_by_test_id("grants").is_visible()
     screenshot(page, "admin-person-detail")
+    # 三员分立: the audit administrator alone reads the log the administrator's actions are in.
+    page.goto(reverse("console:home"))
+    assert AUDIT_PAGE not in capabilities(page)
+    assert_forbidden(page, AUDIT_PAGE)
 
 
 def test_the_auditor_searches_the_audit_log(page, demo):

@@ -16,7 +16,7 @@ import pytest
 
 from zhengwei.demo.constants import DEMO_PASSWORD
 from zhengwei.reports.models import Report, State
-from zhengwei.testing.browser import screenshot, sign_in
+from zhengwei.testing.browser import screenshot, sign_in, simulator_as_wechat
 
 pytestmark = [
     pytest.mark.browser,
@@ -33,12 +33,7 @@ def stage(live_server, settings, tmp_path):
     from zhengwei.wechat.inbound import keys, replies
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.WECHAT_API_BASE = f"{live_server.url}/sim/api"
-    settings.WECHAT_TOKEN_MODE = "stable"
-    settings.SIMULATOR_ENABLED = True
-    settings.SIMULATOR_CALLBACK_BASE = live_server.url
-    settings.SIMULATOR_PUBLIC_URL = f"{live_server.url}/sim/"
-    settings.SIMULATOR_LIMITS = {"phone": {"async": False, "poll_ms": 500}}
+    simulator_as_wechat(settings, live_server)
     settings.PUBLIC_URL = live_server.url
     keys.forget_account()
     replies.forget_rules()

@@ -25,7 +25,7 @@ def phone(client, world, django_capture_on_commit_callbacks):
 
 def test_an_answered_rain_query_is_recorded_as_answered_and_left_out_of_the_inbox(phone, flood):
     assert "507.7" in reply_text(phone.text("雨情"))
-    message = InboundMessage.objects.get(fields__Content="雨情")
+    (message,) = [m for m in InboundMessage.objects.all() if m.field("Content") == "雨情"]
     assert message.state == "processed" and "507.7" in message.reply_xml
     assert not Conversation.objects.exists()
     assert not InboxItem.objects.exists()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from zhengwei.demo.constants import DEMO_PASSWORD
-from zhengwei.testing.browser import screenshot, sign_in
+from zhengwei.testing.browser import screenshot, sign_in, simulator_as_wechat
 
 pytestmark = [
     pytest.mark.browser,
@@ -96,12 +96,7 @@ def phone_stage(flood_stage, settings):
     from zhengwei.simulator.deliveries import dispatcher
     from zhengwei.simulator.seed import seed as sim_seed
 
-    settings.WECHAT_API_BASE = f"{flood_stage.url}/sim/api"
-    settings.WECHAT_TOKEN_MODE = "stable"
-    settings.SIMULATOR_ENABLED = True
-    settings.SIMULATOR_CALLBACK_BASE = flood_stage.url
-    settings.SIMULATOR_PUBLIC_URL = f"{flood_stage.url}/sim/"
-    settings.SIMULATOR_LIMITS = {"phone": {"async": False, "poll_ms": 500}}
+    simulator_as_wechat(settings, flood_stage)
     reports.seed(out=lambda m: None)
     interactions.seed(out=lambda m: None)
     sim_seed()

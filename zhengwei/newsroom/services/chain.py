@@ -52,6 +52,7 @@ def chain_save(
             actor,
             "newsroom.chain.save",
             account,
-            note=f"{mode}: " + " → ".join(f"{r.name}({r.role})" for r in rows) or "defaults",
+            note=f"{ChainMode(mode).label}："
+            + (" → ".join(f"{r.name}（{Role(r.role).label}）" for r in rows) or _("defaults")),
         )
     return rows

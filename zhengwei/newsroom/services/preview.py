@@ -66,7 +66,9 @@ def preview_bind(*, account: WeChatAccount, openid: str, code: str, now=None):
             return None
         binding.openid, binding.bound_at = openid, now
         binding.code, binding.code_expires_at = "", None
-        binding.save(update_fields=["openid", "bound_at", "code", "code_expires_at"])
+        binding.save(
+            update_fields=["openid", "openid_index", "bound_at", "code", "code_expires_at"]
+        )
         audit("system", "newsroom.preview.bind", binding, note=str(binding.user))
     return binding
 

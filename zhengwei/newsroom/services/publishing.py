@@ -26,7 +26,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from zhengwei.audit.services import audit_record
 from zhengwei.lib.db import lock
@@ -52,7 +52,7 @@ from zhengwei.wechat.outbound.services import comment_thread_watch
 log = logging.getLogger("zhengwei.newsroom")
 LEASE = timedelta(minutes=5)
 PUBLISH_STATUS = {
-    0: gettext_lazy("published"),
+    0: pgettext_lazy("state", "published"),
     1: gettext_lazy("publishing"),
     2: gettext_lazy("refused by WeChat's original-content check"),
     3: gettext_lazy("failed"),

@@ -15,10 +15,13 @@ class WeChatInboundConfig(AppConfig):
         from zhengwei.orgs.models import WeChatAccount
         from zhengwei.wechat.inbound import policy, replies, services  # noqa: F401  (registers)
         from zhengwei.wechat.inbound.keys import forget_account
-        from zhengwei.wechat.inbound.retention import inbound_forget_texts
+        from zhengwei.wechat.inbound.retention import inbound_forget_texts, inbound_oldest_text
 
         retention.register(
-            "message_texts", _("Contents of citizens' messages"), inbound_forget_texts
+            "message_texts",
+            _("Contents of citizens' messages"),
+            inbound_forget_texts,
+            oldest=inbound_oldest_text,
         )
         # Key changes take effect at once in this process; other processes within the TTL.
         post_save.connect(forget_account, sender=WeChatAccount, dispatch_uid="wx_inbound_keys")

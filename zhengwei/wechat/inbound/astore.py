@@ -111,7 +111,9 @@ class AsyncGroupCommitter:
         first: dict[tuple[int, str], st.Row] = {}
         for row, _ in batch:
             first.setdefault((row.account_id, row.dedupe_key), row)
-        payload = json.dumps([vars(r) for r in first.values()], default=st._json_default)
+        payload = json.dumps(
+            [st.sealed_values(r) for r in first.values()], default=st._json_default
+        )
         for attempt in (1, 2):
             try:
                 conn = await self._connect()
@@ -148,7 +150,12 @@ class AsyncGroupCommitter:
             'WHERE ("account_id", "dedupe_key") IN (SELECT * FROM unnest(%s::bigint[], %s::text[]))',
             [[a for a, _ in keys], [k for _, k in keys]],
         )
-        return {(int(a), k): reply for a, k, reply in await cur.fetchall()}
+        # Raw SQL: the stored reply is sealed, the one sent back to WeChat is not.
+        reply_field = st.InboundMessage._meta.get_field("reply_xml")
+        return {
+            (int(a), k): reply_field.from_db_value(reply, None, None)
+            for a, k, reply in await cur.fetchall()
+        }
 
     def _kick(self) -> None:
         # Coalesced: at most one "process the stored rows" signal per kick_interval per process,

@@ -21,6 +21,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from zhengwei.lib import wxxml
+from zhengwei.lib.sealed import dedupe_digest
 from zhengwei.lib.wxcrypto import CryptoError, InvalidSignature, check_signature
 from zhengwei.orgs.models import MessageMode
 from zhengwei.wechat.inbound.dispatch import passive_reply
@@ -248,7 +249,7 @@ def _receive(method, keys: AccountKeys, params, read_body, content_length) -> Re
     return Pending(
         row=Row(
             account_id=keys.id,
-            dedupe_key=wxxml.dedupe_key(msg),
+            dedupe_key=dedupe_digest(wxxml.dedupe_key(msg)),
             from_user=msg.from_user[:64],
             kind=msg.kind,
             msg_type=msg.msg_type[:32],

@@ -7,7 +7,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from zhengwei.lib.sealed import (
+    BlindIndexField,
+    SealedIdentityField,
+    SealedJSONField,
+    SealedTextField,
+)
 from zhengwei.orgs.models import MessageMode
 
 
@@ -39,7 +46,12 @@ class InboundMessage(models.Model):
         verbose_name=_("account"),
     )
     dedupe_key = models.CharField(_("de-duplication key"), max_length=191)
-    from_user = models.CharField(_("sender (openid)"), max_length=64)
+    # Personal data sealed at rest (lib/sealed): the sender, the message as received and its
+    # fields (text, location…), and the passive reply (addressed to the sender).
+    from_user = SealedIdentityField(
+        _("sender (openid)"), context="wechat.inbound.from_user", index="from_user_index"
+    )
+    from_user_index = BlindIndexField(source="from_user")
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     msg_type = models.CharField(_("message type"), max_length=32)
     event = models.CharField(_("event"), max_length=64, blank=True)
@@ -47,12 +59,14 @@ class InboundMessage(models.Model):
     msg_id = models.CharField(_("message id"), max_length=32, blank=True)
     create_time = models.BigIntegerField(_("sent at (WeChat time)"))
     received_at = models.DateTimeField(_("received"), default=timezone.now)
-    raw_xml = models.TextField(_("XML (decrypted)"))
-    fields = models.JSONField(_("fields"), default=dict)
-    mode = models.CharField(_("mode"), max_length=12, choices=MessageMode.choices)
+    raw_xml = SealedTextField(_("XML (decrypted)"), context="wechat.inbound.raw_xml")
+    fields = SealedJSONField(_("fields"), context="wechat.inbound.fields")
+    mode = models.CharField(
+        pgettext_lazy("message encryption", "mode"), max_length=12, choices=MessageMode.choices
+    )
     known = models.BooleanField(_("known type"), default=True)
     # The passive reply given on first delivery (plain XML), re-sent verbatim to WeChat's retries.
-    reply_xml = models.TextField(_("passive reply"), blank=True)
+    reply_xml = SealedTextField(_("passive reply"), blank=True, context="wechat.inbound.reply_xml")
     state = models.CharField(
         _("state"), max_length=12, choices=State.choices, default=State.RECEIVED
     )
@@ -71,7 +85,9 @@ class InboundMessage(models.Model):
         ]
         indexes = [
             models.Index(fields=["account", "-received_at"], name="wx_inbound_list"),
-            models.Index(fields=["account", "from_user", "-received_at"], name="wx_inbound_user"),
+            models.Index(
+                fields=["account", "from_user_index", "-received_at"], name="wx_inbound_user"
+            ),
             # Partial: only the rows still waiting, so the worker's scan stays tiny.
             models.Index(
                 fields=["state", "id"],
@@ -292,7 +308,7 @@ class ContentChange(models.Model):
 
     def __str__(self) -> str:
         # Shown to people (audit object names, the home page's recent activity): labels, not codes.
-        return f"#{self.pk} {self.get_kind_display()} {self.get_op_display()} {self.get_state_display()}"
+        return f"#{self.pk} {self.get_kind_display()} · {self.get_op_display()} · {self.get_state_display()}"
 
     @property
     def summary(self) -> str:
@@ -316,7 +332,7 @@ class ContentReview(models.Model):
     """One step of the office's review of a ``ContentChange``: who, at which level, when, what."""
 
     change = models.ForeignKey(ContentChange, on_delete=models.CASCADE, related_name="reviews")
-    level = models.PositiveSmallIntegerField(_("level"))
+    level = models.PositiveSmallIntegerField(pgettext_lazy("approval", "level"))
     role = models.CharField(_("as"), max_length=24, blank=True)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

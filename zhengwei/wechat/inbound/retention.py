@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db.models import Min
+
 from zhengwei.wechat.inbound.models import InboundMessage
 
 
@@ -14,3 +16,7 @@ def inbound_forget_texts(cutoff: datetime) -> int:
         .exclude(raw_xml="")
         .update(raw_xml="", fields={}, reply_xml="")
     )
+
+
+def inbound_oldest_text(cutoff: datetime):
+    return InboundMessage.objects.exclude(raw_xml="").aggregate(t=Min("received_at"))["t"]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from zhengwei.access.policy import Action, may, require
 from zhengwei.lib.privacy import mask_text, pseudonym
@@ -61,7 +62,7 @@ class Row:
 
 
 _TYPES = {
-    "text": lambda: _("Text"),
+    "text": lambda: pgettext("message type", "Text"),
     "image": lambda: _("Image"),
     "voice": lambda: _("Voice"),
     "video": lambda: _("Video"),

@@ -33,7 +33,7 @@ from django.conf import settings
 from django.db import DatabaseError, DataError, IntegrityError
 
 from zhengwei.lib.db import drop_connection
-from zhengwei.wechat.inbound.store import Row, insert_rows
+from zhengwei.wechat.inbound.store import Row, insert_rows, sealed_values
 
 log = logging.getLogger("zhengwei.wechat.spool")
 
@@ -69,7 +69,7 @@ def spooled_bytes() -> int:
 
 
 def _encode(row: Row) -> bytes:
-    data = dict(vars(row))
+    data = sealed_values(row)
     data["received_at"] = row.received_at.isoformat()
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
 

@@ -33,6 +33,7 @@ from typing import Any
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 
+from zhengwei.lib.sealed import SealedTextField, blind
 from zhengwei.wechat.inbound.models import CallbackRejection, InboundMessage, State
 
 log = logging.getLogger("zhengwei.wechat.store")
@@ -63,6 +64,11 @@ class Row:
     attempts: int = 0
     error: str = ""
     claim_token: str = ""
+    from_user_index: str = ""
+
+    def __post_init__(self):
+        if not self.from_user_index:
+            self.from_user_index = blind(self.from_user)
 
 
 @dataclass
@@ -72,6 +78,17 @@ class Stored:
 
 
 _COLUMNS = [f for f in InboundMessage._meta.concrete_fields if f.attname in Row.__annotations__]
+_SEALED = [f for f in _COLUMNS if isinstance(f, SealedTextField)]
+_REPLY = InboundMessage._meta.get_field("reply_xml")  # sealed at rest, sent back in clear
+
+
+def sealed_values(row: Row) -> dict:
+    """The row as it is stored: a Row holds plaintext (the reply goes back to WeChat), the
+    database and the spool hold the sender, the message and the reply encrypted."""
+    data = dict(vars(row))
+    for field in _SEALED:
+        data[field.attname] = field.get_prep_value(data[field.attname])
+    return data
 
 
 @functools.lru_cache(maxsize=64)
@@ -155,7 +172,7 @@ def _stored_replies(keys: list[tuple[int, str]]) -> dict[tuple[int, str], str]:
                 [account_id, *dedupe_keys],
             )
             for key, reply in cur.fetchall():
-                found[(account_id, key)] = reply
+                found[(account_id, key)] = _REPLY.from_db_value(reply, None, connection)
     return found
 
 
@@ -167,7 +184,7 @@ def _insert(unique: list[Row]) -> set[tuple[int, str]]:
             # One constant statement with one JSON parameter, unpacked by the server: per-row
             # work in Python is a C json.dumps instead of adapting ~20 parameters per row (which
             # cost more CPU than everything else on the hot path).
-            payload = json.dumps([vars(r) for r in unique], default=_json_default)
+            payload = json.dumps([sealed_values(r) for r in unique], default=_json_default)
             cur.execute(_insert_sql(0, True, connection.vendor), [payload])
             created = {(int(a), k) for a, k in cur.fetchall()}
         elif connection.features.can_return_rows_from_bulk_insert:

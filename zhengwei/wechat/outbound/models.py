@@ -4,8 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhengwei.lib import secretbox
+from zhengwei.lib.sealed import BlindIndexField, SealedIdentityField
 from zhengwei.orgs.models import WeChatAccount
 
 
@@ -87,7 +89,8 @@ class ServiceWindow(models.Model):
     """The customer-service window a citizen's interaction opens (reference §3.6)."""
 
     account = models.ForeignKey(WeChatAccount, on_delete=models.CASCADE, related_name="+")
-    openid = models.CharField(max_length=64)
+    openid = SealedIdentityField(context="wechat.servicewindow.openid", index="openid_index")
+    openid_index = BlindIndexField(source="openid")
     kind = models.CharField(max_length=12, choices=WindowKind.choices)
     opened_at = models.DateTimeField()
     expires_at = models.DateTimeField()
@@ -98,7 +101,7 @@ class ServiceWindow(models.Model):
         verbose_name = _("service window")
         verbose_name_plural = _("service windows")
         constraints = [
-            models.UniqueConstraint(fields=["account", "openid"], name="wx_window_unique")
+            models.UniqueConstraint(fields=["account", "openid_index"], name="wx_window_unique")
         ]
 
     def __str__(self) -> str:
@@ -145,7 +148,10 @@ class OutboundMessage(models.Model):
     account = models.ForeignKey(
         WeChatAccount, on_delete=models.CASCADE, related_name="outbound_messages"
     )
-    openid = models.CharField(_("citizen openid"), max_length=64)
+    openid = SealedIdentityField(
+        _("citizen openid"), context="wechat.outboundmessage.openid", index="openid_index"
+    )
+    openid_index = BlindIndexField(source="openid")
     msgtype = models.CharField(_("message type"), max_length=20)
     body = models.JSONField(_("body"))
     personal = models.BooleanField(_("about personal matters"), default=False)
@@ -167,7 +173,7 @@ class OutboundMessage(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["account", "openid", "state"])]
+        indexes = [models.Index(fields=["account", "openid_index", "state"])]
         verbose_name = _("customer-service message")
         verbose_name_plural = _("customer-service messages")
 
@@ -239,8 +245,9 @@ class Comment(models.Model):
     msg_data_id = models.BigIntegerField()
     index = models.PositiveSmallIntegerField(default=0)
     user_comment_id = models.BigIntegerField()
-    openid = models.CharField(max_length=64)
-    content = models.TextField(_("comment"))
+    openid = SealedIdentityField(context="wechat.comment.openid", index="openid_index")
+    openid_index = BlindIndexField(source="openid")
+    content = models.TextField(pgettext_lazy("wechat comment", "comment"))
     created = models.DateTimeField(_("written"))
     elected = models.BooleanField(_("featured"), default=False)
     reply = models.TextField(_("reply"), blank=True)
@@ -251,7 +258,7 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["-created", "-id"]
-        verbose_name = _("comment")
+        verbose_name = pgettext_lazy("wechat comment", "comment")
         verbose_name_plural = _("comments")
         constraints = [
             models.UniqueConstraint(

@@ -612,7 +612,8 @@ def datacube_fetch(*, account: WeChatAccount, endpoint: str, begin: date, end: d
             action="datacube.fetch",
             obj=account,
             actor_name=SYSTEM,
-            note=f"{endpoint} {begin}..{end}: {len(rows)} rows",
+            note=_("%(endpoint)s %(begin)s–%(end)s: %(count)s rows")
+            % {"endpoint": endpoint, "begin": begin, "end": end, "count": len(rows)},
         )
     return len(rows)
 

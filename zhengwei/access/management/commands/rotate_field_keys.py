@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.functions import Cast
 
 from zhengwei.audit.services import audit_record
 from zhengwei.lib import fieldcrypt
@@ -28,9 +29,12 @@ class Command(BaseCommand):
         total_done = 0
         for label, field, context in fieldcrypt.COLUMNS:
             model = apps.get_model(label)
+            # The column as stored (a sealed field's own reads decrypt), compared by pk only:
+            # a sealed identifier's equality look-up goes to its blind index.
             stale = (
                 model._base_manager.exclude(**{field: ""})
                 .exclude(**{f"{field}__startswith": f"zf1${ring.cipher}${ring.active}$"})
+                .annotate(stored=Cast(field, models.TextField()))
                 .order_by("pk")
             )
             left = stale.count()
@@ -38,13 +42,15 @@ class Command(BaseCommand):
             done, last = 0, None
             while True:
                 rows = stale if last is None else stale.filter(pk__gt=last)
-                chunk = list(rows.values_list("pk", field)[:batch])
+                chunk = list(rows.values_list("pk", "stored")[:batch])
                 if not chunk:
                     break
                 with transaction.atomic():
                     for pk, stored in chunk:
-                        plain = fieldcrypt.reveal(stored, context)
-                        model._base_manager.filter(pk=pk, **{field: stored}).update(
+                        plain = fieldcrypt.reveal_column(stored, label, field, context)
+                        model._base_manager.filter(pk=pk).annotate(
+                            stored=Cast(field, models.TextField())
+                        ).filter(stored=stored).update(
                             **{field: fieldcrypt.encrypt(plain, ring, context)}
                         )
                 done += len(chunk)

@@ -1,17 +1,14 @@
 """Delete or anonymise personal data past its retention period (RETENTION_DAYS, per class).
 
-Scheduled daily (SCHEDULED_COMMANDS). Writes one audit entry, 按保留期限清理个人信息, whose
-"after" lists each class's period, cutoff and count: the report of what was purged that the
-auditor finds in the audit log.
+Scheduled daily (SCHEDULED_COMMANDS). Each run keeps one row per class (the purge report page,
+审计 → 个人信息清理报告) and one audit entry, 按保留期限清理个人信息.
 """
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
-from django.utils import timezone
 
-from zhengwei.audit.services import audit_record
+from zhengwei.audit.services import retention_purge
 from zhengwei.lib import retention
 
 
@@ -19,17 +16,9 @@ class Command(BaseCommand):
     help = "Purge personal data past its retention period and record what was purged."
 
     def handle(self, *args, **options):
-        with transaction.atomic():
-            done = retention.purge_all(timezone.now())
-            audit_record(
-                action="retention.purge",
-                actor_name="system",
-                object_type="retention",
-                object_repr=f"{sum(d['purged'] for d in done.values())} rows",
-                after=done,
-            )
-        for name, result in done.items():
-            label = retention.REGISTRY[name].label
+        for row in retention_purge():
+            label = retention.REGISTRY[row.data_class].label
             self.stdout.write(
-                f"{label} ({name}): {result['purged']} purged, older than {result['days']} days"
+                f"{label} ({row.data_class}): {row.records} purged, {row.files} files, "
+                f"older than {row.days} days"
             )

@@ -10,6 +10,7 @@ from zhengwei.demo import (
     performance,
     procurement,
     reports,
+    retention,
     wechat,
 )
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
             hydro,
             procurement,
             performance,
+            retention,
         ):
             module.seed(out=self.stdout.write)
         self.stdout.write(self.style.SUCCESS(f"演示账号（密码均为 {c.DEMO_PASSWORD}）："))

@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 import pytest
 from freezegun import freeze_time
 
+from zhengwei.lib.sealed import dedupe_digest
 from zhengwei.lib.wxxml import build_message_xml
 from zhengwei.wechat.inbound.models import InboundMessage
 from zhengwei.wechat.inbound.tests.helpers import crypto_for, post, signed_query, text_fields
@@ -40,7 +41,9 @@ def test_tencents_sample_message_decrypts_and_is_stored_as_text(client, v1_accou
     )
     assert stored.fields["Content"] == "abcdteT"
     assert stored.from_user == "oyORnuP8q7ou2gfYjqLzSIWZf0rs"
-    assert stored.dedupe_key == "m:oyORnuP8q7ou2gfYjqLzSIWZf0rs:6054768590064713728"
+    # The de-duplication key is WeChat's (sender, MsgId) under a keyed hash: no openid in it.
+    assert stored.dedupe_key == dedupe_digest("m:oyORnuP8q7ou2gfYjqLzSIWZf0rs:6054768590064713728")
+    assert "oyORnu" not in stored.dedupe_key
     assert "<Encrypt>" not in stored.raw_xml and "abcdteT" in stored.raw_xml
 
 
