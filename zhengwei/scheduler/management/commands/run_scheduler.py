@@ -18,13 +18,15 @@ class Command(BaseCommand):
         parser.add_argument("--tick", type=float, default=5.0, help="seconds between checks")
 
     def handle(self, *args, once: bool, tick: float, **options):
-        self.stdout.write("scheduler: " + ", ".join(f"{n} every {s}s" for n, s in jobs().items()))
+        # Log, not stdout: ./run shows only warnings on its console (issue #7: the banner was
+        # buried under "ran …" lines); the schedule and each run go to the scheduler's log file.
+        log.info("scheduler: %s", ", ".join(f"{n} every {s}s" for n, s in jobs().items()))
         backoff = Backoff()
         while True:
             # A database that is down or restarting delays the round; it never ends the process.
             ran = survive_database(run_due, log=log, what="scheduler", backoff=backoff)
             for name in ran or ():
-                self.stdout.write(f"ran {name}")
+                log.info("ran %s", name)
             if once:
                 return
             close_old_connections()
