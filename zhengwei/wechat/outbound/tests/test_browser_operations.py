@@ -5,16 +5,25 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from zhengwei.demo import menu, orgs, wechat
 from zhengwei.demo.constants import DEMO_PASSWORD
-from zhengwei.testing.browser import screenshot, sign_in
+from zhengwei.simulator.seed import seed as sim_seed
+from zhengwei.testing.browser import screenshot, sign_in, simulator_as_wechat
+from zhengwei.wechat.inbound import keys
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True, databases="__all__"),
+]
 
 
 @pytest.fixture
-def demo():
-    from zhengwei.demo import menu, orgs, wechat
-
+def demo(settings, live_server):
+    # The demo's menu reaches WeChat only through the office's approval, which publishes it:
+    # here to the simulator inside the live server, as ./run does.
+    simulator_as_wechat(settings, live_server)
+    keys.forget_account()
+    sim_seed()
     for module in (orgs, wechat, menu):
         module.seed(out=lambda message: None)
 
